@@ -1,0 +1,167 @@
+"""Throwaway servers are real, configurable, replicated, and leave nothing behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from talksite import postgres
+from talksite.postgres import Servers
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def scalar(url: str, sql: str) -> object:
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute(sql).fetchone()
+    assert row is not None
+    return row[0]
+
+
+def postgres_processes_using(workdir: Path) -> list[str]:
+    """Command lines of live processes whose arguments mention `workdir`."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if state != "Z" and str(workdir) in cmdline:
+            found.append(cmdline)
+    return found
+
+
+def test_server_listens_on_loopback_tcp_with_per_demo_settings() -> None:
+    with Servers() as servers:
+        db = servers.database(settings={"client_connection_check_interval": "500ms"})
+        assert db.url.startswith("postgresql://postgres@127.0.0.1:")
+        assert scalar(db.url, "SELECT inet_server_addr()::text") == "127.0.0.1/32"
+        assert scalar(db.url, "SHOW client_connection_check_interval") == "500ms"
+        assert str(scalar(db.url, "SHOW server_version")).startswith("18.")
+
+
+def test_each_database_is_fresh_and_separate() -> None:
+    with Servers() as servers:
+        first, second = servers.database(), servers.database()
+        assert first.name != second.name
+        with psycopg.connect(first.url, autocommit=True) as conn:
+            conn.execute("CREATE TABLE only_here (x int)")
+        assert scalar(second.url, "SELECT to_regclass('only_here') IS NULL") is True
+
+
+def test_replica_streams_and_replay_can_be_paused() -> None:
+    with Servers() as servers:
+        db = servers.database(replica=True)
+        assert db.replica_url is not None
+        assert scalar(db.replica_url, "SELECT pg_is_in_recovery()") is True
+        assert scalar(db.url, "SELECT pg_is_in_recovery()") is False
+
+        postgres.pause_replay(db.replica_url)
+        with psycopg.connect(db.url, autocommit=True) as conn:
+            conn.execute("CREATE TABLE written_during_pause (x int)")
+        time.sleep(0.5)  # ample time for an unpaused replica to replay one table
+        assert (
+            scalar(db.replica_url, "SELECT to_regclass('written_during_pause')") is None
+        )
+
+        postgres.resume_replay(db.replica_url)
+        postgres.wait_for_replay(db.url, db.replica_url)
+        assert scalar(
+            db.replica_url, "SELECT to_regclass('written_during_pause')::text"
+        ) == ("written_during_pause")
+
+
+def test_named_server_gets_a_fresh_database_dropped_afterwards() -> None:
+    with Servers() as owner:
+        server = owner.start("named")
+        with Servers(external_url=server.url()) as servers:
+            db = servers.database()
+            assert server.port == int(db.url.rsplit(":", 1)[1].split("/")[0])
+            assert servers.servers == []  # nothing of our own was started
+            name = db.name
+            assert scalar(
+                server.url(),
+                f"SELECT count(*) FROM pg_database WHERE datname = '{name}'",
+            )
+        assert (
+            scalar(
+                server.url(),
+                f"SELECT count(*) FROM pg_database WHERE datname = '{name}'",
+            )
+            == 0
+        )
+
+
+def test_named_server_without_replica_is_a_clear_error() -> None:
+    with (
+        Servers(external_url="postgresql://postgres@127.0.0.1:1/x") as servers,
+        pytest.raises(postgres.ServerError, match="TALK_REPLICA_DATABASE_URL"),
+    ):
+        servers.database(replica=True)
+
+
+def test_nothing_left_after_close_or_failure() -> None:
+    with pytest.raises(RuntimeError, match="boom"), Servers() as servers:
+        servers.database(replica=True)
+        workdir = servers.workdir
+        assert workdir is not None and postgres_processes_using(workdir)
+        raise RuntimeError("boom")
+    assert not workdir.exists()
+    assert postgres_processes_using(workdir) == []
+
+
+SLOW_SNIPPET = """\
+import time
+print("ready", flush=True)
+time.sleep(60)
+"""
+
+
+@pytest.mark.parametrize(
+    "sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=str
+)
+def test_talksite_run_leaves_nothing_when_interrupted(
+    tmp_path: Path, sig: signal.Signals
+) -> None:
+    snippet = tmp_path / "snippets" / "slow.py"
+    snippet.parent.mkdir()
+    snippet.write_text(SLOW_SNIPPET)
+    env = {k: v for k, v in os.environ.items() if k not in ("TALK_DATABASE_URL",)}
+    runner = subprocess.Popen(
+        [sys.executable, "-m", "talksite.cli", "run", str(snippet)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=REPO,
+    )
+    assert runner.stdout is not None
+    assert runner.stdout.readline() == "ready\n"
+    workdirs = list(Path(tempfile.gettempdir()).glob(f"talksite-pg-{runner.pid}-*"))
+    assert len(workdirs) == 1 and postgres_processes_using(workdirs[0])
+
+    runner.send_signal(sig)
+    runner.wait(timeout=30)
+    runner.stdout.close()
+
+    deadline = time.monotonic() + 10
+    while postgres_processes_using(workdirs[0]) and time.monotonic() < deadline:
+        time.sleep(
+            0.1
+        )  # after SIGKILL the kernel's parent-death signal stops the servers
+    assert postgres_processes_using(workdirs[0]) == []
+    if sig == signal.SIGKILL:
+        # Nothing can run inside a SIGKILLed process: the next run sweeps its data away.
+        with Servers():
+            pass
+    assert not workdirs[0].exists()

@@ -1,0 +1,150 @@
+"""The snippet machinery itself: directives, normalisation, and a suite that really fails."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from talksite import snippets
+from talksite.postgres import Database
+
+REPO = Path(__file__).resolve().parent.parent
+DB = Database(
+    url="postgresql://postgres@127.0.0.1:41234/talksite_0a1b2c3d",
+    replica_url="postgresql://postgres@127.0.0.1:41235/talksite_0a1b2c3d",
+)
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_directives_are_read_from_lines_starting_with_the_prefix(
+    tmp_path: Path,
+) -> None:
+    path = write(
+        tmp_path / "a.py",
+        "# talksite: replica timeout=12.5\n# talksite: server.tcp_keepalives_idle=1 privileged\n"
+        '"""Docstring."""\nimport os\n    # talksite: indented-lines-are-not-directives\n',
+    )
+    directives = snippets.parse_directives(path)
+    assert directives == snippets.Directives(
+        replica=True,
+        privileged=True,
+        timeout_s=12.5,
+        server_settings={"tcp_keepalives_idle": "1"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("# talksite: replicas", "unknown directive 'replicas'"),
+        ("# talksite: timeout=soon", "timeout"),
+    ],
+)
+def test_bad_directive_names_file_and_line(
+    tmp_path: Path, line: str, message: str
+) -> None:
+    path = write(tmp_path / "bad.py", f'"""doc"""\n{line}\n')
+    with pytest.raises(snippets.SnippetError, match=message) as error:
+        snippets.parse_directives(path)
+    assert str(error.value).startswith(f"{path}:2:")
+
+
+def test_normalise_rewrites_only_what_varies() -> None:
+    raw = (
+        "primary on port 41234, replica on 41235, db talksite_0a1b2c3d  \r\n"
+        "pid 8123 blocked by pid=77; PID: 5\n"
+        "waited 1.24 s, t=0.76s, 2.26 s; kept: 3 s, 41234567, v1.2s\n\n"
+    )
+    assert snippets.normalise(raw, DB) == (
+        "primary on port <port>, replica on <replica-port>, db <database>\n"
+        "pid <pid> blocked by pid=<pid>; PID: <pid>\n"
+        "waited 1.0 s, t=1.0s, 2.5 s; kept: 3 s, 41234567, v1.2s\n"
+    )
+
+
+def test_discovery_skips_helper_folders(tmp_path: Path) -> None:
+    write(tmp_path / "snippets" / "layer" / "shown.py", "print(1)\n")
+    write(tmp_path / "snippets" / "layer" / "_app" / "models.py", "X = 1\n")
+    write(tmp_path / "snippets" / "layer" / "__init__.py", "")
+    found = snippets.discover(tmp_path / "snippets")
+    assert [s.id for s in found] == ["snippets/layer/shown.py"]
+
+
+def run_suite(snippets_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, TALKSITE_SNIPPETS_DIR=str(snippets_dir))
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "tests/test_snippets.py",
+            "-p",
+            "no:cacheprovider",
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+    )
+
+
+def test_a_changed_output_turns_the_suite_red_and_record_turns_it_green(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "snippets"
+    snippet = write(
+        root / "demo" / "answer.py",
+        "import os, psycopg\n"
+        "with psycopg.connect(os.environ['DATABASE_URL']) as conn:\n"
+        "    print('answer', conn.execute('SELECT 6 * 7').fetchone()[0])\n",
+    )
+    write(root / "demo" / "answer.out", "answer 41\n")
+    write(root / "demo" / "unrecorded.py", "print('hello')\n")
+
+    red = run_suite(root)
+    assert red.returncode == 1, red.stdout
+    assert "-answer 41\n+answer 42" in red.stdout
+    assert "snippets/demo/unrecorded.py has no recorded output" in red.stdout
+
+    recorded = subprocess.run(
+        [sys.executable, "-m", "talksite.cli", "record", "--root", str(root)],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    assert recorded.returncode == 0, recorded.stdout + recorded.stderr
+    assert snippet.with_suffix(".out").read_text() == "answer 42\n"
+    assert run_suite(root).returncode == 0
+
+
+def test_failing_or_leaky_snippets_fail(tmp_path: Path) -> None:
+    root = tmp_path / "snippets"
+    write(root / "demo" / "crash.py", "raise SystemExit('no database today')\n")
+    write(root / "demo" / "crash.out", "")
+    write(
+        root / "demo" / "leak.py",
+        "import subprocess\nsubprocess.Popen(['sleep', '120'])\nprint('started')\n",
+    )
+    write(root / "demo" / "leak.out", "started\n")
+    write(
+        root / "demo" / "slow.py",
+        "# talksite: timeout=1\nimport time\ntime.sleep(30)\n",
+    )
+    write(root / "demo" / "slow.out", "")
+    result = run_suite(root)
+    assert result.returncode == 1
+    assert "snippets/demo/crash.py exited with status 1" in result.stdout
+    assert "no database today" in result.stdout
+    assert "snippets/demo/leak.py left processes running: sleep 120" in result.stdout
+    assert "snippets/demo/slow.py timed out after 1." in result.stdout
