@@ -55,6 +55,8 @@ class Directives:
     replica: bool = False
     privileged: bool = False
     timeout_s: float = DEFAULT_TIMEOUT_S
+    #: Seconds the snippet deliberately waits (sleeps, timeouts): the floor of its run time.
+    waits_s: float = 0.0
     server_settings: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -141,19 +143,19 @@ def parse_directives(path: Path) -> Directives:
             where = f"{path}:{number}"
             if key in ("replica", "privileged") and not value:
                 values[key] = True
-            elif key == "timeout" and value:
+            elif key in ("timeout", "waits") and value:
                 try:
-                    values["timeout_s"] = float(value)
+                    values[f"{key}_s"] = float(value)
                 except ValueError:
                     raise SnippetError(
-                        f"{where}: timeout must be a number of seconds, got {value!r}"
+                        f"{where}: {key} must be a number of seconds, got {value!r}"
                     ) from None
             elif key.startswith("server.") and value and len(key) > len("server."):
                 settings[key.removeprefix("server.")] = value
             else:
                 raise SnippetError(
                     f"{where}: unknown directive {word!r}; expected replica, privileged,"
-                    " timeout=SECONDS or server.SETTING=VALUE"
+                    " timeout=SECONDS, waits=SECONDS or server.SETTING=VALUE"
                 )
     return Directives(server_settings=settings, **values)  # type: ignore[arg-type]
 

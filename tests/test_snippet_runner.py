@@ -30,7 +30,7 @@ def test_directives_are_read_from_lines_starting_with_the_prefix(
 ) -> None:
     path = write(
         tmp_path / "a.py",
-        "# talksite: replica timeout=12.5\n# talksite: server.tcp_keepalives_idle=1 privileged\n"
+        "# talksite: replica timeout=12.5 waits=2\n# talksite: server.tcp_keepalives_idle=1 privileged\n"
         '"""Docstring."""\nimport os\n    # talksite: indented-lines-are-not-directives\n',
     )
     directives = snippets.parse_directives(path)
@@ -38,6 +38,7 @@ def test_directives_are_read_from_lines_starting_with_the_prefix(
         replica=True,
         privileged=True,
         timeout_s=12.5,
+        waits_s=2.0,
         server_settings={"tcp_keepalives_idle": "1"},
     )
 

@@ -1,0 +1,47 @@
+"""The whole snippet suite's wall time beside the floor: the sum of the snippets' deliberate waits.
+
+Target (issue 3): suite <= 1.3 x floor + 5 s on a 2-core machine.
+Usage: python benchmarks/snippet_suite.py [pytest args...]   (e.g. -n 2 with pytest-xdist)
+Each snippet declares its deliberate waits with `# talksite: waits=SECONDS`.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from talksite.snippets import discover
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    snippets = discover(REPO / "snippets")
+    floor = sum(s.directives.waits_s for s in snippets)
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "tests/test_snippets.py", *sys.argv[1:]],
+        cwd=REPO,
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    wall = time.perf_counter() - started
+    print(
+        result.stdout.strip().splitlines()[-1]
+        if result.stdout.strip()
+        else result.stderr
+    )
+    budget = 1.3 * floor + 5
+    print(f"snippets: {len(snippets)}")
+    print(f"floor (sum of declared deliberate waits): {floor:.1f} s")
+    print(f"suite wall time: {wall:.1f} s")
+    print(
+        f"budget 1.3 x floor + 5 s: {budget:.1f} s -> {'within' if wall <= budget else 'OVER'}"
+    )
+
+
+if __name__ == "__main__":
+    main()
