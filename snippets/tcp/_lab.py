@@ -1,0 +1,123 @@
+"""The lab the TCP snippets share: an "app server" in a network namespace of its own, wired to
+this machine (the database host) by a virtual cable, and a way to pull that cable silently.
+
+Needs root and iproute2's `ip`. Everything it creates is named tsk-... and removed on exit.
+"""
+
+import contextlib
+import fcntl
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+
+# --8<-- [start:names]
+NAMESPACE = "tsk-app"  # the app server: a network namespace, a network stack of its own
+HOST_END = "tsk-db"  # this machine's end of the virtual cable (a veth pair)
+APP_END = "eth0"  # the app server's end of the cable, inside the namespace
+DB_HOST = "198.51.100.1"  # addresses from a documentation range, used on this cable only
+APP_HOST = "198.51.100.2"
+NOBODY = "02:00:00:00:de:ad"  # a MAC address that no network card here has
+# --8<-- [end:names]
+PREFIX = "tsk-"
+LOCK_FILE = os.path.join(tempfile.gettempdir(), "talksite-tcp-lab.lock")
+_app_processes: list[subprocess.Popen[str]] = []
+
+
+def ip(*args: str, namespace: str | None = None, check: bool = True) -> str:
+    """Run iproute2's `ip` (inside `namespace` if given) and return what it printed."""
+    command = ["ip", *(["-n", namespace] if namespace else []), *args]
+    result = subprocess.run(command, check=False, capture_output=True, text=True)
+    if check and result.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)}: {result.stderr.strip()}")
+    return result.stdout
+
+
+def in_namespace(*command: str) -> list[str]:
+    """A command line that runs `command` on the app server."""
+    return ["ip", "netns", "exec", NAMESPACE, *command]
+
+
+# --8<-- [start:wire]
+def wire() -> None:
+    """Put the app server on a network of its own, one virtual cable away from the database."""
+    ip("netns", "add", NAMESPACE)
+    ip("link", "add", HOST_END, "type", "veth", "peer", "name", APP_END, "netns", NAMESPACE)
+    ip("addr", "add", f"{DB_HOST}/24", "dev", HOST_END)
+    ip("link", "set", HOST_END, "up")
+    ip("addr", "add", f"{APP_HOST}/24", "dev", APP_END, namespace=NAMESPACE)
+    ip("link", "set", APP_END, "up", namespace=NAMESPACE)
+    # The throwaway PostgreSQL listens on 127.0.0.1 only. Inside the namespace, 127.0.0.1 would be
+    # the app server's own loopback, so we route it over the cable to the database host, and let
+    # the two ends of the cable carry loopback addresses ("route_localnet"). There is no proxy in
+    # between: the server's peer is the app server itself, at 198.51.100.2.
+    ip("route", "add", "127.0.0.1/32", "via", DB_HOST, namespace=NAMESPACE)
+    subprocess.run(["sysctl", "-qw", f"net.ipv4.conf.{HOST_END}.route_localnet=1"], check=True)
+    subprocess.run(in_namespace("sysctl", "-qw", f"net.ipv4.conf.{APP_END}.route_localnet=1"),
+                   check=True)  # fmt: skip
+    # --8<-- [end:wire]
+
+
+# --8<-- [start:cut]
+def cut() -> None:
+    """Pull the cable without telling either side.
+
+    Each side now addresses its frames to a MAC address nobody has: every packet still leaves
+    (no error, no "link down" for TCP to notice) and the other end's card ignores it. Nothing
+    comes back, not even a FIN or a RST: to each side, the other has silently disappeared.
+    """
+    ip("neigh", "replace", APP_HOST, "lladdr", NOBODY, "dev", HOST_END, "nud", "permanent")
+    ip("neigh", "replace", DB_HOST, "lladdr", NOBODY, "dev", APP_END, "nud", "permanent",
+       namespace=NAMESPACE)  # fmt: skip
+    # --8<-- [end:cut]
+
+
+def start_app(script: str, *args: str) -> subprocess.Popen[str]:
+    """Run `python script args...` on the app server; read what it prints from `.stdout`."""
+    process = subprocess.Popen(
+        in_namespace(sys.executable, script, *args),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    _app_processes.append(process)
+    return process
+
+
+def remove_leftovers() -> None:
+    """Delete namespaces and veths named tsk-...: a run that was killed can leave them behind."""
+    for line in ip("netns", "list").splitlines():
+        if line.startswith(PREFIX):
+            ip("netns", "delete", line.split()[0], check=False)
+    for line in ip("-o", "link", "show", "type", "veth").splitlines():
+        name = line.split(":")[1].strip().split("@")[0]
+        if name.startswith(PREFIX):
+            ip("link", "delete", name, check=False)
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds the stack, so the clean-up below runs
+
+
+@contextlib.contextmanager
+def lab() -> Iterator[None]:
+    """The wired lab for the length of a `with` block; all of it is removed afterwards."""
+    if os.geteuid() != 0:
+        sys.exit("the TCP lab needs root: it creates a network namespace and a veth pair")
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    # One lab at a time (its names and addresses are fixed); the lock goes when its holder dies.
+    with open(LOCK_FILE, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        remove_leftovers()
+        try:
+            wire()
+            yield
+        finally:
+            for process in _app_processes:
+                process.kill()
+                process.wait()
+            _app_processes.clear()
+            ip("netns", "delete", NAMESPACE, check=False)  # takes both ends of the cable with it
+            remove_leftovers()

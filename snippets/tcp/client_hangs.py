@@ -1,0 +1,61 @@
+# talksite: privileged timeout=30
+"""A psycopg client whose database silently became unreachable hangs inside its query: the
+server finished the query, its answer was lost, and 3 s later the client is still waiting."""
+
+import os
+import socket
+import sys
+import time
+
+import _lab  # the namespace, the virtual cable and the scissors: snippets/tcp/_lab.py
+import psycopg
+
+DATABASE_URL = os.environ["DATABASE_URL"]
+
+
+# --8<-- [start:app]
+def app_server() -> None:
+    """Runs on the app server: a query that takes the database 1 s."""
+    conn = psycopg.connect(DATABASE_URL, autocommit=True)
+    sock = socket.fromfd(conn.fileno(), socket.AF_INET, socket.SOCK_STREAM)
+    keepalive = sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE)
+    idle = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE)
+    print(f"app: connected; libpq turned keepalive on ({keepalive}), first probe after {idle} s")
+    print("app: SELECT pg_sleep(1) ...", flush=True)
+    conn.execute("SELECT pg_sleep(1)")
+    print("app: got the answer", flush=True)
+    # --8<-- [end:app]
+
+
+def backend_state(admin: psycopg.Connection) -> str | None:
+    """What the database says the app's connection is doing (None: no such connection)."""
+    row = admin.execute(
+        "SELECT state FROM pg_stat_activity WHERE client_addr = %s", (_lab.APP_HOST,)
+    ).fetchone()
+    return row[0] if row else None
+
+
+def main() -> None:
+    # --8<-- [start:hang]
+    with psycopg.connect(DATABASE_URL, autocommit=True) as admin, _lab.lab():
+        app = _lab.start_app(__file__, "app")
+        print(app.stdout.readline(), end="")
+        print(app.stdout.readline(), end="")
+        while backend_state(admin) != "active":  # the query has reached the server
+            time.sleep(0.05)
+        time.sleep(0.5)  # let the server's kernel acknowledge the query (ACKs may wait 200 ms)
+        _lab.cut()
+        print("cable pulled while the query runs")
+
+        time.sleep(3)
+        print(f"3 s later the database says the app's connection is {backend_state(admin)!r}")
+        waiting = "still waiting for the answer" if app.poll() is None else "done"
+        print(f"and the app is {waiting}: the answer never arrived")
+        # --8<-- [end:hang]
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["app"]:
+        app_server()
+    else:
+        main()

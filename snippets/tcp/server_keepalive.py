@@ -1,0 +1,55 @@
+# talksite: privileged timeout=30
+# talksite: server.tcp_keepalives_idle=1 server.tcp_keepalives_interval=1
+# talksite: server.tcp_keepalives_count=1
+"""The server-side fix: with tcp_keepalives_* set on the server, the orphaned backend is
+declared dead, ends, and releases its lock, here after about 2 s (the default: over 2 hours)."""
+
+import os
+import sys
+import time
+
+import _lab  # the namespace, the virtual cable and the scissors: snippets/tcp/_lab.py
+import psycopg
+
+DATABASE_URL = os.environ["DATABASE_URL"]
+if os.environ.get("DATABASE_IS_THROWAWAY") != "1":
+    sys.exit("This snippet creates a table: set DATABASE_IS_THROWAWAY=1 to run it on your database")
+
+
+def app_server() -> None:
+    """Runs on the app server: read a table inside a transaction, then do something else."""
+    conn = psycopg.connect(DATABASE_URL)  # psycopg opens a transaction with the first query
+    count = conn.execute("SELECT count(*) FROM accounts").fetchone()[0]
+    print(f"app: BEGIN; SELECT count(*) FROM accounts -> {count}; (busy elsewhere)", flush=True)
+    time.sleep(60)
+
+
+def main() -> None:
+    # --8<-- [start:fix]
+    with psycopg.connect(DATABASE_URL, autocommit=True) as admin, _lab.lab():
+        for name in ("tcp_keepalives_idle", "tcp_keepalives_interval", "tcp_keepalives_count"):
+            print(f"{name} = {admin.execute(f'SHOW {name}').fetchone()[0]}")
+        admin.execute("CREATE TABLE accounts (id int PRIMARY KEY)")
+        app = _lab.start_app(__file__, "app")
+        print(app.stdout.readline(), end="")
+        last_word = time.monotonic()
+        time.sleep(0.5)  # let the app's kernel acknowledge the answer (ACKs may wait 200 ms)
+        _lab.cut()
+        app.kill()
+        print("cable pulled, app server gone")
+
+        query = "SELECT state FROM pg_stat_activity WHERE client_addr = %s"
+        while admin.execute(query, (_lab.APP_HOST,)).fetchone():
+            time.sleep(0.05)
+        print(f"its backend ended {time.monotonic() - last_word:.0f} s after the app's last word")
+        admin.execute("SET lock_timeout = '1s'")
+        admin.execute("ALTER TABLE accounts ADD COLUMN note text")
+        print("a migration: ALTER TABLE accounts ... -> done, the lock was released")
+        # --8<-- [end:fix]
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["app"]:
+        app_server()
+    else:
+        main()
