@@ -1,0 +1,131 @@
+"""Leak: read-your-writes breaks while the replica lags
+(replay is paused on the replica to make the lag certain)."""
+
+# talksite: replica
+
+import contextlib
+import os
+import sys
+import time
+from urllib.parse import urlsplit
+
+import django
+from django.conf import settings
+from django.db import connections, models
+from django.db.models.expressions import RawSQL
+
+if os.environ.get("DATABASE_IS_THROWAWAY") != "1":
+    sys.exit("This snippet creates a table: set DATABASE_IS_THROWAWAY=1 if the database may go.")
+
+
+def wait_for_replica():
+    """Wait until the replica has replayed everything written on the primary so far."""
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_insert_lsn()")
+        (lsn,) = cursor.fetchone()
+    with connections["replica"].cursor() as cursor:
+        for _ in range(1000):
+            cursor.execute("SELECT pg_last_wal_replay_lsn() >= %s", [lsn])
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.01)
+    sys.exit("the replica did not catch up within 10 s")
+
+
+# --8<-- [start:setup]
+def database(url):
+    """A DATABASES entry for postgresql://user:password@host:port/name."""
+    parts = urlsplit(url)
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": parts.path.lstrip("/"),
+        "USER": parts.username or "",
+        "PASSWORD": parts.password or "",
+        "HOST": parts.hostname,
+        "PORT": parts.port,
+    }
+
+
+class PrimaryReplicaRouter:
+    """The router from Django's multi-db docs, with one replica."""
+
+    def db_for_read(self, model, **hints):
+        return "replica"
+
+    def db_for_write(self, model, **hints):
+        return "default"
+
+    def allow_relation(self, obj1, obj2, **hints):
+        return True
+
+
+settings.configure(
+    DATABASES={
+        "default": database(os.environ["DATABASE_URL"]),  # the primary
+        "replica": database(os.environ["REPLICA_DATABASE_URL"]),  # its streaming replica
+    },
+    DATABASE_ROUTERS=[PrimaryReplicaRouter()],
+)
+django.setup()
+
+
+class Item(models.Model):
+    name = models.TextField()
+
+    class Meta:
+        app_label = "shop"  # a model declared in a script needs no app module
+
+
+# SQL that names the server running it: "primary" or "replica", and its port.
+SERVER_SQL = (
+    "CASE WHEN pg_is_in_recovery() THEN 'replica' ELSE 'primary' END"
+    " || ' on port ' || inet_server_port()"
+)
+SERVER = RawSQL(SERVER_SQL, ())
+# --8<-- [end:setup]
+
+with connections["default"].schema_editor() as editor:
+    editor.create_model(Item)  # the table is created on the primary...
+Item.objects.create(name="kettle")
+wait_for_replica()  # ...and replayed on the replica
+
+
+def read(queryset):
+    """The names a read finds, and the server that answered it."""
+    rows = list(queryset.annotate(server=SERVER).order_by("id").values_list("name", "server"))
+    return [name for name, _ in rows], rows[0][1]
+
+
+# --8<-- [start:lag]
+@contextlib.contextmanager
+def replay_paused():
+    """Stop the replica applying WAL (needs superuser): its lag grows until the block ends."""
+    with connections["replica"].cursor() as cursor:
+        cursor.execute("SELECT pg_wal_replay_pause()")
+        # The pause is a request: wait until the replica has honoured it.
+        for _ in range(1000):
+            cursor.execute("SELECT pg_get_wal_replay_pause_state()")
+            if cursor.fetchone()[0] == "paused":
+                break
+            time.sleep(0.01)
+    try:
+        yield
+    finally:
+        with connections["replica"].cursor() as cursor:
+            cursor.execute("SELECT pg_wal_replay_resume()")
+
+
+with replay_paused():  # from here the replica lags, as it may at any moment in production
+    teapot = Item.objects.create(name="teapot")  # committed on the primary
+    print(f"created the teapot (id {teapot.pk}) on {teapot._state.db!r}")
+    try:
+        Item.objects.get(pk=teapot.pk)  # read your write: routed to the replica
+    except Item.DoesNotExist:
+        print("Item.objects.get(pk=teapot.pk) -> DoesNotExist")
+    names, server = read(Item.objects.all())
+    print(f"Item.objects.all() -> {names}, from the {server}")
+
+wait_for_replica()  # replay resumed: the replica catches up
+names, server = read(Item.objects.all())
+print(f"caught up: Item.objects.all() -> {names}, from the {server}")
+# --8<-- [end:lag]
