@@ -1,0 +1,30 @@
+"""The slide deck: ``talk/slides.md`` rendered by the site's Markdown pipeline into reveal.js.
+
+``slides`` parses the source, ``render`` turns slides into HTML (and the "Slides as text"
+page), ``build`` writes the deck and reveal.js into the built site, ``pdf`` prints it.
+"""
+
+from talksite.deck.build import DECK_DIR, build_deck, load_slides, reveal_dist
+from talksite.deck.render import (
+    MarkdownSetup,
+    RenderedSlide,
+    qr_svg,
+    render_slides,
+    text_page,
+)
+from talksite.deck.slides import DeckError, Slide, parse_slides
+
+__all__ = [
+    "DECK_DIR",
+    "DeckError",
+    "MarkdownSetup",
+    "RenderedSlide",
+    "Slide",
+    "build_deck",
+    "load_slides",
+    "parse_slides",
+    "qr_svg",
+    "render_slides",
+    "reveal_dist",
+    "text_page",
+]

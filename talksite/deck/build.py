@@ -1,0 +1,101 @@
+"""Write the deck into the built site: ``slides/index.html``, reveal.js and the theme.
+
+reveal.js comes from the npm registry (``package.json`` pins it exactly, ``npm ci`` installs
+it into ``node_modules/``). Only the classic scripts and the core CSS are copied: the classic
+``reveal.js`` and ``plugin/notes.js`` (globals ``Reveal`` and ``RevealNotes``) work from
+``file://``, where the ES-module build is blocked; the bundled themes are left out because
+most of them import web fonts, and the deck has a theme of its own that matches the site.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable, Sequence
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+
+from talksite.deck.render import MarkdownSetup, RenderedSlide, render_slides
+from talksite.deck.slides import DeckError, Slide, parse_slides
+
+__all__ = ["DECK_DIR", "REVEAL_FILES", "build_deck", "load_slides", "reveal_dist"]
+
+#: The deck's folder inside the built site.
+DECK_DIR = "slides"
+#: The files of reveal.js's ``dist/`` folder that the deck needs, and nothing else.
+REVEAL_FILES = ("reveal.js", "reveal.css", "reset.css", "plugin/notes.js")
+_OWN_ASSETS = ("deck.css", "deck.js")
+
+
+def load_slides(path: Path, *, source: str) -> list[Slide]:
+    """Parse the deck's Markdown file; ``source`` is how messages name it."""
+    if not path.is_file():
+        raise DeckError(
+            f"{source}: the deck's source is missing (expected the file {path})"
+        )
+    return parse_slides(path.read_text(encoding="utf-8"), source=source)
+
+
+def reveal_dist(project_dir: Path) -> tuple[Path, str]:
+    """reveal.js's ``dist/`` folder under ``node_modules`` and its version, as pinned."""
+    package = json.loads((project_dir / "package.json").read_text(encoding="utf-8"))
+    pinned = package["dependencies"]["reveal.js"]
+    installed_json = project_dir / "node_modules" / "reveal.js" / "package.json"
+    fix = f"run `npm ci` in {project_dir} (or `make install`)"
+    if not installed_json.is_file():
+        raise DeckError(f"reveal.js is not installed: {fix}")
+    installed = json.loads(installed_json.read_text(encoding="utf-8"))["version"]
+    if installed != pinned:
+        raise DeckError(
+            f"reveal.js {installed} is installed but package.json pins {pinned}: {fix}"
+        )
+    return installed_json.parent / "dist", installed
+
+
+def _page(
+    rendered: Sequence[RenderedSlide], *, title: str, language: str, version: str
+) -> str:
+    template = (
+        resources.files("talksite.deck")
+        .joinpath("assets/index.html")
+        .read_text("utf-8")
+    )
+    environment = jinja2.Environment(autoescape=True, keep_trailing_newline=True)
+    return environment.from_string(template).render(
+        slides=rendered, title=title, language=language, reveal_version=version
+    )
+
+
+def build_deck(
+    slides: Sequence[Slide],
+    *,
+    setup: MarkdownSetup,
+    project_dir: Path,
+    site_dir: Path,
+    site_url: str,
+    title: str,
+    language: str,
+    source: str,
+    page_url: Callable[[str], str | None],
+) -> Path:
+    """Render ``slides`` into ``site_dir/slides/`` with its assets; returns the HTML file."""
+    dist, version = reveal_dist(project_dir)
+    rendered = render_slides(
+        slides, setup=setup, site_url=site_url, source=source, page_url=page_url
+    )
+    deck_dir = site_dir / DECK_DIR
+    for name in REVEAL_FILES:
+        target = deck_dir / "reveal" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(dist / name, target)
+    assets = resources.files("talksite.deck").joinpath("assets")
+    for name in _OWN_ASSETS:
+        (deck_dir / name).write_bytes(assets.joinpath(name).read_bytes())
+    index = deck_dir / "index.html"
+    index.write_text(
+        _page(rendered, title=title, language=language, version=version),
+        encoding="utf-8",
+    )
+    return index
