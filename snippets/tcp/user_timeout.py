@@ -45,7 +45,7 @@ def main() -> None:
         answered = time.monotonic()
         while admin.execute(query, (_lab.APP_HOST,)).fetchone():
             time.sleep(0.05)
-        print(f"its backend ended {time.monotonic() - answered:.0f} s after answering")
+        print(f"its backend ended {time.monotonic() - answered:.1f} s after answering")
         count = report.execute("SELECT count(*) FROM accounts").fetchone()[0]
         print(f"the lock is free again: SELECT count(*) FROM accounts -> {count}")
         # --8<-- [end:fix]
