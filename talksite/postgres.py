@@ -466,8 +466,10 @@ def _drop_database(admin_url: str, dbname: str) -> None:
 
 
 def current_lsn(primary_url: str) -> str:
+    """The primary's WAL insert position: with synchronous_commit=off the write position
+    can trail a commit that already returned."""
     with psycopg.connect(primary_url, autocommit=True) as conn:
-        row = conn.execute("SELECT pg_current_wal_lsn()::text").fetchone()
+        row = conn.execute("SELECT pg_current_wal_insert_lsn()::text").fetchone()
     assert row is not None
     return row[0]
 
