@@ -4,7 +4,7 @@
 page), ``build`` writes the deck and reveal.js into the built site, ``pdf`` prints it.
 """
 
-from talksite.deck.build import DECK_DIR, build_deck, load_slides, reveal_dist
+from talksite.deck.build import DECK_DIR, REVEAL_FILES, build_deck, load_slides, reveal_dist
 from talksite.deck.render import (
     MarkdownSetup,
     RenderedSlide,
@@ -16,6 +16,7 @@ from talksite.deck.slides import DeckError, Slide, parse_slides
 
 __all__ = [
     "DECK_DIR",
+    "REVEAL_FILES",
     "DeckError",
     "MarkdownSetup",
     "RenderedSlide",

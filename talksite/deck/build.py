@@ -32,9 +32,7 @@ _OWN_ASSETS = ("deck.css", "deck.js")
 def load_slides(path: Path, *, source: str) -> list[Slide]:
     """Parse the deck's Markdown file; ``source`` is how messages name it."""
     if not path.is_file():
-        raise DeckError(
-            f"{source}: the deck's source is missing (expected the file {path})"
-        )
+        raise DeckError(f"{source}: the deck's source is missing (expected the file {path})")
     return parse_slides(path.read_text(encoding="utf-8"), source=source)
 
 
@@ -48,20 +46,12 @@ def reveal_dist(project_dir: Path) -> tuple[Path, str]:
         raise DeckError(f"reveal.js is not installed: {fix}")
     installed = json.loads(installed_json.read_text(encoding="utf-8"))["version"]
     if installed != pinned:
-        raise DeckError(
-            f"reveal.js {installed} is installed but package.json pins {pinned}: {fix}"
-        )
+        raise DeckError(f"reveal.js {installed} is installed but package.json pins {pinned}: {fix}")
     return installed_json.parent / "dist", installed
 
 
-def _page(
-    rendered: Sequence[RenderedSlide], *, title: str, language: str, version: str
-) -> str:
-    template = (
-        resources.files("talksite.deck")
-        .joinpath("assets/index.html")
-        .read_text("utf-8")
-    )
+def _page(rendered: Sequence[RenderedSlide], *, title: str, language: str, version: str) -> str:
+    template = resources.files("talksite.deck").joinpath("assets/index.html").read_text("utf-8")
     environment = jinja2.Environment(autoescape=True, keep_trailing_newline=True)
     return environment.from_string(template).render(
         slides=rendered, title=title, language=language, reveal_version=version

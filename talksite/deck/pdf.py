@@ -49,9 +49,7 @@ def write_pdf(deck_html: Path, pdf: Path) -> int:
         try:
             page = browser.new_page()
             page.goto(url)
-            page.wait_for_function(
-                "window.Reveal && Reveal.isReady()", timeout=_READY_TIMEOUT_MS
-            )
+            page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=_READY_TIMEOUT_MS)
             pages = page.locator(".pdf-page").count()
             page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
         finally:
@@ -61,9 +59,7 @@ def write_pdf(deck_html: Path, pdf: Path) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "deck_html", type=Path, help="the built deck, e.g. site/slides/index.html"
-    )
+    parser.add_argument("deck_html", type=Path, help="the built deck, e.g. site/slides/index.html")
     parser.add_argument("pdf", type=Path, help="where to write the PDF")
     arguments = parser.parse_args()
     pages = write_pdf(arguments.deck_html, arguments.pdf)

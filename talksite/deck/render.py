@@ -59,19 +59,14 @@ class _LinkError(Exception):
 class _DeckLinks(Treeprocessor):
     """Point ``page.md`` links at the built pages, and keep heading ids unique per deck."""
 
-    def __init__(
-        self, md: markdown.Markdown, page_url: Callable[[str], str | None]
-    ) -> None:
+    def __init__(self, md: markdown.Markdown, page_url: Callable[[str], str | None]) -> None:
         super().__init__(md)
         self.page_url = page_url
         self.prefix = ""
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
-            if (
-                element.tag in {"h1", "h2", "h3", "h4", "h5", "h6"}
-                and "id" in element.attrib
-            ):
+            if element.tag in {"h1", "h2", "h3", "h4", "h5", "h6"} and "id" in element.attrib:
                 element.set("id", self.prefix + element.get("id", ""))
             href = element.get("href") if element.tag == "a" else None
             match = _MD_LINK.match(href) if href else None
@@ -79,9 +74,7 @@ class _DeckLinks(Treeprocessor):
                 continue
             url = self.page_url(match.group("path"))
             if url is None:
-                raise _LinkError(
-                    f"links to {match.group('path')}, which is not a page of the site"
-                )
+                raise _LinkError(f"links to {match.group('path')}, which is not a page of the site")
             relative = get_relative_url(url, DECK_URL)
             if url.endswith("/") or url == "":
                 relative = relative.rstrip("/") + "/"
@@ -120,9 +113,7 @@ def _substitute(text: str, values: Mapping[str, str], where: str) -> str:
         name = match.group("name")
         if name not in values:
             known = ", ".join(f"{{{{ {n} }}}}" for n in _PLACEHOLDERS)
-            raise DeckError(
-                f"{where}: unknown placeholder {match.group(0)!r}; use one of {known}"
-            )
+            raise DeckError(f"{where}: unknown placeholder {match.group(0)!r}; use one of {known}")
         return values[name]
 
     return _PLACEHOLDER.sub(replace, text)
@@ -130,10 +121,7 @@ def _substitute(text: str, values: Mapping[str, str], where: str) -> str:
 
 def _deck_configs(setup: MarkdownSetup) -> dict[str, dict[str, Any]]:
     """The site's settings, minus heading permalinks (a pilcrow on every slide title)."""
-    configs = {
-        name: dict(config)
-        for name, config in copy.deepcopy(dict(setup.configs)).items()
-    }
+    configs = {name: dict(config) for name, config in copy.deepcopy(dict(setup.configs)).items()}
     if "toc" in configs:
         configs["toc"]["permalink"] = False
     return configs
@@ -168,15 +156,11 @@ def render_slides(
             except _LinkError as error:
                 raise DeckError(f"{where} {error}") from error
             qr_code = f'<div class="qr">{qr_svg(site_url)}</div>'
-            return html.replace(f"<p>{_QR_TOKEN}</p>", qr_code).replace(
-                _QR_TOKEN, qr_code
-            )
+            return html.replace(f"<p>{_QR_TOKEN}</p>", qr_code).replace(_QR_TOKEN, qr_code)
 
         deck_extension.processor.prefix = f"s{slide.number}-"
         rendered.append(
-            RenderedSlide(
-                slide=slide, html=convert(slide.body), notes_html=convert(slide.notes)
-            )
+            RenderedSlide(slide=slide, html=convert(slide.body), notes_html=convert(slide.notes))
         )
     return rendered
 
@@ -211,13 +195,14 @@ def text_page(
     ``deck_href`` and ``pdf_href`` are the deck's and the PDF's addresses relative to the page.
     """
     values = {"site_url": site_url, "qr_code": f"<{site_url}>"}
+    # Raw <a> for addresses outside the docs: MkDocs would log each Markdown link to them.
     intro = (
-        f"Every slide of [the deck]({deck_href}) in order: its title, its content and the"
+        f'Every slide of <a href="{deck_href}">the deck</a> in order: its title, its content and the'
         " speaker's notes, for screen readers, search and anyone who prefers to read."
     )
     parts = ["# Slides as text", "", intro]
     if pdf_href is not None:
-        parts += ["", f"The deck is also available [as a PDF]({pdf_href})."]
+        parts += ["", f'The deck is also available <a href="{pdf_href}">as a PDF</a>.']
     for slide in slides:
         where = slide.where(source)
         parts += [
@@ -226,7 +211,10 @@ def text_page(
             "",
         ]
         parts.append(_substitute(_demote(slide.body, slide.title), values, where))
-        parts += ["", f"[Show slide {slide.number}]({deck_href}#/{slide.anchor})"]
+        parts += [
+            "",
+            f'<a href="{deck_href}#/{slide.anchor}">Show slide {slide.number}</a>',
+        ]
         if slide.notes:
             parts += [
                 "",

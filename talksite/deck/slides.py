@@ -66,9 +66,7 @@ def _unfenced(lines: list[str]) -> list[bool]:
                 fence = opening.group(1)
         else:
             flags.append(False)
-            closing = re.match(
-                rf"^\s{{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$", line
-            )
+            closing = re.match(rf"^\s{{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$", line)
             if closing:
                 fence = None
     return flags
@@ -86,9 +84,7 @@ def _chunks(text: str) -> list[tuple[int, list[str]]]:
     return chunks
 
 
-def _attributes(
-    line: str, where: str
-) -> tuple[str | None, tuple[str, ...], str | None]:
+def _attributes(line: str, where: str) -> tuple[str | None, tuple[str, ...], str | None]:
     match = _ATTRIBUTES.match(line.strip())
     if match is None:
         return None, (), None
@@ -127,20 +123,14 @@ def parse_slides(text: str, *, source: str) -> list[Slide]:
             lines = lines[1:]
         unfenced = _unfenced(lines)
         markers = [
-            i
-            for i, line in enumerate(lines)
-            if unfenced[i] and line.strip() == NOTES_MARKER
+            i for i, line in enumerate(lines) if unfenced[i] and line.strip() == NOTES_MARKER
         ]
         split = markers[0] if markers else len(lines)
         body_lines, note_lines = lines[:split], lines[split + 1 :]
-        headings = (
-            _HEADING.match(line) for line, ok in zip(body_lines, unfenced) if ok
-        )
+        headings = (_HEADING.match(line) for line, ok in zip(body_lines, unfenced) if ok)
         title = next((m.group("text") for m in headings if m is not None), None)
         if title is None:
-            raise DeckError(
-                f"{where} has no title: start it with a heading such as '## Title'"
-            )
+            raise DeckError(f"{where} has no title: start it with a heading such as '## Title'")
         if slide_id is not None:
             if slide_id in seen_ids:
                 raise DeckError(
