@@ -1,0 +1,89 @@
+"""A SIGTERM handler decides whether a migration's query outlives its process.
+
+Each case sends SIGTERM (what Kubernetes sends first) to a migration waiting for its lock.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import psycopg
+
+URL = os.environ["DATABASE_URL"]
+if os.environ.get("DATABASE_IS_THROWAWAY") != "1":
+    sys.exit("This creates a table and kills processes: set DATABASE_IS_THROWAWAY=1 to confirm.")
+
+# The migration: a plain script. argv[1] picks how it answers SIGTERM.
+CLIENT = """
+import os, signal, sys
+import psycopg
+
+# --8<-- [start:handler]
+# On SIGTERM, cancel the query in flight, then exit through finally, with and atexit.
+def cancel_on_sigterm(conn):
+    def handler(signum, frame):
+        conn.cancel_safe()  # asks the server to stop the query in flight
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, handler)
+# --8<-- [end:handler]
+
+
+def exit_on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+with psycopg.connect(os.environ["DATABASE_URL"], application_name="migration") as conn:
+    if sys.argv[1] == "cancel_on_sigterm":
+        cancel_on_sigterm(conn)
+    elif sys.argv[1] == "exit_on_sigterm":
+        signal.signal(signal.SIGTERM, exit_on_sigterm)
+    try:
+        conn.execute("ALTER TABLE orders ADD COLUMN note text")
+        conn.commit()
+    finally:
+        print(f"  migration's finally block ran; transaction {conn.info.transaction_status.name}")
+"""
+
+
+def migration_session(conn):
+    """The migration's state and wait event, or None once its backend is gone."""
+    return conn.execute(
+        """SELECT state, wait_event_type || '/' || wait_event FROM pg_stat_activity
+           WHERE datname = current_database() AND application_name = 'migration'"""
+    ).fetchone()
+
+
+def wait_until(condition, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            sys.exit("timed out: the demo did not go as expected")
+        time.sleep(0.02)
+
+
+admin = psycopg.connect(URL, autocommit=True, application_name="observer")
+admin.execute("CREATE TABLE orders (id int)")
+
+# --8<-- [start:cases]
+for how in ("no handler", "exit_on_sigterm", "cancel_on_sigterm"):
+    print(f"SIGTERM, {how}:")
+    report = psycopg.connect(URL, application_name="report")
+    report.execute("SELECT count(*) FROM orders")  # holds ACCESS SHARE until it commits
+
+    migration = subprocess.Popen([sys.executable, "-c", CLIENT, how])
+    wait_until(lambda: migration_session(admin) == ("active", "Lock/relation"))
+    migration.send_signal(signal.SIGTERM)
+    status = migration.wait()
+    print(f"  the process: {'killed by SIGTERM' if status < 0 else f'exited with {status}'}")
+    time.sleep(0.5)
+    session = migration_session(admin)
+    print(f"  its backend half a second later: {' '.join(session) if session else 'gone'}")
+
+    report.commit()  # the lock is free; a left-over ALTER TABLE now runs
+    wait_until(lambda: migration_session(admin) is None)
+    report.close()
+# --8<-- [end:cases]
+admin.close()
