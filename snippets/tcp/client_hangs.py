@@ -7,13 +7,21 @@ import socket
 import sys
 import time
 
-import _lab  # the namespace, the virtual cable and the scissors: snippets/tcp/_lab.py
+import lab  # the namespace, the virtual cable and the scissors: snippets/tcp/lab.py
 import psycopg
 
 DATABASE_URL = os.environ["DATABASE_URL"]
 
 
-# --8<-- [start:app]
+def backend_state(admin: psycopg.Connection) -> str | None:
+    """What the database says the app's connection is doing (None: no such connection)."""
+    row = admin.execute(
+        "SELECT state FROM pg_stat_activity WHERE client_addr = %s", (lab.APP_HOST,)
+    ).fetchone()
+    return row[0] if row else None
+
+
+# --8<-- [start:hang]
 def app_server() -> None:
     """Runs on the app server: a query that takes the database 1 s."""
     conn = psycopg.connect(DATABASE_URL, autocommit=True)
@@ -24,27 +32,17 @@ def app_server() -> None:
     print("app: SELECT pg_sleep(1) ...", flush=True)
     conn.execute("SELECT pg_sleep(1)")
     print("app: got the answer", flush=True)
-    # --8<-- [end:app]
-
-
-def backend_state(admin: psycopg.Connection) -> str | None:
-    """What the database says the app's connection is doing (None: no such connection)."""
-    row = admin.execute(
-        "SELECT state FROM pg_stat_activity WHERE client_addr = %s", (_lab.APP_HOST,)
-    ).fetchone()
-    return row[0] if row else None
 
 
 def main() -> None:
-    # --8<-- [start:hang]
-    with psycopg.connect(DATABASE_URL, autocommit=True) as admin, _lab.lab():
-        app = _lab.start_app(__file__, "app")
+    with psycopg.connect(DATABASE_URL, autocommit=True) as admin, lab.wired():
+        app = lab.start_app(__file__, "app")
         print(app.stdout.readline(), end="")
         print(app.stdout.readline(), end="")
         while backend_state(admin) != "active":  # the query has reached the server
             time.sleep(0.05)
-        time.sleep(0.5)  # let the server's kernel acknowledge the query (ACKs may wait 200 ms)
-        _lab.cut()
+        time.sleep(0.5)  # let the server's kernel acknowledge the query (ACKs may be delayed)
+        lab.cut()
         print("cable pulled while the query runs")
 
         time.sleep(3)

@@ -11,7 +11,7 @@ from django.db import connection
 
 url = urlsplit(os.environ["DATABASE_URL"])  # postgresql://user@host:port/dbname
 
-# --8<-- [start:settings]
+# --8<-- [start:django]
 settings.configure(
     DATABASES={
         "default": {
@@ -34,10 +34,8 @@ settings.configure(
         }
     }
 )
-# --8<-- [end:settings]
 django.setup()
 
-# --8<-- [start:check]
 connection.ensure_connection()
 # The client's end: ask its kernel what the socket under Django's connection is set to.
 sock = socket.fromfd(connection.connection.fileno(), socket.AF_INET, socket.SOCK_STREAM)
@@ -49,4 +47,4 @@ with connection.cursor() as cursor:
                  "tcp_user_timeout"):  # fmt: skip
         cursor.execute(f"SHOW {name}")
         print(f"server {name} = {cursor.fetchone()[0]}")
-# --8<-- [end:check]
+# --8<-- [end:django]

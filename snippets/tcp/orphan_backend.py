@@ -6,7 +6,7 @@ import os
 import sys
 import time
 
-import _lab  # the namespace, the virtual cable and the scissors: snippets/tcp/_lab.py
+import lab  # the namespace, the virtual cable and the scissors: snippets/tcp/lab.py
 import psycopg
 
 DATABASE_URL = os.environ["DATABASE_URL"]
@@ -14,17 +14,15 @@ if os.environ.get("DATABASE_IS_THROWAWAY") != "1":
     sys.exit("This snippet creates a table: set DATABASE_IS_THROWAWAY=1 to run it on your database")
 
 
-# --8<-- [start:app]
+# --8<-- [start:orphan]
 def app_server() -> None:
     """Runs on the app server: read a table inside a transaction, then do something else."""
     conn = psycopg.connect(DATABASE_URL)  # psycopg opens a transaction with the first query
     count = conn.execute("SELECT count(*) FROM accounts").fetchone()[0]
     print(f"app: BEGIN; SELECT count(*) FROM accounts -> {count}; (busy elsewhere)", flush=True)
     time.sleep(60)
-    # --8<-- [end:app]
 
 
-# --8<-- [start:orphan]
 ORPHAN = """
     SELECT a.state, l.mode
     FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND l.relation = 'accounts'::regclass
@@ -33,12 +31,12 @@ ORPHAN = """
 
 
 def main() -> None:
-    with psycopg.connect(DATABASE_URL, autocommit=True) as admin, _lab.lab():
+    with psycopg.connect(DATABASE_URL, autocommit=True) as admin, lab.wired():
         admin.execute("CREATE TABLE accounts (id int PRIMARY KEY)")
-        app = _lab.start_app(__file__, "app")
+        app = lab.start_app(__file__, "app")
         print(app.stdout.readline(), end="")
-        time.sleep(0.5)  # let the app's kernel acknowledge the answer (ACKs may wait 200 ms)
-        _lab.cut()
+        time.sleep(0.5)  # let the app's kernel acknowledge the answer (ACKs may be delayed)
+        lab.cut()
         app.kill()
         print("cable pulled, app server gone")
 
@@ -48,7 +46,7 @@ def main() -> None:
             admin.execute("ALTER TABLE accounts ADD COLUMN note text")
         except psycopg.errors.LockNotAvailable as error:
             print(f"a migration: ALTER TABLE accounts ... -> {error}")
-        state, mode = admin.execute(ORPHAN, (_lab.APP_HOST,)).fetchone()
+        state, mode = admin.execute(ORPHAN, (lab.APP_HOST,)).fetchone()
         print(f"3 s later its backend is still there: {state!r}, holding {mode} on accounts")
         # --8<-- [end:orphan]
 

@@ -8,7 +8,7 @@ import os
 import sys
 import time
 
-import _lab  # the namespace, the virtual cable and the scissors: snippets/tcp/_lab.py
+import lab  # the namespace, the virtual cable and the scissors: snippets/tcp/lab.py
 import psycopg
 
 DATABASE_URL = os.environ["DATABASE_URL"]
@@ -26,20 +26,20 @@ def app_server() -> None:
 
 def main() -> None:
     # --8<-- [start:fix]
-    with psycopg.connect(DATABASE_URL, autocommit=True) as admin, _lab.lab():
+    with psycopg.connect(DATABASE_URL, autocommit=True) as admin, lab.wired():
         for name in ("tcp_keepalives_idle", "tcp_keepalives_interval", "tcp_keepalives_count"):
             print(f"{name} = {admin.execute(f'SHOW {name}').fetchone()[0]}")
         admin.execute("CREATE TABLE accounts (id int PRIMARY KEY)")
-        app = _lab.start_app(__file__, "app")
+        app = lab.start_app(__file__, "app")
         print(app.stdout.readline(), end="")
         last_word = time.monotonic()
-        time.sleep(0.5)  # let the app's kernel acknowledge the answer (ACKs may wait 200 ms)
-        _lab.cut()
+        time.sleep(0.5)  # let the app's kernel acknowledge the answer (ACKs may be delayed)
+        lab.cut()
         app.kill()
         print("cable pulled, app server gone")
 
         query = "SELECT state FROM pg_stat_activity WHERE client_addr = %s"
-        while admin.execute(query, (_lab.APP_HOST,)).fetchone():
+        while admin.execute(query, (lab.APP_HOST,)).fetchone():
             time.sleep(0.05)
         print(f"its backend ended {time.monotonic() - last_word:.0f} s after the app's last word")
         admin.execute("SET lock_timeout = '1s'")

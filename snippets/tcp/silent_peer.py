@@ -7,10 +7,10 @@ import subprocess
 import sys
 import time
 
-import _lab  # the namespace, the virtual cable and the scissors: snippets/tcp/_lab.py
+import lab  # the namespace, the virtual cable and the scissors: snippets/tcp/lab.py
 
 
-# --8<-- [start:app]
+# --8<-- [start:leak]
 def app_server(port: int) -> None:
     """Runs on the app server: connect, read a greeting, then wait for more."""
     conn = socket.create_connection(("127.0.0.1", port))
@@ -20,20 +20,18 @@ def app_server(port: int) -> None:
     print("app: waiting in recv() for the next message...", flush=True)
     data = conn.recv(100)  # no timeout: the socket's default
     print(f"app: recv() returned {data!r}", flush=True)
-    # --8<-- [end:app]
 
 
 def kernel_setting(name: str) -> str:
     """A TCP setting of the app server's kernel (a new namespace starts with Linux defaults)."""
     path = f"/proc/sys/net/ipv4/{name}"
-    return subprocess.check_output(_lab.in_namespace("cat", path), text=True)
+    return subprocess.check_output(lab.in_namespace("cat", path), text=True)
 
 
 def main() -> None:
-    # --8<-- [start:leak]
     listener = socket.create_server(("127.0.0.1", 0))  # the "server", on this machine
-    with _lab.lab():
-        app = _lab.start_app(__file__, str(listener.getsockname()[1]))
+    with lab.wired():
+        app = lab.start_app(__file__, str(listener.getsockname()[1]))
         server_side, (peer, _) = listener.accept()
         print(f"server: accepted a connection from {peer}")
         print(app.stdout.readline(), end="")
@@ -41,23 +39,21 @@ def main() -> None:
         print(app.stdout.readline(), end="")
         print(app.stdout.readline(), end="")
 
-        _lab.cut()
+        lab.cut()
         server_side.close()  # its FIN is lost on the way: the app server never hears of it
         print("server: cable pulled, then closed its end")
 
         time.sleep(3)
         state = "still blocked in recv()" if app.poll() is None else "finished"
         print(f"3 s later the app is {state}; it would wait forever")
-        # --8<-- [end:leak]
 
-        # --8<-- [start:defaults]
         idle, interval, probes = (
             int(kernel_setting(name))
             for name in ("tcp_keepalive_time", "tcp_keepalive_intvl", "tcp_keepalive_probes")
         )
         print(f"Linux keepalive, if a socket turns it on: first probe after {idle} s idle,")
         print(f"then {probes} probes {interval} s apart: dead after {idle + probes * interval} s")
-        # --8<-- [end:defaults]
+        # --8<-- [end:leak]
 
 
 if __name__ == "__main__":

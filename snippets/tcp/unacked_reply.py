@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 
-import _lab  # the namespace, the virtual cable and the scissors: snippets/tcp/_lab.py
+import lab  # the namespace, the virtual cable and the scissors: snippets/tcp/lab.py
 import psycopg
 
 DATABASE_URL = os.environ["DATABASE_URL"]
@@ -60,28 +60,28 @@ ORPHAN = """
 
 def main() -> None:
     # --8<-- [start:unacked]
-    with psycopg.connect(DATABASE_URL, autocommit=True) as admin, _lab.lab():
+    with psycopg.connect(DATABASE_URL, autocommit=True) as admin, lab.wired():
         admin.execute("CREATE TABLE accounts (id int PRIMARY KEY)")
         report = psycopg.connect(DATABASE_URL)  # a long report holds a lock on accounts
         report.execute("SELECT count(*) FROM accounts")
-        app = _lab.start_app(__file__, "app")
+        app = lab.start_app(__file__, "app")
         print(app.stdout.readline(), end="")
         query = "SELECT wait_event_type FROM pg_stat_activity WHERE client_addr = %s"
-        while admin.execute(query, (_lab.APP_HOST,)).fetchone() != ("Lock",):
+        while admin.execute(query, (lab.APP_HOST,)).fetchone() != ("Lock",):
             time.sleep(0.05)
-        time.sleep(0.5)  # let the server's kernel acknowledge the query (ACKs may wait 200 ms)
-        _lab.cut()
+        time.sleep(0.5)  # let the server's kernel acknowledge the query (ACKs may be delayed)
+        lab.cut()
         app.kill()
         print("cable pulled, app server gone, its migration still waiting for the lock")
 
         sniffer = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))  # ETH_P_ALL
-        sniffer.bind((_lab.HOST_END, 0))
+        sniffer.bind((lab.HOST_END, 0))
         report.commit()  # the report ends: the migration gets its lock and answers the app
         sent = first_payload(sniffer)
         print(f"the backend answers into the void, {len(sent)} bytes: {messages(sent)}")
 
         time.sleep(3)
-        state, modes = admin.execute(ORPHAN, (_lab.APP_HOST,)).fetchone()
+        state, modes = admin.execute(ORPHAN, (lab.APP_HOST,)).fetchone()
         print(f"3 s later its backend is still there: {state!r}, holding {modes} on accounts")
         ss = [
             "ss",
@@ -89,7 +89,7 @@ def main() -> None:
             "state",
             "established",
             "dst",
-            _lab.APP_HOST,
+            lab.APP_HOST,
             "sport",
             f"= :{admin.info.port}",
         ]

@@ -8,7 +8,7 @@ import os
 import sys
 import time
 
-import _lab  # the namespace, the virtual cable and the scissors: snippets/tcp/_lab.py
+import lab  # the namespace, the virtual cable and the scissors: snippets/tcp/lab.py
 import psycopg
 
 DATABASE_URL = os.environ["DATABASE_URL"]
@@ -26,24 +26,24 @@ def app_server() -> None:
 
 def main() -> None:
     # --8<-- [start:fix]
-    with psycopg.connect(DATABASE_URL, autocommit=True) as admin, _lab.lab():
+    with psycopg.connect(DATABASE_URL, autocommit=True) as admin, lab.wired():
         print(f"tcp_user_timeout = {admin.execute('SHOW tcp_user_timeout').fetchone()[0]}")
         admin.execute("CREATE TABLE accounts (id int PRIMARY KEY)")
         report = psycopg.connect(DATABASE_URL)  # a long report holds a lock on accounts
         report.execute("SELECT count(*) FROM accounts")
-        app = _lab.start_app(__file__, "app")
+        app = lab.start_app(__file__, "app")
         print(app.stdout.readline(), end="")
         query = "SELECT wait_event_type FROM pg_stat_activity WHERE client_addr = %s"
-        while admin.execute(query, (_lab.APP_HOST,)).fetchone() != ("Lock",):
+        while admin.execute(query, (lab.APP_HOST,)).fetchone() != ("Lock",):
             time.sleep(0.05)
-        time.sleep(0.5)  # let the server's kernel acknowledge the query (ACKs may wait 200 ms)
-        _lab.cut()
+        time.sleep(0.5)  # let the server's kernel acknowledge the query (ACKs may be delayed)
+        lab.cut()
         app.kill()
         print("cable pulled, app server gone, its migration still waiting for the lock")
 
         report.commit()  # the migration gets its lock and answers into the void
         answered = time.monotonic()
-        while admin.execute(query, (_lab.APP_HOST,)).fetchone():
+        while admin.execute(query, (lab.APP_HOST,)).fetchone():
             time.sleep(0.05)
         print(f"its backend ended {time.monotonic() - answered:.1f} s after answering")
         count = report.execute("SELECT count(*) FROM accounts").fetchone()[0]

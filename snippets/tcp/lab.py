@@ -1,8 +1,7 @@
+# talksite: privileged timeout=30
 """The lab the TCP snippets share: an "app server" in a network namespace of its own, wired to
 this machine (the database host) by a virtual cable, and a way to pull that cable silently.
-
-Needs root and iproute2's `ip`. Everything it creates is named tsk-... and removed on exit.
-"""
+Run it to see both work. Needs root and iproute2's `ip`; all it creates is named tsk-..."""
 
 import contextlib
 import fcntl
@@ -13,14 +12,15 @@ import sys
 import tempfile
 from collections.abc import Iterator
 
-# --8<-- [start:names]
+import psycopg
+
+# --8<-- [start:lab]
 NAMESPACE = "tsk-app"  # the app server: a network namespace, a network stack of its own
 HOST_END = "tsk-db"  # this machine's end of the virtual cable (a veth pair)
 APP_END = "eth0"  # the app server's end of the cable, inside the namespace
 DB_HOST = "198.51.100.1"  # addresses from a documentation range, used on this cable only
 APP_HOST = "198.51.100.2"
 NOBODY = "02:00:00:00:de:ad"  # a MAC address that no network card here has
-# --8<-- [end:names]
 PREFIX = "tsk-"
 LOCK_FILE = os.path.join(tempfile.gettempdir(), "talksite-tcp-lab.lock")
 _app_processes: list[subprocess.Popen[str]] = []
@@ -40,7 +40,6 @@ def in_namespace(*command: str) -> list[str]:
     return ["ip", "netns", "exec", NAMESPACE, *command]
 
 
-# --8<-- [start:wire]
 def wire() -> None:
     """Put the app server on a network of its own, one virtual cable away from the database."""
     ip("netns", "add", NAMESPACE)
@@ -57,10 +56,8 @@ def wire() -> None:
     subprocess.run(["sysctl", "-qw", f"net.ipv4.conf.{HOST_END}.route_localnet=1"], check=True)
     subprocess.run(in_namespace("sysctl", "-qw", f"net.ipv4.conf.{APP_END}.route_localnet=1"),
                    check=True)  # fmt: skip
-    # --8<-- [end:wire]
 
 
-# --8<-- [start:cut]
 def cut() -> None:
     """Pull the cable without telling either side.
 
@@ -71,13 +68,14 @@ def cut() -> None:
     ip("neigh", "replace", APP_HOST, "lladdr", NOBODY, "dev", HOST_END, "nud", "permanent")
     ip("neigh", "replace", DB_HOST, "lladdr", NOBODY, "dev", APP_END, "nud", "permanent",
        namespace=NAMESPACE)  # fmt: skip
-    # --8<-- [end:cut]
+    # --8<-- [end:lab]
 
 
 def start_app(script: str, *args: str) -> subprocess.Popen[str]:
-    """Run `python script args...` on the app server; read what it prints from `.stdout`."""
+    """Run `python script args...` on the app server; talk to it through .stdin and .stdout."""
     process = subprocess.Popen(
         in_namespace(sys.executable, script, *args),
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -86,15 +84,19 @@ def start_app(script: str, *args: str) -> subprocess.Popen[str]:
     return process
 
 
+def leftovers() -> list[str]:
+    """Namespaces and veths named tsk-... that exist now."""
+    namespaces = [line.split()[0] for line in ip("netns", "list").splitlines()]
+    links = ip("-o", "link", "show", "type", "veth").splitlines()
+    veths = [line.split(":")[1].strip().split("@")[0] for line in links]
+    return [name for name in namespaces + veths if name.startswith(PREFIX)]
+
+
 def remove_leftovers() -> None:
-    """Delete namespaces and veths named tsk-...: a run that was killed can leave them behind."""
-    for line in ip("netns", "list").splitlines():
-        if line.startswith(PREFIX):
-            ip("netns", "delete", line.split()[0], check=False)
-    for line in ip("-o", "link", "show", "type", "veth").splitlines():
-        name = line.split(":")[1].strip().split("@")[0]
-        if name.startswith(PREFIX):
-            ip("link", "delete", name, check=False)
+    """Delete what a run that was killed (SIGKILL: no clean-up runs) left behind."""
+    for name in leftovers():
+        ip("netns", "delete", name, check=False)
+        ip("link", "delete", name, check=False)
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:
@@ -102,7 +104,7 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 
 
 @contextlib.contextmanager
-def lab() -> Iterator[None]:
+def wired() -> Iterator[None]:
     """The wired lab for the length of a `with` block; all of it is removed afterwards."""
     if os.geteuid() != 0:
         sys.exit("the TCP lab needs root: it creates a network namespace and a veth pair")
@@ -121,3 +123,36 @@ def lab() -> Iterator[None]:
             _app_processes.clear()
             ip("netns", "delete", NAMESPACE, check=False)  # takes both ends of the cable with it
             remove_leftovers()
+
+
+def app_server() -> None:
+    """Runs on the app server: connect, then try again once the cable is pulled."""
+    url = os.environ["DATABASE_URL"]
+    with psycopg.connect(url) as conn:
+        seen_as = conn.execute("SELECT inet_client_addr()").fetchone()[0]
+        print(f"app: connected to {conn.info.host}:{conn.info.port}; the server sees {seen_as}")
+    sys.stdout.flush()
+    input()  # wait for the cable to be pulled
+    try:
+        psycopg.connect(url, connect_timeout=1)
+    except psycopg.OperationalError as error:
+        print(f"app: connecting again after the cut: {str(error).splitlines()[-1]}")
+
+
+def main() -> None:
+    with wired():
+        app = start_app(__file__, "app")
+        print(app.stdout.readline(), end="")
+        cut()
+        print("cable pulled")
+        app.stdin.write("go\n")  # the app may try again now
+        app.stdin.flush()
+        print(app.stdout.read(), end="")
+    print(f"lab removed; left behind: {leftovers() or 'nothing'}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["app"]:
+        app_server()
+    else:
+        main()
