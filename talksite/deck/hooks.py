@@ -58,7 +58,13 @@ class DeckHooks:
                 raise DeckError(f"{where}: page={slide.page!r} is not a page in docs/")
         if files.get_file_from_path(TEXT_PAGE) is not None:
             raise DeckError(f"docs/{TEXT_PAGE} exists, but the deck generates that page")
-        page = File.generated(config, TEXT_PAGE, content="")
+        page = File(
+            TEXT_PAGE,
+            src_dir=None,
+            dest_dir=config.site_dir,
+            use_directory_urls=config.use_directory_urls,
+        )
+        page.generated_by = "talksite"
         deck_href = get_relative_url(f"{DECK_DIR}/", page.url)
         pdf_href = f"{deck_href}{PDF_NAME}" if self.pdf else None
         page.content_string = text_page(
