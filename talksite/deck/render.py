@@ -194,7 +194,7 @@ def text_page(
 
     ``deck_href`` and ``pdf_href`` are the deck's and the PDF's addresses relative to the page.
     """
-    values = {"site_url": site_url, "qr_code": f"<{site_url}>"}
+    values = {"site_url": site_url, "qr_code": f"(QR code linking to <{site_url}>)"}
     # Raw <a> for addresses outside the docs: MkDocs would log each Markdown link to them.
     intro = (
         f'Every slide of <a href="{deck_href}">the deck</a> in order: its title, its content and the'
