@@ -220,6 +220,8 @@ def run(
         leftovers = _end_session(process.pid)
         process.wait()
         reader.join(timeout=5)
+        if process.stdout is not None:
+            process.stdout.close()
     return RunResult(
         output="".join(chunks),
         returncode=process.returncode,
