@@ -35,6 +35,9 @@ TEXT_PAGE = "slides-text.md"
 #: Set to 1 to print the deck to ``site/slides/slides.pdf`` during the build.
 PDF_ENV = "TALKSITE_SLIDES_PDF"
 PDF_NAME = "slides.pdf"
+# Links name index.html, so that they also work in a site opened from file://.
+DECK_PAGE = f"{DECK_DIR}/index.html"
+DECK_PDF = f"{DECK_DIR}/{PDF_NAME}"
 
 
 class DeckHooks:
@@ -65,8 +68,8 @@ class DeckHooks:
             use_directory_urls=config.use_directory_urls,
         )
         page.generated_by = "talksite"
-        deck_href = get_relative_url(f"{DECK_DIR}/", page.url)
-        pdf_href = f"{deck_href}{PDF_NAME}" if self.pdf else None
+        deck_href = get_relative_url(DECK_PAGE, page.url)
+        pdf_href = get_relative_url(DECK_PDF, page.url) if self.pdf else None
         page.content_string = text_page(
             self.slides,
             site_url=config.site_url or "",
@@ -82,7 +85,7 @@ class DeckHooks:
         linked = [s for s in self.slides if s.page == page.file.src_uri]
         if not linked:
             return markdown
-        deck_href = get_relative_url(f"{DECK_DIR}/", page.url)
+        deck_href = get_relative_url(DECK_PAGE, page.url)
         text_href = get_relative_url(TEXT_PAGE, page.file.src_uri)
         # Raw <a> for the deck: MkDocs would log a Markdown link to a folder outside docs/.
         links = [
@@ -92,7 +95,7 @@ class DeckHooks:
         ]
         lines = ["", "", f"**In the slides:** {', '.join(links)}."]
         if self.pdf:
-            pdf_link = f'<a href="{deck_href}{PDF_NAME}">as a PDF</a>'
+            pdf_link = f'<a href="{get_relative_url(DECK_PDF, page.url)}">as a PDF</a>'
             lines.append(f"The deck is also available {pdf_link}.")
         return markdown.rstrip("\n") + "\n".join(lines) + "\n"
 
@@ -115,12 +118,7 @@ class DeckHooks:
             page_url=page_url,
         )
         if self.pdf:
-            from talksite.deck.pdf import (
-                write_pdf,
-            )  # Playwright only when a PDF is wanted
+            # Playwright is imported only when a PDF is wanted.
+            from talksite.deck.pdf import write_pdf
 
             write_pdf(index, index.parent / PDF_NAME)
-
-    def watched(self) -> list[str]:
-        """Files ``mkdocs serve`` should watch for the deck."""
-        return [str(self.project_dir / SLIDES_SOURCE)]
