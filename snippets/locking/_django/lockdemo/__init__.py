@@ -1,0 +1,1 @@
+"""A tiny Django app for snippets/locking/django_migration.py: one model, two migrations."""
