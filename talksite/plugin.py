@@ -18,11 +18,13 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from talksite.config import Talk, TalkConfigError, load_talk
+from talksite.deck.hooks import DeckHooks
 from talksite.macros import page_macros
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.pages import Page
 
 __all__ = ["ASSETS_DIR", "TalksitePlugin"]
 
@@ -41,6 +43,8 @@ class TalksitePlugin(BasePlugin[TalksiteConfig]):
     """Registered as ``talksite`` in the ``mkdocs.plugins`` entry point group."""
 
     talk: Talk
+    #: The slide deck's part of the build (talk/slides.md): see talksite.deck.hooks.
+    deck: DeckHooks
 
     def _project_dir(self, config: MkDocsConfig) -> Path:
         # Paths in the plugin's options are relative to mkdocs.yml, like MkDocs' own.
@@ -71,6 +75,9 @@ class TalksitePlugin(BasePlugin[TalksiteConfig]):
 
         config.extra_css.extend(f"{ASSETS_DIR}/{name}" for name in _STYLESHEETS)
         config.extra_javascript.extend(f"{ASSETS_DIR}/{name}" for name in _SCRIPTS)
+
+        self.deck = DeckHooks()
+        self.deck.on_config(config)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -79,7 +86,15 @@ class TalksitePlugin(BasePlugin[TalksiteConfig]):
             files.append(
                 File.generated(config, f"{ASSETS_DIR}/{name}", content=(assets / name).read_bytes())
             )
-        return files
+        return self.deck.on_files(files, config)
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        return self.deck.on_page_markdown(markdown, page)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.deck.on_post_build(config)
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: object
