@@ -14,36 +14,6 @@ DATABASE_URL = os.environ["DATABASE_URL"]
 if os.environ.get("DATABASE_IS_THROWAWAY") != "1":
     sys.exit("This snippet ends a session: set DATABASE_IS_THROWAWAY=1 to run it on your database")
 
-# --8<-- [start:query]
-BLOCKING_CHAIN = """
-WITH RECURSIVE waits AS (  -- each session waiting for a lock, once per session it waits for
-    SELECT pid, unnest(pg_blocking_pids(pid)) AS blocker
-    FROM pg_stat_activity
-    WHERE wait_event_type = 'Lock'
-), chain AS (
-    -- the roots: sessions that block others and wait for nobody
-    SELECT a.pid, 0 AS depth, ARRAY[a.query_start] AS sort_path, ARRAY[a.pid] AS seen
-    FROM pg_stat_activity a
-    WHERE a.pid IN (SELECT blocker FROM waits) AND a.pid NOT IN (SELECT pid FROM waits)
-    UNION ALL
-    -- then whoever waits for them, in the order they came
-    SELECT w.pid, c.depth + 1, c.sort_path || a.query_start, c.seen || w.pid
-    FROM chain c
-    JOIN waits w ON w.blocker = c.pid
-    JOIN pg_stat_activity a ON a.pid = w.pid
-    WHERE w.pid <> ALL (c.seen)
-)
-SELECT repeat('  ', c.depth) || coalesce(nullif(a.application_name, ''), '?') AS session,
-       a.state,
-       a.wait_event_type || ':' || a.wait_event AS waiting_for,
-       now() - a.xact_start AS in_transaction_for,
-       left(a.query, 45) AS query,
-       a.pid
-FROM chain c JOIN pg_stat_activity a ON a.pid = c.pid
-ORDER BY c.sort_path
-"""
-# --8<-- [end:query]
-
 
 def session(name, autocommit=True):
     """A connection that pg_stat_activity shows under a readable name."""
@@ -90,6 +60,34 @@ for name, sql in [
     wait_until_waiting(name)
 
 # --8<-- [start:chain]
+BLOCKING_CHAIN = """
+WITH RECURSIVE waits AS (  -- each session waiting for a lock, once per session it waits for
+    SELECT pid, unnest(pg_blocking_pids(pid)) AS blocker
+    FROM pg_stat_activity
+    WHERE wait_event_type = 'Lock'
+), chain AS (
+    -- the roots: sessions that block others and wait for nobody
+    SELECT a.pid, 0 AS depth, ARRAY[a.query_start] AS sort_path, ARRAY[a.pid] AS seen
+    FROM pg_stat_activity a
+    WHERE a.pid IN (SELECT blocker FROM waits) AND a.pid NOT IN (SELECT pid FROM waits)
+    UNION ALL
+    -- then whoever waits for them, in the order they came
+    SELECT w.pid, c.depth + 1, c.sort_path || a.query_start, c.seen || w.pid
+    FROM chain c
+    JOIN waits w ON w.blocker = c.pid
+    JOIN pg_stat_activity a ON a.pid = w.pid
+    WHERE w.pid <> ALL (c.seen)
+)
+SELECT repeat('  ', c.depth) || coalesce(nullif(a.application_name, ''), '?') AS session,
+       a.state,
+       coalesce(a.wait_event_type || ':' || a.wait_event, '') AS waiting_for,
+       now() - a.xact_start AS in_transaction_for,
+       left(a.query, 45) AS query,
+       a.pid
+FROM chain c JOIN pg_stat_activity a ON a.pid = c.pid
+ORDER BY c.sort_path
+"""
+
 rows = dba.execute(BLOCKING_CHAIN).fetchall()
 print(f"{'session':<13} {'state':<20} {'waiting for':<18} {'xact age':<9} query")
 for name, state, waiting_for, age, query, pid in rows:

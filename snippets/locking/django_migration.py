@@ -40,7 +40,7 @@ database = {
     "HOST": url.hostname,
     "PORT": url.port,
 }
-# --8<-- [start:settings]
+# --8<-- [start:django]
 settings.configure(
     INSTALLED_APPS=["lockdemo"],
     DATABASES={
@@ -56,11 +56,9 @@ settings.configure(
         },
     },
 )
-# --8<-- [end:settings]
 django.setup()
 
 
-# --8<-- [start:migrate]
 def migrate_with_retries(app_label, *, attempts=5, first_pause=1.0):
     """`manage.py migrate --database migrations`, again after a pause if a lock timed out."""
     pause = first_pause
@@ -84,7 +82,7 @@ def applied(app_label):
         return [name for (name,) in cursor.fetchall()]
 
 
-# --8<-- [end:migrate]
+# --8<-- [end:django]
 
 
 call_command("migrate", "lockdemo", "0001", database="migrations", verbosity=0)

@@ -72,9 +72,7 @@ log("migration", "ALTER TABLE orders ADD COLUMN note text: waiting")
 web, web_result = in_background("web-1", "SELECT total FROM orders WHERE id = 1")
 wait_until_waiting(dba, "web-1")
 log("web-1", "SELECT total FROM orders WHERE id = 1: waiting")
-# --8<-- [end:queue]
 
-# --8<-- [start:blockers]
 activity = "SELECT pid, application_name FROM pg_stat_activity WHERE datname = current_database()"
 names = dict(dba.execute(activity))  # pid -> application_name: pids change, names don't
 for waiter in ("migration", "web-1"):
@@ -84,9 +82,7 @@ for waiter in ("migration", "web-1"):
         [waiter],
     ).fetchone()
     print(f"pg_blocking_pids({waiter}) -> {sorted(names[pid] for pid in blockers)}")
-# --8<-- [end:blockers]
 
-# --8<-- [start:locks]
 LOCKS_ON_ORDERS = """
     SELECT a.application_name, l.mode, l.granted, a.state,
            coalesce(a.wait_event_type || ':' || a.wait_event, '') AS waiting_for
@@ -98,9 +94,7 @@ LOCKS_ON_ORDERS = """
 print(f"{'session':<10} {'lock mode':<20} {'granted':<8} {'state':<20} waiting for")
 for name, mode, granted, state, waiting_for in dba.execute(LOCKS_ON_ORDERS):
     print(f"{name:<10} {mode:<20} {str(granted):<8} {state:<20} {waiting_for}")
-# --8<-- [end:locks]
 
-# --8<-- [start:release]
 sleep_until(1.0)  # the cron job works on (in production: for an hour) until t=1.0s
 cron.commit()
 log("cron-job", "COMMIT")
@@ -108,6 +102,6 @@ alter.join()
 web.join()
 log("migration", "ALTER TABLE done", at=alter_result["done"])
 log("web-1", "SELECT done", at=web_result["done"])
-# --8<-- [end:release]
+# --8<-- [end:queue]
 cron.close()
 dba.close()
