@@ -1,0 +1,37 @@
+# make serve: the site at http://127.0.0.1:8000 with live reload.  make test: the whole suite.
+# Every target installs first; installing again is a no-op until pyproject.toml or
+# package-lock.json changes.
+
+PY := .venv/bin/python
+INSTALLED := .venv/.installed
+NPM_INSTALLED := node_modules/.installed
+# MkDocs is pinned below 2.0 in pyproject.toml; Material's banner about 2.0 is noise here.
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: install serve site lint test
+
+install: $(INSTALLED) $(if $(wildcard package.json),$(NPM_INSTALLED))
+
+$(PY):
+	python3 -m venv .venv
+
+$(INSTALLED): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check --editable '.[test]'
+	touch $@
+
+$(NPM_INSTALLED): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+serve: install
+	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
+
+site: install
+	$(PY) -m mkdocs build --strict --site-dir site
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+test: lint
+	$(PY) -m pytest

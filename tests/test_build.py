@@ -1,0 +1,176 @@
+"""End to end: the real site and a second, made-up talk build strictly and hold what they should."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from talksite.config import Talk, load_talk
+from talksite.home import when
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "minimal_talk"
+
+
+def build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build --strict`` as a user runs it: from the project's folder, into site_dir."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        timeout=300,
+    )
+
+
+def built(project: Path, site_dir: Path) -> Path:
+    result = build(project, site_dir)
+    assert result.returncode == 0, f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"
+    return site_dir
+
+
+def text_of(page: str) -> str:
+    """A page's visible text, whitespace collapsed, for "does it say X" checks."""
+    without_tags = re.sub(r"<[^>]+>", "", page)
+    return " ".join(html.unescape(without_tags).split())
+
+
+def plain(markdown: str) -> list[str]:
+    """The paragraphs and list items of a short Markdown text, as plain text."""
+    pieces = []
+    for block in markdown.strip().split("\n\n"):
+        lines = block.splitlines()
+        if all(line.startswith(("* ", "- ")) for line in lines):
+            pieces.extend(line[2:] for line in lines)
+        else:
+            pieces.append(" ".join(block.split()))
+    return pieces
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return built(ROOT, tmp_path_factory.mktemp("site"))
+
+
+@pytest.fixture(scope="module")
+def talk() -> Talk:
+    return load_talk(ROOT / "talk" / "talk.yml")
+
+
+@pytest.fixture(scope="module")
+def home(site: Path) -> str:
+    return (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_site_has_every_page(site: Path, talk: Talk) -> None:
+    pages = ["index.html", "outage/index.html", "about/index.html"]
+    pages += [f"{layer.slug}/index.html" for layer in talk.layers]
+    assert [page for page in pages if not (site / page).is_file()] == []
+
+
+def test_home_page_holds_the_whole_abstract(home: str, talk: Talk) -> None:
+    shown = text_of(home)
+    expected = [talk.title, " ".join(talk.abstract.lead.split())]
+    for section in talk.abstract.sections:
+        expected.append(section.heading)
+        expected.extend(plain(section.text))
+    assert [piece for piece in expected if piece not in shown] == []
+
+
+def test_home_page_says_when_and_where(home: str, talk: Talk) -> None:
+    shown = text_of(home)
+    assert "Tuesday 30 May 2023, 14:35–15:05 BST (Europe/London)" in shown
+    assert "Music Hall, Edinburgh" in shown
+    assert f'<time datetime="{when(talk.event).start_iso}">' in home
+    assert 'datetime="2023-05-30T14:35+01:00"' in home
+
+
+def test_home_page_links_the_talk_page_the_video_and_every_layer(home: str, talk: Talk) -> None:
+    assert f'href="{talk.talk_page}"' in home
+    assert 'href="https://www.youtube.com/watch?v=aQSe5QjLGuo">Watch on YouTube</a>' in home
+    for layer in talk.layers:
+        assert f'href="{layer.slug}/"' in home
+        assert layer.summary in home
+
+
+def test_home_page_has_the_video_facade_and_no_player(home: str) -> None:
+    button = re.search(r'<button [^>]*class="ts-video__play"[^>]*>', home)
+    assert button is not None
+    assert 'type="button"' in button.group()
+    assert 'aria-label="Play video: Do the holes in Swiss cheese leak abstractions?"' in (
+        button.group()
+    )
+    assert 'data-embed="https://www.youtube-nocookie.com/embed/aQSe5QjLGuo?autoplay=1"' in (
+        button.group()
+    )
+    assert "<iframe" not in home
+    assert 'src="assets/talksite/facade.js"' in home
+
+
+def test_nothing_loads_from_another_host(site: Path) -> None:
+    offenders = []
+    for path in sorted(site.rglob("*")):
+        if path.suffix not in {".html", ".css"}:
+            continue
+        content = path.read_text(encoding="utf-8")
+        for pattern in (
+            r"fonts\.googleapis",
+            r"fonts\.gstatic",
+            r"""https?://[^"'\s)]*cdn""",
+            r"""\ssrc=["']?(?:https?:)?//""",
+            # A stylesheet, icon or preload from elsewhere; a canonical link loads nothing.
+            r"""<link\b(?![^>]*rel="canonical")[^>]*\shref=["']?(?:https?:)?//""",
+            r"""url\(\s*["']?(?:https?:)?//""",
+            r"""@import\s+["'](?:https?:)?//""",
+        ):
+            offenders += [f"{path.relative_to(site)}: {m}" for m in re.findall(pattern, content)]
+    assert offenders == []
+
+
+def test_a_second_talk_builds_with_nothing_of_this_one(tmp_path: Path) -> None:
+    site = built(FIXTURE, tmp_path / "site")
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "<title>Small fixtures make sturdy generators</title>" in home
+    assert "Ada Example" in home
+    assert 'href="only-layer/"' in home
+    assert "Friday 14 February 2031, 09:00–09:25 EST (America/New_York)" in text_of(home)
+    leaks = [
+        f"{path.relative_to(site)}: {word}"
+        for path in sorted(site.rglob("*"))
+        if path.is_file()
+        for word in ("Swiss cheese", "Tim Bell", "DjangoCon", "aQSe5QjLGuo")
+        if word in path.read_text(encoding="utf-8", errors="replace")
+    ]
+    assert leaks == []
+
+
+@pytest.fixture
+def broken_project(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project)
+    talk_file = project / "talk" / "talk.yml"
+    text = talk_file.read_text(encoding="utf-8")
+    talk_file.write_text(text.replace("id: fixture0001", "id: too-short"), encoding="utf-8")
+    return project
+
+
+def test_a_broken_talk_file_stops_the_build_before_anything_is_written(
+    broken_project: Path,
+) -> None:
+    site_dir = broken_project / "site"
+    result = build(broken_project, site_dir)
+    assert result.returncode != 0
+    talk_text = (broken_project / "talk" / "talk.yml").read_text(encoding="utf-8")
+    line = talk_text[: talk_text.index("id: too-short")].count("\n") + 1
+    assert f"talk/talk.yml:{line}: video.id: expected an 11-character YouTube video id" in (
+        result.stderr
+    )
+    assert not site_dir.exists()
