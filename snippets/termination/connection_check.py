@@ -1,3 +1,4 @@
+# talksite: waits=0.5
 """client_connection_check_interval: the server polls the client's socket while a query runs,
 and ends the backend of a client that has gone away.
 """

@@ -1,3 +1,4 @@
+# talksite: waits=3
 """Kill a client with SIGKILL and its backend carries on: still running, still in the lock queue.
 
 The server notices that the client is gone only when it next reads from or writes to its socket.

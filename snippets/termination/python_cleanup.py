@@ -29,11 +29,16 @@ atexit.register(print, "atexit")
 try:
     with Resource():
         print("ready", flush=True)
-        time.sleep(30)  # the signal arrives here
+        time.sleep(10)  # the signal arrives here
 finally:
     print("finally")
 """
 # --8<-- [end:child]
+
+# A process started with SIGINT ignored (say, `cmd &` in a script) passes that on to its
+# children, and Python then installs no Ctrl-C handler. Take Python's usual handler here, so
+# that the children start with SIGINT at its default and install theirs.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # --8<-- [start:cases]
 CASES = [

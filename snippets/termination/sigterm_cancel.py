@@ -1,3 +1,4 @@
+# talksite: waits=1.5
 """A SIGTERM handler decides whether a migration's query outlives its process.
 
 Each case sends SIGTERM (what Kubernetes sends first) to a migration waiting for its lock.
