@@ -313,6 +313,19 @@ def test_hooks_add_the_text_page_and_link_the_named_page(tmp_path: Path) -> None
     assert '<a href="slides/index.html#/hi">Hi</a> ([as text](slides-text.md#slide-1))' in linked
 
 
+def test_reveal_js_must_be_installed_as_pinned(tmp_path: Path) -> None:
+    (tmp_path / "package.json").write_text('{"dependencies": {"reveal.js": "6.0.1"}}')
+    with pytest.raises(deck.DeckError, match=r"reveal\.js is not installed: run `npm ci` in "):
+        deck.reveal_dist(tmp_path)
+    installed = tmp_path / "node_modules" / "reveal.js"
+    installed.mkdir(parents=True)
+    (installed / "package.json").write_text('{"version": "6.0.2"}')
+    with pytest.raises(
+        deck.DeckError, match=r"6\.0\.2 is installed but package\.json pins 6\.0\.1"
+    ):
+        deck.reveal_dist(tmp_path)
+
+
 # --- The talk's deck, as built -------------------------------------------------------------------
 
 

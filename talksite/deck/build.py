@@ -27,6 +27,8 @@ DECK_DIR = "slides"
 #: The files of reveal.js's ``dist/`` folder that the deck needs, and nothing else.
 REVEAL_FILES = ("reveal.js", "reveal.css", "reset.css", "plugin/notes.js")
 _OWN_ASSETS = ("deck.css", "deck.js")
+#: talksite's own checkout (package.json, node_modules/), two levels above this package.
+_GENERATOR_ROOT = Path(__file__).resolve().parents[2]
 
 
 def load_slides(path: Path, *, source: str) -> list[Slide]:
@@ -36,12 +38,28 @@ def load_slides(path: Path, *, source: str) -> list[Slide]:
     return parse_slides(path.read_text(encoding="utf-8"), source=source)
 
 
+def _pinned_reveal(directory: Path) -> str | None:
+    """The reveal.js version ``directory/package.json`` pins, if it pins one."""
+    package = directory / "package.json"
+    if not package.is_file():
+        return None
+    return json.loads(package.read_text(encoding="utf-8")).get("dependencies", {}).get("reveal.js")
+
+
 def reveal_dist(project_dir: Path) -> tuple[Path, str]:
-    """reveal.js's ``dist/`` folder under ``node_modules`` and its version, as pinned."""
-    package = json.loads((project_dir / "package.json").read_text(encoding="utf-8"))
-    pinned = package["dependencies"]["reveal.js"]
-    installed_json = project_dir / "node_modules" / "reveal.js" / "package.json"
-    fix = f"run `npm ci` in {project_dir} (or `make install`)"
+    """reveal.js's ``dist/`` folder and version, as pinned and installed by ``npm ci``.
+
+    The talk's own folder may pin reveal.js; otherwise talksite's checkout provides it, so a
+    second talk needs nothing but its talk/, snippets/ and docs/.
+    """
+    candidates = (project_dir, _GENERATOR_ROOT)
+    root = next((c for c in candidates if _pinned_reveal(c) is not None), None)
+    if root is None:
+        where = " or ".join(str(c / "package.json") for c in candidates)
+        raise DeckError(f"reveal.js is not pinned: no package.json with it in {where}")
+    pinned = _pinned_reveal(root)
+    installed_json = root / "node_modules" / "reveal.js" / "package.json"
+    fix = f"run `npm ci` in {root} (or `make install`)"
     if not installed_json.is_file():
         raise DeckError(f"reveal.js is not installed: {fix}")
     installed = json.loads(installed_json.read_text(encoding="utf-8"))["version"]
