@@ -46,6 +46,7 @@ def wait_until(condition, timeout=10.0):
 admin = psycopg.connect(URL, autocommit=True, application_name="observer")
 admin.execute("CREATE TABLE orders (id int)")
 
+# --8<-- [start:demo]
 # --8<-- [start:setting]
 # For every new session on this database. Also possible in postgresql.conf, or per role with
 # ALTER ROLE ... SET. In production a few seconds would do; here half a second.
@@ -89,5 +90,6 @@ added = admin.execute(
 ).fetchone()[0]
 print(f"report committed. Column orders.note exists: {added}")
 # --8<-- [end:kill]
+# --8<-- [end:demo]
 report.close()
 admin.close()

@@ -15,23 +15,6 @@ URL = os.environ["DATABASE_URL"]
 if os.environ.get("DATABASE_IS_THROWAWAY") != "1":
     sys.exit("This creates a table and kills processes: set DATABASE_IS_THROWAWAY=1 to confirm.")
 
-# --8<-- [start:clients]
-# Two migrations. One sends its ALTER TABLE alone: PostgreSQL commits it as soon as it has run.
-# The other wraps it in BEGIN ... COMMIT, as Django does for every migration on PostgreSQL.
-CLIENT = """
-import os, sys, psycopg
-
-name, column = sys.argv[1], sys.argv[2]
-with psycopg.connect(os.environ["DATABASE_URL"], application_name=name, autocommit=True) as conn:
-    alter = f"ALTER TABLE orders ADD COLUMN {column} text"
-    if name == "migration-autocommit":
-        conn.execute(alter)
-    else:
-        with conn.transaction():  # BEGIN; ALTER TABLE ...; COMMIT
-            conn.execute(alter)
-"""
-# --8<-- [end:clients]
-
 
 def waiting_for_lock(conn, name):
     return conn.execute(
@@ -54,6 +37,25 @@ def wait_until(condition, timeout=10.0):
         if time.monotonic() > deadline:
             sys.exit("timed out: the demo did not go as expected")
         time.sleep(0.02)
+
+
+# --8<-- [start:demo]
+# --8<-- [start:clients]
+# Two migrations. One sends its ALTER TABLE alone: PostgreSQL commits it as soon as it has run.
+# The other wraps it in BEGIN ... COMMIT, as Django does for every migration on PostgreSQL.
+CLIENT = """
+import os, sys, psycopg
+
+name, column = sys.argv[1], sys.argv[2]
+with psycopg.connect(os.environ["DATABASE_URL"], application_name=name, autocommit=True) as conn:
+    alter = f"ALTER TABLE orders ADD COLUMN {column} text"
+    if name == "migration-autocommit":
+        conn.execute(alter)
+    else:
+        with conn.transaction():  # BEGIN; ALTER TABLE ...; COMMIT
+            conn.execute(alter)
+"""
+# --8<-- [end:clients]
 
 
 admin = psycopg.connect(URL, autocommit=True, application_name="observer")
@@ -79,5 +81,6 @@ columns = admin.execute(
 ).fetchone()[0]
 print(f"orders now has the columns: {columns}")
 # --8<-- [end:kill]
+# --8<-- [end:demo]
 report.close()
 admin.close()

@@ -16,19 +16,6 @@ URL = os.environ["DATABASE_URL"]
 if os.environ.get("DATABASE_IS_THROWAWAY") != "1":
     sys.exit("This creates a table and kills processes: set DATABASE_IS_THROWAWAY=1 to confirm.")
 
-# A client: connects under a name, runs one statement, and never finishes (we kill it).
-CLIENT = """
-import os, sys, psycopg
-
-name, statement = sys.argv[1], sys.argv[2]
-with psycopg.connect(os.environ["DATABASE_URL"], application_name=name, autocommit=True) as conn:
-    conn.execute(statement)
-"""
-
-
-def start_client(name, statement):
-    return subprocess.Popen([sys.executable, "-c", CLIENT, name, statement])
-
 
 def activity(conn, name):
     """The named session's state and wait event, or None once its backend is gone."""
@@ -50,6 +37,21 @@ def wait_until(condition, timeout=10.0):
         if time.monotonic() > deadline:
             sys.exit("timed out: the demo did not go as expected")
         time.sleep(0.02)
+
+
+# --8<-- [start:demo]
+# A client: connects under a name, runs one statement, and never finishes (we kill it).
+CLIENT = """
+import os, sys, psycopg
+
+name, statement = sys.argv[1], sys.argv[2]
+with psycopg.connect(os.environ["DATABASE_URL"], application_name=name, autocommit=True) as conn:
+    conn.execute(statement)
+"""
+
+
+def start_client(name, statement):
+    return subprocess.Popen([sys.executable, "-c", CLIENT, name, statement])
 
 
 admin = psycopg.connect(URL, autocommit=True, application_name="observer")
@@ -107,5 +109,6 @@ wait_until(lambda: activity(admin, "cron-job") is None)
 lived = admin.execute("SELECT clock_timestamp() - %s", (sleep_started,)).fetchone()[0]
 print(f"cron-job's backend ended when pg_sleep(3) returned: {lived.total_seconds():.1f} s")
 # --8<-- [end:proceed]
+# --8<-- [end:demo]
 report.close()
 admin.close()

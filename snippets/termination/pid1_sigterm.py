@@ -12,6 +12,7 @@ from pathlib import Path
 if os.geteuid() != 0:
     sys.exit("This needs root, to create a PID namespace with unshare.")
 
+# --8<-- [start:demo]
 # --8<-- [start:child]
 CHILD = """
 import os, signal, sys, time
@@ -54,3 +55,4 @@ for mode in ("no-handler", "handler"):
     outcome = stop_like_kubernetes(unshare, int(children[0]), grace_period=1.0)
     print(f"  {outcome}")
 # --8<-- [end:stop]
+# --8<-- [end:demo]

@@ -16,6 +16,24 @@ URL = os.environ["DATABASE_URL"]
 if os.environ.get("DATABASE_IS_THROWAWAY") != "1":
     sys.exit("This creates a table and kills processes: set DATABASE_IS_THROWAWAY=1 to confirm.")
 
+
+def migration_session(conn):
+    """The migration's state and wait event, or None once its backend is gone."""
+    return conn.execute(
+        """SELECT state, wait_event_type || '/' || wait_event FROM pg_stat_activity
+           WHERE datname = current_database() AND application_name = 'migration'"""
+    ).fetchone()
+
+
+def wait_until(condition, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            sys.exit("timed out: the demo did not go as expected")
+        time.sleep(0.02)
+
+
+# --8<-- [start:demo]
 # The migration: a plain script. argv[1] picks how it answers SIGTERM.
 CLIENT = """
 import os, signal, sys
@@ -49,22 +67,6 @@ with psycopg.connect(os.environ["DATABASE_URL"], application_name="migration") a
 """
 
 
-def migration_session(conn):
-    """The migration's state and wait event, or None once its backend is gone."""
-    return conn.execute(
-        """SELECT state, wait_event_type || '/' || wait_event FROM pg_stat_activity
-           WHERE datname = current_database() AND application_name = 'migration'"""
-    ).fetchone()
-
-
-def wait_until(condition, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            sys.exit("timed out: the demo did not go as expected")
-        time.sleep(0.02)
-
-
 admin = psycopg.connect(URL, autocommit=True, application_name="observer")
 admin.execute("CREATE TABLE orders (id int)")
 
@@ -87,4 +89,5 @@ for how in ("no handler", "exit_on_sigterm", "cancel_on_sigterm"):
     wait_until(lambda: migration_session(admin) is None)
     report.close()
 # --8<-- [end:cases]
+# --8<-- [end:demo]
 admin.close()

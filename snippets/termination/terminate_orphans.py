@@ -15,25 +15,6 @@ if os.environ.get("DATABASE_IS_THROWAWAY") != "1":
     sys.exit("This ends sessions and kills processes: set DATABASE_IS_THROWAWAY=1 to confirm.")
 
 
-# --8<-- [start:terminate]
-def terminate_orphans(conn, application_name):
-    """End every other session of this database named `application_name`; return how many.
-
-    Run it only when no live process of that name can be working, for example as the first
-    step of the next deploy, which is the only thing that runs migrations.
-    """
-    ended = conn.execute(
-        """SELECT pg_terminate_backend(pid, 5000)  -- waits up to 5 s for each to end
-           FROM pg_stat_activity
-           WHERE datname = current_database() AND application_name = %s
-             AND pid <> pg_backend_pid()""",
-        (application_name,),
-    ).fetchall()
-    return sum(1 for (ok,) in ended if ok)
-
-
-# --8<-- [end:terminate]
-
 CLIENT = """
 import os, psycopg
 
@@ -61,6 +42,26 @@ def wait_until(condition, timeout=10.0):
         time.sleep(0.02)
 
 
+# --8<-- [start:demo]
+# --8<-- [start:terminate]
+def terminate_orphans(conn, application_name):
+    """End every other session of this database named `application_name`; return how many.
+
+    Run it only when no live process of that name can be working, for example as the first
+    step of the next deploy, which is the only thing that runs migrations.
+    """
+    ended = conn.execute(
+        """SELECT pg_terminate_backend(pid, 5000)  -- waits up to 5 s for each to end
+           FROM pg_stat_activity
+           WHERE datname = current_database() AND application_name = %s
+             AND pid <> pg_backend_pid()""",
+        (application_name,),
+    ).fetchall()
+    return sum(1 for (ok,) in ended if ok)
+
+
+# --8<-- [end:terminate]
+
 admin = psycopg.connect(URL, autocommit=True, application_name="deploy")
 admin.execute("CREATE TABLE orders (id int)")
 report = psycopg.connect(URL, application_name="report")
@@ -79,5 +80,6 @@ ended = terminate_orphans(admin, "migration")
 print(f"terminate_orphans(conn, 'migration') ended {ended} session")
 print(f"Now: {sessions(admin)}")
 # --8<-- [end:deploy]
+# --8<-- [end:demo]
 report.close()
 admin.close()
