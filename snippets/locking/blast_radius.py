@@ -1,7 +1,7 @@
 """The blast radius: ten web workers answer every request until ALTER TABLE starts waiting
 behind a cron job; then every request waits, and all of them proceed when the cron job ends."""
 
-# talksite: waits=1.5
+# talksite: waits=2
 
 import os
 import sys
@@ -50,13 +50,14 @@ def handle_request(conn):
 
 
 def send_requests():
-    """One request to each worker."""
-    return [pool.submit(handle_request, conn) for conn in worker_connections]
+    """One request to each worker; each client waits CLIENT_TIMEOUT_S from now, no longer."""
+    deadline = time.monotonic() + CLIENT_TIMEOUT_S
+    return deadline, [pool.submit(handle_request, conn) for conn in worker_connections]
 
 
-def answers(requests):
-    """Each client waits CLIENT_TIMEOUT_S for its answer; count who got one."""
-    answered, timed_out = wait(requests, timeout=CLIENT_TIMEOUT_S)
+def answers(deadline, requests):
+    """Count the requests answered before their clients gave up."""
+    answered, timed_out = wait(requests, timeout=max(0.0, deadline - time.monotonic()))
     # A client that timed out has given up, but its worker still waits on its query.
     log("web", f"{len(answered)} answered within {CLIENT_TIMEOUT_S} s, {len(timed_out)} timed out")
 
@@ -91,8 +92,9 @@ START = time.monotonic()
 cron = session("cron-job", autocommit=False)
 cron.execute("SELECT count(*) FROM orders")  # the transaction stays open: ACCESS SHARE held
 log("cron-job", "SELECT count(*) FROM orders; transaction left open")
-answers(send_requests())  # readers do not block readers: all answered
+answers(*send_requests())  # readers do not block readers: all answered
 
+sleep_until(0.5)
 migration_done = background.submit(run_migration)
 migration_waits = """
     SELECT 1 FROM pg_stat_activity WHERE datname = current_database()
@@ -102,17 +104,18 @@ while dba.execute(migration_waits).fetchone() is None:
     time.sleep(0.01)
 log("migration", "ALTER TABLE orders ADD COLUMN note text: waiting")
 
-stuck = send_requests()  # every worker now waits behind the ALTER
+deadline, stuck = send_requests()  # every worker now waits behind the ALTER
+sleep_until(1.0)
 waiting_sessions()
-answers(stuck)
+answers(deadline, stuck)
 
-sleep_until(1.5)  # the cron job works on (in production: for an hour) until t=1.5s
+sleep_until(2.0)  # the cron job works on (in production: for an hour) until t=2.0s
 cron.commit()
 log("cron-job", "COMMIT")
 log("migration", "ALTER TABLE done", at=migration_done.result())
 finished = [request.result() for request in stuck]
 log("web", f"the {len(finished)} stuck workers have their answers, too late", at=max(finished))
-answers(send_requests())
+answers(*send_requests())
 # --8<-- [end:outage]
 pool.shutdown()
 background.shutdown()

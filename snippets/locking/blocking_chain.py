@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import psycopg
 
@@ -91,10 +92,8 @@ ORDER BY c.sort_path
 rows = dba.execute(BLOCKING_CHAIN).fetchall()
 print(f"{'session':<13} {'state':<20} {'waiting for':<18} {'xact age':<9} query")
 for name, state, waiting_for, age, query, pid in rows:
-    print(
-        f"{name:<13} {state:<20} {waiting_for:<18} {age.total_seconds():.1f} s    {query}"
-        f"  (pid {pid})"
-    )
+    age = timedelta(seconds=int(age.total_seconds()))  # whole seconds: 0:00:01
+    print(f"{name:<13} {state:<20} {waiting_for:<18} {age!s:<9} {query}  (pid {pid})")
 
 # The root is the session to deal with: here, end it.
 root_pid = rows[0][-1]

@@ -114,7 +114,7 @@ log("cron-job", "SELECT count(*) FROM lockdemo_ticket; transaction left open unt
 threading.Timer(1.5, lambda: (cron.commit(), log("cron-job", "COMMIT"))).start()
 web = ThreadPoolExecutor().submit(web_request)
 
-migrate_with_retries("lockdemo")
+migrate_with_retries("lockdemo", first_pause=0.75)  # attempt 2 at about t=1.8s
 log("dba", f"applied: {applied('lockdemo')}")
 log("web-1", "arrived at t=0.5s, waited behind attempt 1, answered", at=web.result())
 # --8<-- [end:scenario]
