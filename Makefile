@@ -8,7 +8,7 @@ NPM_INSTALLED := node_modules/.installed
 # MkDocs is pinned below 2.0 in pyproject.toml; Material's banner about 2.0 is noise here.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve site lint test
+.PHONY: install serve site slides-pdf lint test
 
 install: $(INSTALLED) $(if $(wildcard package.json),$(NPM_INSTALLED))
 
@@ -28,6 +28,11 @@ serve: install
 
 site: install
 	$(PY) -m mkdocs build --strict --site-dir site
+
+# The site, plus the deck printed to site/slides/slides.pdf by headless Chromium; only such a
+# build links the PDF from the pages.
+slides-pdf: install
+	TALKSITE_SLIDES_PDF=1 $(PY) -m mkdocs build --strict --site-dir site
 
 lint: install
 	$(PY) -m ruff check .
