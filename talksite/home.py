@@ -12,6 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from talksite.config import Event, Layer, Talk
+from talksite.deck import DECK_DIR
 from talksite.templating import render
 
 __all__ = [
@@ -64,8 +65,13 @@ def initials(name: str) -> str:
 
 
 def hero(talk: Talk) -> str:
-    """The page's opening: event, title, the short abstract, when and where, and links."""
-    return render("hero.html", talk=talk, when=when(talk.event))
+    """The home page's opening: event, title, short abstract, when and where, and links.
+
+    Its links are relative to the site's root, where the home page is.
+    """
+    return render(
+        "hero.html", talk=talk, when=when(talk.event), slides_url=f"{DECK_DIR}/index.html"
+    )
 
 
 def speaker(talk: Talk) -> str:

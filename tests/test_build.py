@@ -99,6 +99,7 @@ def test_home_page_links_the_talk_page_the_video_and_every_layer(home: str, talk
     for layer in talk.layers:
         assert f'href="{layer.slug}/"' in home
         assert layer.summary in home
+    assert 'href="slides/index.html">Slides</a>' in home
 
 
 def test_home_page_has_the_video_facade_and_no_player(home: str) -> None:
