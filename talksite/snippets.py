@@ -7,10 +7,12 @@ implementation. A snippet is ``snippets/<layer>/<name>.py`` with its recorded ou
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import difflib
 import os
 import re
+import select
 import signal
 import subprocess
 import sys
@@ -91,9 +93,7 @@ class RunResult:
 
     @property
     def ok(self) -> bool:
-        return (
-            self.returncode == 0 and not self.timed_out and not self.leftover_processes
-        )
+        return self.returncode == 0 and not self.timed_out and not self.leftover_processes
 
     def problem(self) -> str:
         """Why the run failed, in one line, or an empty string."""
@@ -117,9 +117,7 @@ def discover(root: Path) -> list[Snippet]:
     found = []
     for path in sorted(root.rglob("*.py")):
         relative = path.relative_to(root)
-        if path.name == "__init__.py" or any(
-            part.startswith("_") for part in relative.parts
-        ):
+        if path.name == "__init__.py" or any(part.startswith("_") for part in relative.parts):
             continue
         found.append(load(path, root))
     return found
@@ -133,9 +131,7 @@ def parse_directives(path: Path) -> Directives:
     """Read the lines that start with ``# talksite:`` (by convention, at the top)."""
     values: dict[str, object] = {}
     settings: dict[str, str] = {}
-    for number, line in enumerate(
-        path.read_text(encoding="utf-8").splitlines(), start=1
-    ):
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.startswith(DIRECTIVE_PREFIX):
             continue
         for word in line[len(DIRECTIVE_PREFIX) :].split():
@@ -190,9 +186,7 @@ def environment(database: Database) -> dict[str, str]:
     return env
 
 
-def run(
-    snippet: Snippet, database: Database, *, echo: TextIO | None = None
-) -> RunResult:
+def run(snippet: Snippet, database: Database, *, echo: TextIO | None = None) -> RunResult:
     """Run the snippet as ``python snippet.py`` would; optionally echo its output live."""
     started = time.monotonic()
     process = subprocess.Popen(
@@ -206,9 +200,8 @@ def run(
         start_new_session=True,
     )
     chunks: list[str] = []
-    reader = threading.Thread(
-        target=_collect, args=(process, chunks, echo), daemon=True
-    )
+    finished = threading.Event()
+    reader = threading.Thread(target=_collect, args=(process, chunks, echo, finished), daemon=True)
     reader.start()
     timed_out = False
     try:
@@ -219,7 +212,8 @@ def run(
         # Also on Ctrl-C: no snippet outlives its runner.
         leftovers = _end_session(process.pid)
         process.wait()
-        reader.join(timeout=5)
+        finished.set()
+        reader.join()
         if process.stdout is not None:
             process.stdout.close()
     return RunResult(
@@ -232,15 +226,31 @@ def run(
 
 
 def _collect(
-    process: subprocess.Popen[bytes], chunks: list[str], echo: TextIO | None
+    process: subprocess.Popen[bytes],
+    chunks: list[str],
+    echo: TextIO | None,
+    finished: threading.Event,
 ) -> None:
+    """Read output as it comes until the pipe closes, or, once the snippet has ended, until
+    it falls silent: a process that escaped the snippet's session may hold the pipe open."""
     assert process.stdout is not None
-    for raw in iter(process.stdout.readline, b""):
-        line = raw.decode("utf-8", errors="replace")
-        chunks.append(line)
+    fd = process.stdout.fileno()
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    while True:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if not ready:
+            if finished.is_set():
+                break
+            continue
+        data = os.read(fd, 65536)
+        if not data:
+            break
+        text = decoder.decode(data)
+        chunks.append(text)
         if echo is not None:
-            echo.write(line)
+            echo.write(text)
             echo.flush()
+    chunks.append(decoder.decode(b"", final=True))
 
 
 def _end_session(session_id: int) -> tuple[str, ...]:
@@ -254,9 +264,7 @@ def _end_session(session_id: int) -> tuple[str, ...]:
             # fields[0] is the state, fields[3] the session id (fields 3 and 6 of stat).
             if int(fields[3]) != session_id or fields[0] == "Z":
                 continue
-            cmdline = (
-                (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
-            )
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
             os.kill(int(proc.name), signal.SIGKILL)
         except (OSError, IndexError, ValueError):
             continue

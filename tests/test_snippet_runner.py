@@ -149,3 +149,19 @@ def test_failing_or_leaky_snippets_fail(tmp_path: Path) -> None:
     assert "no database today" in result.stdout
     assert "snippets/demo/leak.py left processes running: sleep 120" in result.stdout
     assert "snippets/demo/slow.py timed out after 1." in result.stdout
+
+
+def test_a_process_that_escapes_the_session_cannot_hang_the_run(tmp_path: Path) -> None:
+    escapee = write(
+        tmp_path / "snippets" / "demo" / "escape.py",
+        "import subprocess\n"
+        "subprocess.Popen(['sleep', '30'], start_new_session=True)  # keeps our stdout open\n"
+        "print('done')\n",
+    )
+    snippet = snippets.load(escapee, tmp_path / "snippets")
+    result = snippets.run(snippet, DB)
+    try:
+        assert result.output == "done\n"
+        assert result.duration_s < 10
+    finally:
+        subprocess.run(["pkill", "-f", "^sleep 30$"], check=False)
