@@ -1,0 +1,1 @@
+"""The app the outage's deploy migrates: one table that every web request reads."""

@@ -1,0 +1,111 @@
+"""The Swiss cheese matrix: the outage of outage.py under all 16 combinations of the four fixes,
+run at once, each on a database and an app server of its own, with the clocks started together."""
+
+# talksite: replica privileged server.max_connections=300 timeout=150 waits=8
+
+import itertools
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
+
+DATABASE_URL = os.environ["DATABASE_URL"]
+REPLICA_DATABASE_URL = os.environ["REPLICA_DATABASE_URL"]
+if os.environ.get("DATABASE_IS_THROWAWAY") != "1":
+    sys.exit("This snippet creates 16 databases: set DATABASE_IS_THROWAWAY=1 to run it")
+
+OUTAGE = Path(__file__).with_name("outage.py")
+LAYERS = ("routing", "locking", "tcp", "termination")
+
+
+def with_dbname(url, name):
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+def wait_for_replica(admin):
+    """Wait until the replica has replayed everything written on the primary so far."""
+    lsn = admin.execute("SELECT pg_current_wal_insert_lsn()").fetchone()[0]
+    with psycopg.connect(REPLICA_DATABASE_URL, autocommit=True) as replica:
+        for _ in range(3000):
+            if replica.execute("SELECT pg_last_wal_replay_lsn() >= %s", [lsn]).fetchone()[0]:
+                return
+            time.sleep(0.01)
+    sys.exit("the replica did not catch up within 30 s")
+
+
+# --8<-- [start:runs]
+def start_run(name, fixes):
+    """Start outage.py on the database `name`; it sets up, then waits at its barrier."""
+    env = dict(
+        os.environ,
+        DATABASE_URL=with_dbname(DATABASE_URL, name),
+        REPLICA_DATABASE_URL=with_dbname(REPLICA_DATABASE_URL, name),
+    )
+    command = [sys.executable, str(OUTAGE), "--json", "--barrier"]
+    command += [f"--fix={layer}" for layer in fixes]
+    process = subprocess.Popen(
+        command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    return process
+
+
+def run_all(admin):
+    """All 16 combinations: each layer's hole open (False) or fixed (True)."""
+    combinations = list(itertools.product((False, True), repeat=len(LAYERS)))
+    names = [f"{admin.info.dbname}_{number:02d}" for number in range(len(combinations))]
+    runs = []
+    try:
+        for name in names:
+            admin.execute(
+                sql.SQL("CREATE DATABASE {} STRATEGY FILE_COPY").format(sql.Identifier(name))
+            )
+        wait_for_replica(admin)
+        for name, fixed in zip(names, combinations):
+            runs.append(start_run(name, [layer for layer, f in zip(LAYERS, fixed) if f]))
+        for process in runs:  # each has set up its actors, table and app server
+            if process.stdout.readline().strip() != "ready":
+                sys.exit(f"a run failed while setting up: {process.args}")
+        for process in runs:  # now start every clock at once
+            process.stdin.write("go\n")
+            process.stdin.flush()
+        return [json.loads(process.stdout.read().splitlines()[-1]) for process in runs]
+    finally:
+        for process in runs:
+            if process.poll() is None:
+                process.terminate()  # outage.py cleans up its app server on SIGTERM
+            process.wait()
+        for name in names:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+            # --8<-- [end:runs]
+
+
+# --8<-- [start:table]
+def print_table(results):
+    columns = (*LAYERS, "timed out", "outage", "migration")
+    rows = [
+        (
+            *("fixed" if layer in result["fixes"] else "hole" for layer in LAYERS),
+            str(result["timed_out"]),
+            result["outage"],
+            result["migration"],
+        )
+        for result in results
+    ]
+    widths = [max(len(row[i]) for row in [columns, *rows]) for i in range(len(columns))]
+    for row in [columns, *rows]:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    long = [r for r in results if r["outage"].startswith("long")]
+    print(f"long outages: {len(long)} of {len(results)}; the model predicts 1 (all four holes)")
+    # --8<-- [end:table]
+
+
+with psycopg.connect(DATABASE_URL, autocommit=True) as admin:
+    print_table(run_all(admin))
