@@ -5,6 +5,7 @@ is open; `--fix routing` (or locking, tcp, termination, several times) closes on
 # talksite: replica privileged timeout=60 waits=8
 
 import argparse
+import contextlib
 import json
 import os
 import queue
@@ -137,9 +138,10 @@ def migration(fixes):
     """The deploy's `manage.py migrate shop`, on the app server: applies 0002_order_note."""
     setup_django("migration")
     from django.core.management import call_command
-    from django.db import OperationalError
+    from django.db import OperationalError, connections
 
     call_command("migrate", "shop", "0001", verbosity=0)  # where the last deploy left it
+    show_settings(connections["migrations" if "locking" in fixes else "default"])
     wait_for_go()
     if "locking" not in fixes:
         call_command("migrate", "shop", verbosity=0)  # the hole: waits as long as it takes
@@ -159,6 +161,16 @@ def migration(fixes):
             time.sleep(pause)
             pause *= 2
             # --8<-- [end:migration]
+
+
+def show_settings(connection):
+    """What the migration's own session has: the settings that the fixes change."""
+    names = ["lock_timeout", "tcp_keepalives_idle", "tcp_user_timeout"]
+    names.append("client_connection_check_interval")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, setting FROM pg_settings WHERE name = ANY(%s)", [names])
+        settings = dict(cursor.fetchall())
+    say("its session: " + ", ".join(f"{name}={settings[name]}" for name in names))
 
 
 # -- holes 3 and 4, TCP and termination: what the server notices -----------------------------
@@ -248,13 +260,22 @@ def read_lines(process, who, lines):
         lines.put((who, line.rstrip("\n")))
 
 
-def wait_ready(lines, expected):
+def wait_ready(lines, expected, quiet):
+    """Wait for each actor's "ready"; print what they report while setting up."""
     ready = set()
     while ready != expected:
-        who, line = lines.get(timeout=30)
-        if line != "ready":
-            sys.exit(f"{who} failed while setting up: {line}")
-        ready.add(who)
+        who, line = lines.get(timeout=120)
+        if line == "ready":
+            ready.add(who)
+        elif line.startswith("its session: "):
+            if not quiet:
+                print(f"{who}: {line}")
+        else:
+            more = []
+            with contextlib.suppress(queue.Empty):  # the rest of its traceback
+                while len(more) < 40:
+                    more.append(": ".join(lines.get(timeout=2)))
+            sys.exit("\n".join([f"{who} failed while setting up:", line, *more]))
 
 
 SNAPSHOT = """
@@ -275,6 +296,14 @@ def snapshot(dba):
     for name, state, mode, granted, blockers in rows:
         sessions.setdefault(name, []).append((state, mode, granted, blockers))
     return sessions
+
+
+def waiting(locks):
+    return any(not granted for _, _, granted, _ in locks)
+
+
+def running(locks):
+    return locks[0][0] == "active"
 
 
 def describe(locks):
@@ -311,7 +340,7 @@ def scenario(fixes, quiet=False, barrier=False):
             migration_process = app_server.start(*actor("migration", fixes))
             for process, who in ((cron, "cron-job"), (migration_process, "migration")):
                 threading.Thread(target=read_lines, args=(process, who, lines), daemon=True).start()
-            wait_ready(lines, {"cron-job", "migration"})
+            wait_ready(lines, {"cron-job", "migration"}, quiet)
             dba.execute("INSERT INTO shop_order (total) SELECT i FROM generate_series(1, 1000) i")
             wait_for_replica(dba)
             if barrier:  # the matrix starts every run's clock at once
@@ -355,9 +384,13 @@ def watch(fixes, dba, cron, migration_process, app_server, lines, quiet):
         worker.start()
     cron.stdin.write("go\n")
     cron.stdin.flush()
+    who, line = lines.get(timeout=30)
+    timeline.start = time.monotonic()  # t=0: the cron job has read the table, and has its lock
+    log(who, line)
 
     deploy_started = gave_up = job_ended = check_after_give_up = None
     before = {}
+    migration_reported = None
     queued_reported = timed_out_reported = False
     while True:
         now = timeline.now()
@@ -398,15 +431,17 @@ def watch(fixes, dba, cron, migration_process, app_server, lines, quiet):
         after = snapshot(dba)
         if "cron-job" in before and "cron-job" not in after:
             log("cron-job", "COMMIT")
-        if after.get("migration") != before.get("migration"):
-            if "migration" in after:
-                log("migration", f"backend: {describe(after['migration'])}")
-            elif "migration" in before:
-                log("migration", "backend: gone, its locks released")
+        # The migration's backend: waiting, idle holding its lock, or gone. (While its statement
+        # runs it is "active, holding": a moment too short to report the same way every time.)
+        migration_now = after.get("migration")
+        if migration_now is not None and not waiting(migration_now) and running(migration_now):
+            migration_now = migration_reported
+        if migration_now != migration_reported:
+            found = describe(migration_now) if migration_now else "gone, its locks released"
+            log("migration", f"backend: {found}")
+            migration_reported = migration_now
         web_waiting = [
-            name
-            for name, locks in after.items()
-            if name.startswith("web-") and not any(granted for _, _, granted, _ in locks)
+            name for name, locks in after.items() if name.startswith("web-") and waiting(locks)
         ]
         if not queued_reported and len(web_waiting) == WEB_WORKERS:
             queued_reported = True
@@ -419,7 +454,11 @@ def watch(fixes, dba, cron, migration_process, app_server, lines, quiet):
             and all(now - w.in_flight > CLIENT_TIMEOUT_S for w in stuck)
         ):
             timed_out_reported = True
-            log("web", f"{len(stuck)} requests timed out: no answer within {CLIENT_TIMEOUT_S} s")
+            log(
+                "web",
+                f"{len(stuck)} requests timed out: no answer within {CLIENT_TIMEOUT_S} s",
+                at=max(w.in_flight for w in stuck) + CLIENT_TIMEOUT_S,
+            )
         if gave_up is not None and check_after_give_up is None and now >= gave_up + 1.0:
             check_after_give_up = now
             found = describe(after["migration"]) if "migration" in after else "gone"
@@ -438,8 +477,9 @@ def watch(fixes, dba, cron, migration_process, app_server, lines, quiet):
     if stuck:
         orphan = describe(after["migration"]) if "migration" in after else "gone"
         log("dba", f"{WATCH_AFTER_JOB_S:.1f} s after the job ended: migration's backend {orphan}")
-        log("dba", f"{len(stuck)} web requests still wait; the server's unacknowledged bytes to the"
-                   f" app server: {unacknowledged(app_server, dba.info.port)}")  # fmt: skip
+        unacked = unacknowledged(app_server, dba.info.port)
+        log("dba", f"{len(stuck)} web requests still wait; `ss`: {unacked} bytes sent to the app"
+                   " server, never acknowledged")  # fmt: skip
         dba.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
             " WHERE datname = current_database() AND application_name = 'migration'"
