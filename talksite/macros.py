@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from talksite import home, video
+from talksite import cheese, home, video
 from talksite.config import Talk
 from talksite.snippet_page import render_snippet
 
@@ -27,4 +27,5 @@ def page_macros(talk: Talk, *, snippets_dir: Path) -> dict[str, Callable[..., st
         "layer_cards": partial(home.layer_cards, talk),
         "layer_outline": partial(home.layer_outline, talk),
         "snippet": partial(render_snippet, snippets_dir=snippets_dir),
+        "swiss_cheese": partial(cheese.swiss_cheese, snippets_dir=snippets_dir),
     }

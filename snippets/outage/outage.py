@@ -406,7 +406,7 @@ def watch(fixes, dba, cron, migration_process, app_server, lines, quiet):
         # --8<-- [start:deploy]
         if deploy_started is None and now >= MIGRATE_AT_S:
             deploy_started = now
-            log("deploy", f"manage.py migrate shop, on the app server {app_server.address}")
+            log("deploy", "manage.py migrate shop, on the app server")
             migration_process.stdin.write("go\n")
             migration_process.stdin.flush()
         elif (
