@@ -34,14 +34,10 @@ def time_to_first_line(snippet: Path) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "snippet", nargs="?", default="snippets/basics/server_settings.py"
-    )
+    parser.add_argument("snippet", nargs="?", default="snippets/basics/server_settings.py")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    time_to_first_line(
-        Path(args.snippet)
-    )  # warm the file cache, as a reader's second run would
+    time_to_first_line(Path(args.snippet))  # warm the file cache, as a reader's second run would
     times = [time_to_first_line(Path(args.snippet)) for _ in range(args.runs)]
     for number, seconds in enumerate(times, start=1):
         print(f"run {number}: first output after {seconds:.2f} s")

@@ -29,18 +29,12 @@ def main() -> None:
         text=True,
     )
     wall = time.perf_counter() - started
-    print(
-        result.stdout.strip().splitlines()[-1]
-        if result.stdout.strip()
-        else result.stderr
-    )
+    print(result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr)
     budget = 1.3 * floor + 5
     print(f"snippets: {len(snippets)}")
     print(f"floor (sum of declared deliberate waits): {floor:.1f} s")
     print(f"suite wall time: {wall:.1f} s")
-    print(
-        f"budget 1.3 x floor + 5 s: {budget:.1f} s -> {'within' if wall <= budget else 'OVER'}"
-    )
+    print(f"budget 1.3 x floor + 5 s: {budget:.1f} s -> {'within' if wall <= budget else 'OVER'}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""The ``talksite`` command: run a snippet on a throwaway server, or record snippet outputs."""
+"""The ``talksite`` command: run a snippet on a throwaway server, record snippet outputs, or
+start a new talk."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
-from talksite import snippets
+from talksite import scaffold, snippets
 from talksite.postgres import ServerError, Servers
 
 __all__ = ["main"]
@@ -24,9 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     run_parser = commands.add_parser(
         "run", help="run one snippet on a throwaway PostgreSQL, output live"
     )
-    run_parser.add_argument(
-        "snippet", type=Path, help="for example snippets/basics/hello.py"
-    )
+    run_parser.add_argument("snippet", type=Path, help="for example snippets/basics/hello.py")
 
     record_parser = commands.add_parser(
         "record", help="run snippets and rewrite their recorded .out files"
@@ -34,11 +33,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     record_parser.add_argument(
         "snippets", type=Path, nargs="*", help="snippet files (default: every snippet)"
     )
-    record_parser.add_argument(
-        "--root", type=Path, default=SNIPPETS_DIR, help="snippets folder"
+    record_parser.add_argument("--root", type=Path, default=SNIPPETS_DIR, help="snippets folder")
+
+    new_parser = commands.add_parser(
+        "new", help="start a new talk in a new or empty folder, ready to build and test"
     )
+    new_parser.add_argument("directory", type=Path, help="the new talk's folder")
 
     args = parser.parse_args(argv)
+    if args.command == "new":
+        return new_command(args.directory)
     # A plain SIGTERM would end us without clean-up and leave servers behind: raise instead.
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
@@ -50,6 +54,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def new_command(directory: Path) -> int:
+    try:
+        created = scaffold.create(directory)
+    except (scaffold.ScaffoldError, OSError) as error:
+        print(f"talksite: {error}", file=sys.stderr)
+        return 2
+    print(f"Created a new talk in {directory} ({len(created)} files). Next:")
+    print(f"  cd {directory}")
+    print("  make test    # installs talksite and reveal.js, then runs the snippet's test")
+    print("  make serve   # the site at http://127.0.0.1:8000, reloading as you edit")
+    return 0
 
 
 def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -74,9 +91,7 @@ def run_command(path: Path) -> int:
 
 
 def record_command(paths: Sequence[Path], root: Path) -> int:
-    chosen = (
-        [_load(path) for path in paths] if paths else snippets.discover(root.resolve())
-    )
+    chosen = [_load(path) for path in paths] if paths else snippets.discover(root.resolve())
     if not chosen:
         raise snippets.SnippetError(f"{root}: no snippets found")
     failures = 0
@@ -87,16 +102,12 @@ def record_command(paths: Sequence[Path], root: Path) -> int:
                 output = snippets.normalise(result.output, database)
             if not result.ok:
                 failures += 1
-                print(
-                    f"FAILED {snippet.id}: {result.problem()}; not recorded\n{output}"
-                )
+                print(f"FAILED {snippet.id}: {result.problem()}; not recorded\n{output}")
                 continue
             changed = snippet.expected() != output
             snippet.expected_path.write_text(output, encoding="utf-8")
             status = "recorded" if changed else "unchanged"
-            print(
-                f"{status:>9} {snippet.expected_path.name}  ({result.duration_s:.1f} s)"
-            )
+            print(f"{status:>9} {snippet.expected_path.name}  ({result.duration_s:.1f} s)")
     return 1 if failures else 0
 
 

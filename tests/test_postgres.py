@@ -71,15 +71,13 @@ def test_replica_streams_and_replay_can_be_paused() -> None:
         with psycopg.connect(db.url, autocommit=True) as conn:
             conn.execute("CREATE TABLE written_during_pause (x int)")
         time.sleep(0.5)  # ample time for an unpaused replica to replay one table
-        assert (
-            scalar(db.replica_url, "SELECT to_regclass('written_during_pause')") is None
-        )
+        assert scalar(db.replica_url, "SELECT to_regclass('written_during_pause')") is None
 
         postgres.resume_replay(db.replica_url)
         postgres.wait_for_replay(db.url, db.replica_url)
-        assert scalar(
-            db.replica_url, "SELECT to_regclass('written_during_pause')::text"
-        ) == ("written_during_pause")
+        assert scalar(db.replica_url, "SELECT to_regclass('written_during_pause')::text") == (
+            "written_during_pause"
+        )
 
 
 def test_named_server_gets_a_fresh_database_dropped_afterwards() -> None:
@@ -128,12 +126,8 @@ time.sleep(60)
 """
 
 
-@pytest.mark.parametrize(
-    "sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=str
-)
-def test_talksite_run_leaves_nothing_when_interrupted(
-    tmp_path: Path, sig: signal.Signals
-) -> None:
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=str)
+def test_talksite_run_leaves_nothing_when_interrupted(tmp_path: Path, sig: signal.Signals) -> None:
     snippet = tmp_path / "snippets" / "slow.py"
     snippet.parent.mkdir()
     snippet.write_text(SLOW_SNIPPET)
@@ -156,9 +150,7 @@ def test_talksite_run_leaves_nothing_when_interrupted(
 
     deadline = time.monotonic() + 10
     while postgres_processes_using(workdirs[0]) and time.monotonic() < deadline:
-        time.sleep(
-            0.1
-        )  # after SIGKILL the kernel's parent-death signal stops the servers
+        time.sleep(0.1)  # after SIGKILL the kernel's parent-death signal stops the servers
     assert postgres_processes_using(workdirs[0]) == []
     if sig == signal.SIGKILL:
         # Nothing can run inside a SIGKILLed process: the next run sweeps its data away.

@@ -50,9 +50,7 @@ def test_directives_are_read_from_lines_starting_with_the_prefix(
         ("# talksite: timeout=soon", "timeout"),
     ],
 )
-def test_bad_directive_names_file_and_line(
-    tmp_path: Path, line: str, message: str
-) -> None:
+def test_bad_directive_names_file_and_line(tmp_path: Path, line: str, message: str) -> None:
     path = write(tmp_path / "bad.py", f'"""doc"""\n{line}\n')
     with pytest.raises(snippets.SnippetError, match=message) as error:
         snippets.parse_directives(path)

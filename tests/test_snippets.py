@@ -13,8 +13,7 @@ from talksite.postgres import Servers
 
 # The suite can be pointed at another folder: the harness tests use that to prove it fails.
 SNIPPETS_DIR = Path(
-    os.environ.get("TALKSITE_SNIPPETS_DIR")
-    or Path(__file__).resolve().parent.parent / "snippets"
+    os.environ.get("TALKSITE_SNIPPETS_DIR") or Path(__file__).resolve().parent.parent / "snippets"
 )
 ALL_SNIPPETS = snippets.discover(SNIPPETS_DIR)
 
@@ -36,9 +35,7 @@ def require_privilege(snippet: snippets.Snippet) -> None:
 
 
 @pytest.mark.parametrize("snippet", ALL_SNIPPETS, ids=[s.id for s in ALL_SNIPPETS])
-def test_snippet_prints_its_recorded_output(
-    snippet: snippets.Snippet, servers: Servers
-) -> None:
+def test_snippet_prints_its_recorded_output(snippet: snippets.Snippet, servers: Servers) -> None:
     expected = snippet.expected()
     if expected is None:
         pytest.fail(
@@ -50,9 +47,7 @@ def test_snippet_prints_its_recorded_output(
         result = snippets.run(snippet, database)
         actual = snippets.normalise(result.output, database)
     if not result.ok:
-        pytest.fail(
-            f"{snippet.id} {result.problem()}; its output:\n{actual}", pytrace=False
-        )
+        pytest.fail(f"{snippet.id} {result.problem()}; its output:\n{actual}", pytrace=False)
     if actual != expected:
         diff = snippets.output_diff(snippet, expected, actual)
         pytest.fail(
