@@ -1,0 +1,120 @@
+"""``talksite new DIR``: a new talk that builds and passes its own tests straight away.
+
+The talk is a copy of ``talksite/scaffold_template/`` (shipped in the package), with three
+changes made here:
+
+- ``talk/talk.yml`` is written from the template's ``talk-values.yml`` with every key's
+  meaning above it, taken from the schema in :mod:`talksite.config`
+  (:func:`talksite.schema_docs.commented_talk_yml`), so the comments cannot drift;
+- the Makefile's ``TALKSITE`` default is what pip should install talksite from, as this copy
+  of talksite was installed (:func:`talksite_requirement`): talksite is not on PyPI;
+- ``gitignore`` becomes ``.gitignore`` (package data leaves out files whose names start with
+  a dot).
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from importlib import metadata, resources
+from importlib.resources.abc import Traversable
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+from talksite.schema_docs import commented_talk_yml
+
+__all__ = ["ScaffoldError", "create", "talksite_requirement", "template_files"]
+
+TEMPLATE_DIR = "scaffold_template"
+#: The example talk's values; they become talk/talk.yml, with comments.
+VALUES_FILE = "talk-values.yml"
+TALK_FILE = "talk/talk.yml"
+MAKEFILE = "Makefile"
+TALKSITE_MARKER = "@TALKSITE@"
+RENAMED = {"gitignore": ".gitignore"}
+TALK_YML_HEADER = (
+    "The talk's facts: every page, the home page's video and the deck read them through",
+    "talksite.config, which checks this file on every build. The comment above each key comes",
+    "from that schema (talksite's README has the same reference as a table). Replace every",
+    "value with your talk's; each layer has a page, docs/SLUG.md, and a line in mkdocs.yml's nav.",
+)
+
+
+class ScaffoldError(ValueError):
+    """The talk cannot be created where asked; nothing has been written."""
+
+
+def create(directory: Path) -> list[Path]:
+    """Write a new talk into ``directory`` (new or empty); returns the files, relative to it."""
+    if directory.exists() and not directory.is_dir():
+        raise ScaffoldError(f"{directory} exists and is not a folder")
+    if directory.is_dir() and any(directory.iterdir()):
+        raise ScaffoldError(
+            f"{directory} is not empty: talksite new writes only into a new or empty folder"
+        )
+    contents = template_files()
+    directory.mkdir(parents=True, exist_ok=True)
+    for relative, data in contents.items():
+        target = directory / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return sorted(Path(relative) for relative in contents)
+
+
+def template_files() -> dict[str, bytes]:
+    """Every file of the new talk, by its path in the talk's folder, made before any is written."""
+    root = resources.files("talksite") / TEMPLATE_DIR
+    files = {path: data for path, data in _walk(root, PurePosixPath())}
+    values = yaml.safe_load(files.pop(VALUES_FILE).decode("utf-8"))
+    files[TALK_FILE] = commented_talk_yml(values, header=TALK_YML_HEADER).encode("utf-8")
+    makefile = files[MAKEFILE].decode("utf-8")
+    if makefile.count(TALKSITE_MARKER) != 1:
+        raise ScaffoldError(f"the template's Makefile must hold {TALKSITE_MARKER} once")
+    files[MAKEFILE] = makefile.replace(TALKSITE_MARKER, talksite_requirement()).encode("utf-8")
+    return dict(sorted(files.items()))
+
+
+def _walk(folder: Traversable, relative: PurePosixPath) -> list[tuple[str, bytes]]:
+    found = []
+    for entry in folder.iterdir():
+        if entry.name == "__pycache__" or entry.name.endswith(".pyc"):
+            continue
+        path = relative / RENAMED.get(entry.name, entry.name)
+        if entry.is_dir():
+            found.extend(_walk(entry, path))
+        else:
+            found.append((path.as_posix(), entry.read_bytes()))
+    return found
+
+
+def talksite_requirement() -> str:
+    """What ``pip install`` should be given to install this talksite in a new talk's venv.
+
+    A source checkout (an editable install, or PYTHONPATH) gives its folder; otherwise the
+    install's PEP 610 record (``direct_url.json``) gives the wheel, archive or VCS URL it came
+    from; an install from a package index has none, and is just ``talksite``.
+    """
+    checkout = Path(__file__).resolve().parent.parent
+    pyproject = checkout / "pyproject.toml"
+    if pyproject.is_file():
+        project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
+        if project.get("name") == "talksite":
+            return str(checkout)
+    try:
+        record = metadata.distribution("talksite").read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        record = None
+    if not record:
+        return "talksite"
+    origin = json.loads(record)
+    url = origin["url"]
+    vcs = origin.get("vcs_info")
+    if vcs is not None:
+        commit = vcs.get("commit_id")
+        return f"talksite @ {vcs['vcs']}+{url}" + (f"@{commit}" if commit else "")
+    parts = urlsplit(url)
+    if parts.scheme == "file":
+        return unquote(parts.path)
+    return f"talksite @ {url}"

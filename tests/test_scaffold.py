@@ -1,0 +1,252 @@
+"""`talksite new`: a new talk that builds strictly, passes its own tests, and holds nothing of
+this one; its talk.yml and the README's reference both come from the schema."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from talksite import scaffold
+from talksite.config import parse_talk
+from talksite.schema_docs import (
+    REFERENCE_END,
+    REFERENCE_START,
+    commented_talk_yml,
+    reference_markdown,
+    schema_keys,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "talksite" / scaffold.TEMPLATE_DIR
+#: Words that would mean this repository's talk leaked into a new one.
+THIS_TALK = ("Swiss cheese", "Tim Bell", "DjangoCon", "aQSe5QjLGuo", "Kraken")
+TIMEOUT_S = 300
+
+
+def run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        timeout=TIMEOUT_S,
+    )
+
+
+def ok(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
+    assert result.returncode == 0, f"{result.args} failed:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def talksite_new(directory: Path) -> subprocess.CompletedProcess[str]:
+    return run([sys.executable, "-m", "talksite.cli", "new", str(directory)], cwd=directory.parent)
+
+
+def leaks(folder: Path) -> list[str]:
+    """Where any of this talk's words appear under ``folder`` (reveal.js's own files aside)."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or "node_modules" in path.relative_to(folder).parts:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace").lower()
+        found += [f"{path.relative_to(folder)}: {w}" for w in THIS_TALK if w.lower() in text]
+    return found
+
+
+# -- the new talk, built and tested ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def talk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new talk, made by the command, with reveal.js installed as its Makefile would."""
+    folder = tmp_path_factory.mktemp("new") / "my-talk"
+    ok(talksite_new(folder))
+    ok(run(["npm", "ci", "--no-audit", "--no-fund", "--prefer-offline"], cwd=folder))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def site(talk: Path) -> Path:
+    ok(run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", "site"], talk))
+    return talk / "site"
+
+
+def test_new_makes_every_file_a_talk_needs(talk: Path) -> None:
+    made = sorted(
+        path.relative_to(talk).as_posix()
+        for path in talk.rglob("*")
+        if path.is_file() and "node_modules" not in path.parts
+    )
+    assert made == [
+        ".gitignore",
+        "Makefile",
+        "README.md",
+        "docs/first-layer.md",
+        "docs/index.md",
+        "mkdocs.yml",
+        "package-lock.json",
+        "package.json",
+        "pytest.ini",
+        "snippets/first-layer/ask.out",
+        "snippets/first-layer/ask.py",
+        "talk/slides.md",
+        "talk/talk.yml",
+        "tests/test_snippets.py",
+    ]
+
+
+def test_the_new_talk_builds_strictly_with_its_deck(site: Path) -> None:
+    for page in ("index.html", "first-layer/index.html", "slides-text/index.html"):
+        assert (site / page).is_file(), page
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "<title>The title of your talk</title>" in home
+    layer = (site / "first-layer" / "index.html").read_text(encoding="utf-8")
+    # The snippet's recorded output, shown on its page.
+    assert "6 * 7 = 42" in layer
+    assert "after SET: lock_timeout = 1s" in layer
+    deck = (site / "slides" / "index.html").read_text(encoding="utf-8")
+    assert deck.count("<section") == 3
+    assert (site / "slides" / "reveal" / "reveal.js").is_file()
+    assert (site / "slides" / "reveal" / "plugin" / "notes.js").is_file()
+
+
+def test_the_new_talk_passes_its_own_tests(talk: Path) -> None:
+    result = ok(run([sys.executable, "-m", "pytest", "-v"], cwd=talk))
+    test_id = "test_snippet_prints_its_recorded_output[snippets/first-layer/ask.py]"
+    assert f"tests/test_snippets.py::{test_id} PASSED" in result.stdout
+    assert re.search(r"\b1 passed in\b", result.stdout), result.stdout
+
+
+def test_the_new_talks_test_fails_when_the_output_is_not_what_was_recorded(
+    talk: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "changed"
+    shutil.copytree(talk, copy, ignore=shutil.ignore_patterns("node_modules", "site"))
+    recorded = copy / "snippets" / "first-layer" / "ask.out"
+    recorded.write_text(recorded.read_text().replace("42", "41"), encoding="utf-8")
+    result = run([sys.executable, "-m", "pytest"], cwd=copy)
+    assert result.returncode == 1, result.stdout
+    assert "-6 * 7 = 41\n+6 * 7 = 42" in result.stdout
+
+
+def test_nothing_of_this_talk_leaks_into_the_new_one(talk: Path, site: Path) -> None:
+    assert leaks(talk) == []  # the talk's files and its built site, deck included
+    assert (site / "slides" / "index.html").is_file()
+
+
+# -- talksite new's rules --------------------------------------------------------------------
+
+
+def test_new_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
+    folder = tmp_path / "taken"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine\n", encoding="utf-8")
+    result = talksite_new(folder)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"talksite: {folder} is not empty: talksite new writes only into a new or empty folder\n"
+    )
+    assert [path.name for path in folder.iterdir()] == ["notes.txt"]
+
+
+def test_new_refuses_a_file(tmp_path: Path) -> None:
+    file = tmp_path / "talk"
+    file.write_text("", encoding="utf-8")
+    result = talksite_new(file)
+    assert result.returncode == 2
+    assert result.stderr == f"talksite: {file} exists and is not a folder\n"
+
+
+def test_new_fills_an_empty_folder(tmp_path: Path) -> None:
+    result = ok(talksite_new(tmp_path))
+    assert result.stdout.startswith(f"Created a new talk in {tmp_path} (14 files). Next:\n")
+    assert (tmp_path / "talk" / "talk.yml").is_file()
+
+
+def test_the_makefile_installs_talksite_from_this_checkout() -> None:
+    makefile = scaffold.template_files()["Makefile"].decode("utf-8")
+    assert f"\nTALKSITE ?= {ROOT}\n" in makefile
+    assert scaffold.TALKSITE_MARKER not in makefile
+
+
+def test_the_new_talk_pins_the_reveal_js_that_talksite_pins() -> None:
+    ours = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
+    theirs = json.loads((TEMPLATE / "package.json").read_text(encoding="utf-8"))
+    lock = json.loads((TEMPLATE / "package-lock.json").read_text(encoding="utf-8"))
+    pinned = ours["dependencies"]["reveal.js"]
+    assert theirs["dependencies"]["reveal.js"] == pinned
+    assert lock["packages"][""]["dependencies"]["reveal.js"] == pinned
+    assert lock["packages"]["node_modules/reveal.js"]["version"] == pinned
+    assert lock["name"] == lock["packages"][""]["name"] == theirs["name"]
+
+
+# -- talk.yml and its reference, from the schema ---------------------------------------------
+
+
+def comments_by_key(text: str) -> list[tuple[str, str]]:
+    """``(key, the comment lines just above it, joined)`` for every key line of a YAML file."""
+    found = []
+    comment: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            comment.append(stripped.lstrip("#").strip())
+            continue
+        match = re.match(r"(?:- )?([a-z_]+):", stripped)
+        if match:
+            found.append((match.group(1), " ".join(comment)))
+        comment = []
+    return found
+
+
+def test_talk_yml_explains_every_key_of_the_schema() -> None:
+    talk_yml = scaffold.template_files()["talk/talk.yml"].decode("utf-8")
+    commented = comments_by_key(talk_yml)
+    missing = [
+        key.path
+        for key in schema_keys()
+        if not any(name == key.name and comment.startswith(key.doc) for name, comment in commented)
+    ]
+    assert missing == []
+    for key in schema_keys():
+        if key.check is not None:
+            assert any(key.check.expected in comment for name, comment in commented), key.path
+        if not key.required:
+            assert any(name == key.name and "Optional" in comment for name, comment in commented), (
+                key.path
+            )
+
+
+def test_talk_yml_holds_exactly_the_example_values() -> None:
+    values_text = (TEMPLATE / scaffold.VALUES_FILE).read_text(encoding="utf-8")
+    talk_yml = scaffold.template_files()["talk/talk.yml"].decode("utf-8")
+    assert parse_talk(talk_yml, source="talk.yml") == parse_talk(values_text, source="values")
+
+
+def test_this_talks_file_survives_being_rewritten_with_comments() -> None:
+    """The generator on a large real file: the text it writes reads back as the same talk."""
+    original = (ROOT / "talk" / "talk.yml").read_text(encoding="utf-8")
+    rewritten = commented_talk_yml(yaml.safe_load(original))
+    assert parse_talk(rewritten, source="rewritten") == parse_talk(original, source="original")
+
+
+def test_the_readme_reference_is_the_one_the_schema_generates() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start, end = readme.find(REFERENCE_START), readme.find(REFERENCE_END)
+    assert 0 <= start < end, "README.md lost the talk.yml reference's markers"
+    shown = readme[start : end + len(REFERENCE_END)]
+    assert shown == reference_markdown(), (
+        "README.md's talk.yml reference differs from the schema in talksite/config.py:"
+        " run `python -m talksite.schema_docs README.md`"
+    )
+    for key in schema_keys():
+        assert f"| `{key.path}` |" in shown
