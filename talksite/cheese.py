@@ -33,6 +33,12 @@ LAYERS = {
     "tcp": "TCP",
     "termination": "Process termination",
 }
+_SHORT_NAMES = (
+    "Routing",
+    "Locking",
+    "TCP",
+    "Termination",
+)  # under the slices, where space is short
 MATRIX_OUTPUT = Path("outage") / "matrix.out"
 _COLUMNS = (*LAYERS, "timed out", "outage", "migration")
 _CELL_SEPARATOR = re.compile(r" {2,}")
@@ -48,10 +54,10 @@ _STYLE = """\
   --tsk-cheese-fill: #b8912a; --tsk-cheese-side: #8a6a18; --tsk-path: #ff7961;
 }
 .tsk-cheese-grid { display: grid; gap: 1rem;
-  grid-template-columns: repeat(auto-fill, minmax(min(100%, 13rem), 1fr)); }
-.tsk-cheese figure { margin: 0; }
+  grid-template-columns: repeat(auto-fill, minmax(min(100%, 8rem), 1fr)); }
+.tsk-cheese figure { margin: 0 0 1rem; width: 100%; display: block; }
 .tsk-cheese svg { width: 100%; height: auto; display: block; color: currentColor; }
-.tsk-cheese figcaption { font-size: 0.75rem; }
+.tsk-cheese figcaption { font-size: 0.7rem; font-style: normal; max-width: none; }
 .tsk-cheese .tsk-slice { fill: var(--tsk-cheese-fill); stroke: currentColor; stroke-width: 1.2; }
 .tsk-cheese .tsk-side { fill: var(--tsk-cheese-side); stroke: currentColor; stroke-width: 1.2; }
 .tsk-cheese .tsk-hole { fill: var(--md-default-bg-color, #fff); stroke: currentColor;
@@ -163,7 +169,7 @@ def diagram(run: Run, *, ident: str, labels: bool = False) -> str:
         elif crossing == "blocked" and end_x == 312:
             end_x = x - 2
         if labels:
-            name = list(LAYERS)[index]
+            name = _SHORT_NAMES[index]
             parts.append(
                 f'<text x="{x + _SLICE_WIDTH / 2 + _DEPTH / 2}" y="122"'
                 f' text-anchor="middle">{html.escape(name)}</text>'

@@ -87,7 +87,6 @@ def run_all(admin):
             # --8<-- [end:runs]
 
 
-# --8<-- [start:table]
 def print_table(results):
     columns = (*LAYERS, "timed out", "outage", "migration")
     rows = [
@@ -104,7 +103,6 @@ def print_table(results):
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
     long = [r for r in results if r["outage"].startswith("long")]
     print(f"long outages: {len(long)} of {len(results)}; the model predicts 1 (all four holes)")
-    # --8<-- [end:table]
 
 
 with psycopg.connect(DATABASE_URL, autocommit=True) as admin:

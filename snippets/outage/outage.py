@@ -25,7 +25,7 @@ if os.environ.get("DATABASE_IS_THROWAWAY") != "1":
     sys.exit("This snippet migrates a database and ends sessions: set DATABASE_IS_THROWAWAY=1")
 
 LAYERS = ("routing", "locking", "tcp", "termination")
-# --8<-- [start:scale]
+# --8<-- [start:scenario]
 # Scaled down to seconds; what they stand for in production in the comments.
 JOB_S = 6.0  # the cron job's long read (an hour)
 MIGRATE_AT_S = 0.4  # when the deploy runs `manage.py migrate` (prints as t=0.5s, see Timeline)
@@ -33,7 +33,113 @@ DEPLOY_TIMEOUT_S = 2.0  # how long the deploy waits for it before giving up (min
 CLIENT_TIMEOUT_S = 1.0  # how long the load balancer waits for a web request (30 s)
 WATCH_AFTER_JOB_S = 2.0  # how long we watch once the job has ended (the kernel: 15 minutes)
 WEB_WORKERS = 4  # web workers, each answering one request at a time
-# --8<-- [end:scale]
+
+
+# -- hole 1, routing: the cron job ------------------------------------------------------------
+
+
+def cron_job(fixes):
+    """A nightly report, meant for the replica: one long read inside a transaction."""
+    setup_django("cron-job")
+    from django.db import connection, connections, transaction
+
+    for alias in connections:
+        connections[alias].ensure_connection()
+    wait_for_go()
+    if "routing" in fixes:
+        # The fix: name the replica, for the transaction and for the cursor.
+        with transaction.atomic(using="replica"), connections["replica"].cursor() as cursor:
+            long_read(cursor)
+    else:
+        # The hole: atomic() and connection.cursor() both mean "default", the primary.
+        with transaction.atomic(), connection.cursor() as cursor:
+            long_read(cursor)
+    say("COMMIT")
+
+
+def long_read(cursor):
+    cursor.execute(
+        "SELECT count(*), CASE WHEN pg_is_in_recovery() THEN 'replica' ELSE 'primary' END"
+        " FROM shop_order"
+    )
+    count, server = cursor.fetchone()
+    say(f"BEGIN; SELECT count(*) FROM shop_order -> {count}, on the {server}")
+    cursor.execute("SELECT pg_sleep(%s)", [JOB_S])  # the rest of the job's work
+
+
+# -- hole 2, locking: the migration ----------------------------------------------------------
+
+# The locking layer's fix, part 1: `migrate` runs on a connection with lock_timeout (the
+# "migrations" database alias in setup_django below).
+MIGRATION_OPTIONS = "-c lock_timeout=500ms"
+
+
+def migration(fixes):
+    """The deploy's `manage.py migrate shop`, on the app server: applies 0002_order_note."""
+    setup_django("migration")
+    from django.core.management import call_command
+    from django.db import OperationalError, connections
+
+    call_command("migrate", "shop", "0001", verbosity=0)  # where the last deploy left it
+    show_settings(connections["migrations" if "locking" in fixes else "default"])
+    wait_for_go()
+    if "locking" not in fixes:
+        call_command("migrate", "shop", verbosity=0)  # the hole: waits as long as it takes
+        say("migrate done")
+        return
+    # The locking layer's fix, part 2: on lock timeout, release the queue, pause, try again.
+    pause = 0.5
+    for attempt in range(1, 6):
+        try:
+            call_command("migrate", "shop", database="migrations", verbosity=0)
+            say(f"attempt {attempt}: migrate done")
+            return
+        except OperationalError as error:
+            if attempt == 5 or error.__cause__.sqlstate != "55P03":
+                raise
+            say(f"attempt {attempt}: {error.__cause__.sqlstate} {error}; next in {pause:.1f} s")
+            time.sleep(pause)
+            pause *= 2
+
+
+# -- holes 3 and 4, TCP and termination: what the server notices -----------------------------
+
+SERVER_FIXES = {
+    # The TCP layer's fix: a client that has gone silent is declared dead after about 2 s,
+    # whether the server waits for it (keepalive) or for an acknowledgement (tcp_user_timeout).
+    "tcp": {
+        "tcp_keepalives_idle": "1",
+        "tcp_keepalives_interval": "1",
+        "tcp_keepalives_count": "1",
+        "tcp_user_timeout": "2000",
+    },
+    # The termination layer's fix: while a query runs (or waits for a lock), the backend checks
+    # every 0.5 s whether its client is still there, and ends itself if not.
+    "termination": {"client_connection_check_interval": "500ms"},
+}
+
+
+def apply_server_fixes(admin, fixes):
+    """For every new session on this database, like postgresql.conf but for one database."""
+    for layer in fixes:
+        for name, value in SERVER_FIXES.get(layer, {}).items():
+            admin.execute(
+                sql.SQL("ALTER DATABASE {} SET {} = {}").format(
+                    sql.Identifier(admin.info.dbname), sql.Identifier(name), sql.Literal(value)
+                )
+            )
+
+
+# -- the deploy gives up -----------------------------------------------------------------------
+
+
+def give_up(app_server, migration_process):
+    """The deploy removes the app server it ran `migrate` on: the network goes first, then the
+    process. No FIN, no RST: to the server, the client just goes quiet, in the middle of a
+    query that waits for a lock."""
+    app_server.cut()
+    migration_process.kill()  # SIGKILL: no clean-up runs in it
+    # --8<-- [end:scenario]
 
 
 # -- the app: Django, configured in the script -----------------------------------------------
@@ -75,12 +181,8 @@ def setup_django(name):
         DATABASES={
             "default": database(DATABASE_URL, application_name=name),  # the primary
             "replica": database(REPLICA_DATABASE_URL, application_name=name),
-            # --8<-- [start:locking_settings]
-            # The locking layer's fix, part 1: migrations run on connections with lock_timeout.
-            "migrations": database(
-                DATABASE_URL, application_name=name, options="-c lock_timeout=500ms"
-            ),
-            # --8<-- [end:locking_settings]
+            # Where the locking layer's fix runs `migrate`: the primary, with lock_timeout.
+            "migrations": database(DATABASE_URL, application_name=name, options=MIGRATION_OPTIONS),
         },
         DATABASE_ROUTERS=[PrimaryReplicaRouter()],
     )
@@ -96,73 +198,6 @@ def wait_for_go():
     sys.stdin.readline()
 
 
-# -- hole 1, routing: the cron job ------------------------------------------------------------
-
-
-# --8<-- [start:cron_job]
-def cron_job(fixes):
-    """A nightly report, meant for the replica: one long read inside a transaction."""
-    setup_django("cron-job")
-    from django.db import connection, connections, transaction
-
-    for alias in connections:
-        connections[alias].ensure_connection()
-    wait_for_go()
-    if "routing" in fixes:
-        # The fix: name the replica, for the transaction and for the cursor.
-        with transaction.atomic(using="replica"), connections["replica"].cursor() as cursor:
-            long_read(cursor)
-    else:
-        # The hole: atomic() and connection.cursor() both mean "default", the primary.
-        with transaction.atomic(), connection.cursor() as cursor:
-            long_read(cursor)
-    say("COMMIT")
-
-
-def long_read(cursor):
-    cursor.execute(
-        "SELECT count(*), CASE WHEN pg_is_in_recovery() THEN 'replica' ELSE 'primary' END"
-        " FROM shop_order"
-    )
-    count, server = cursor.fetchone()
-    say(f"BEGIN; SELECT count(*) FROM shop_order -> {count}, on the {server}")
-    cursor.execute("SELECT pg_sleep(%s)", [JOB_S])  # the rest of the job's work
-    # --8<-- [end:cron_job]
-
-
-# -- hole 2, locking: the migration ----------------------------------------------------------
-
-
-# --8<-- [start:migration]
-def migration(fixes):
-    """The deploy's `manage.py migrate shop`, on the app server: applies 0002_order_note."""
-    setup_django("migration")
-    from django.core.management import call_command
-    from django.db import OperationalError, connections
-
-    call_command("migrate", "shop", "0001", verbosity=0)  # where the last deploy left it
-    show_settings(connections["migrations" if "locking" in fixes else "default"])
-    wait_for_go()
-    if "locking" not in fixes:
-        call_command("migrate", "shop", verbosity=0)  # the hole: waits as long as it takes
-        say("migrate done")
-        return
-    # The locking layer's fix, part 2: on lock timeout, release the queue, pause, try again.
-    pause = 0.5
-    for attempt in range(1, 6):
-        try:
-            call_command("migrate", "shop", database="migrations", verbosity=0)
-            say(f"attempt {attempt}: migrate done")
-            return
-        except OperationalError as error:
-            if attempt == 5 or error.__cause__.sqlstate != "55P03":
-                raise
-            say(f"attempt {attempt}: {error.__cause__.sqlstate} {error}; next in {pause:.1f} s")
-            time.sleep(pause)
-            pause *= 2
-            # --8<-- [end:migration]
-
-
 def show_settings(connection):
     """What the migration's own session has: the settings that the fixes change."""
     names = ["lock_timeout", "tcp_keepalives_idle", "tcp_user_timeout"]
@@ -173,40 +208,9 @@ def show_settings(connection):
     say("its session: " + ", ".join(f"{name}={settings[name]}" for name in names))
 
 
-# -- holes 3 and 4, TCP and termination: what the server notices -----------------------------
-
-# --8<-- [start:server_fixes]
-SERVER_FIXES = {
-    # The TCP layer's fix: a client that has gone silent is declared dead after about 2 s,
-    # whether the server waits for it (keepalive) or for an acknowledgement (tcp_user_timeout).
-    "tcp": {
-        "tcp_keepalives_idle": "1",
-        "tcp_keepalives_interval": "1",
-        "tcp_keepalives_count": "1",
-        "tcp_user_timeout": "2000",
-    },
-    # The termination layer's fix: while a query runs (or waits for a lock), the backend checks
-    # every 0.5 s whether its client is still there, and ends itself if not.
-    "termination": {"client_connection_check_interval": "500ms"},
-}
-
-
-def apply_server_fixes(admin, fixes):
-    """For every new session on this database, like postgresql.conf but for one database."""
-    for layer in fixes:
-        for name, value in SERVER_FIXES.get(layer, {}).items():
-            admin.execute(
-                sql.SQL("ALTER DATABASE {} SET {} = {}").format(
-                    sql.Identifier(admin.info.dbname), sql.Identifier(name), sql.Literal(value)
-                )
-            )
-            # --8<-- [end:server_fixes]
-
-
 # -- the web: workers that keep querying the table --------------------------------------------
 
 
-# --8<-- [start:web]
 class WebWorker(threading.Thread):
     """One web worker: a request at a time, each a SELECT on the table the migration alters."""
 
@@ -224,7 +228,6 @@ class WebWorker(threading.Thread):
                 self.requests.append((self.in_flight, self.clock()))
                 self.in_flight = None
                 time.sleep(0.1)
-                # --8<-- [end:web]
 
 
 # -- the scenario: start everything, watch the primary, print what happens --------------------
@@ -403,7 +406,6 @@ def watch(fixes, dba, cron, migration_process, app_server, lines, quiet):
                     continue  # the primary's view below reports it, in order with its effects
             log(who, line)
 
-        # --8<-- [start:deploy]
         if deploy_started is None and now >= MIGRATE_AT_S:
             deploy_started = now
             log("deploy", "manage.py migrate shop, on the app server")
@@ -415,17 +417,12 @@ def watch(fixes, dba, cron, migration_process, app_server, lines, quiet):
             and migration_process.poll() is None
             and now >= deploy_started + DEPLOY_TIMEOUT_S
         ):
-            # The deploy gives up and removes the app server it ran `migrate` on: the network
-            # goes first, then the process. No FIN, no RST: to the server the client just
-            # goes quiet, in the middle of a query that waits for a lock.
-            app_server.cut()
-            migration_process.kill()
+            give_up(app_server, migration_process)
             gave_up = now
             log(
                 "deploy",
                 f"gives up after {DEPLOY_TIMEOUT_S:.1f} s: app server gone, migrate killed",
             )
-            # --8<-- [end:deploy]
 
         # What the primary says: who holds or waits for a lock on shop_order.
         after = snapshot(dba)
