@@ -2,7 +2,7 @@
 
 On ``on_config`` it validates the talk file (a broken one stops the build before a single file
 is written), names the site after the talk, hands the talk and its macros to mkdocs-macros,
-and adds talksite's stylesheet and the video facade's script to every page.
+and adds talksite's stylesheet and scripts (the video facade, keyboard access) to every page.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ __all__ = ["ASSETS_DIR", "TalksitePlugin"]
 #: Where talksite's own assets go in the built site.
 ASSETS_DIR = "assets/talksite"
 _STYLESHEETS = ("talksite.css",)
-_SCRIPTS = ("facade.js",)
+_SCRIPTS = ("facade.js", "keyboard.js")
 
 
 class TalksiteConfig(base.Config):
