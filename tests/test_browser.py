@@ -1,0 +1,438 @@
+"""The built site in a real browser: privacy, function, accessibility, and screenshots.
+
+Headless Chromium (see ``browser_support``) loads the site, built once per session, from
+http://127.0.0.1. Every request is recorded; any to another host is aborted, so nothing
+leaves the machine even when a page tries. Screenshots go to ``artifacts/screenshots/``.
+The deck's own tests (tests/test_deck.py) cover its speaker view and printing; here the deck
+is only checked for privacy, accessibility and keyboard use like every other page.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from browser_support import REPO, BuiltSite, RequestLog, launch_chromium, serve
+from browser_support import built_site as built_site  # the session fixture, one build for all
+
+from talksite.config import Talk, load_talk
+from talksite.video import embed_url
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
+DESKTOP = {"width": 1280, "height": 800}
+NARROW = {"width": 375, "height": 740}
+#: axe-core impacts that fail a page; "moderate" and "minor" ones are printed, not failed.
+FAILING_IMPACTS = {"serious", "critical"}
+#: Violations known and reported, each (page, rule id, node target) -> why it stays. A listed
+#: violation that no longer occurs fails the test too, so that this list only ever shrinks.
+KNOWN_VIOLATIONS: dict[tuple[str, str, str], str] = {
+    ("slides/", "color-contrast", ".deck-toggle"): (
+        "the deck's light/dark button is grey on the slide (2.3:1 light, 2.7:1 dark);"
+        " talksite/deck/assets/deck.css is the deck's, reported to its owner"
+    ),
+}
+#: How many Tab presses a control may be from the top of the page.
+MAX_TABS = 40
+
+Opener = Callable[..., tuple["Page", RequestLog]]
+
+
+@pytest.fixture(scope="module")
+def talk() -> Talk:
+    return load_talk(REPO / "talk" / "talk.yml")
+
+
+@pytest.fixture(scope="module")
+def base_url(built_site: BuiltSite) -> Iterator[str]:
+    with serve(built_site.root) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = launch_chromium(playwright)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def open_page(browser: Browser, base_url: str) -> Iterator[Opener]:
+    """Open a site path in a fresh context that records (and keeps local) every request."""
+    contexts: list[BrowserContext] = []
+
+    def opener(
+        path: str = "", *, color_scheme: str = "light", **context_options: Any
+    ) -> tuple[Page, RequestLog]:
+        context_options.setdefault("viewport", DESKTOP)
+        context = browser.new_context(color_scheme=color_scheme, **context_options)
+        contexts.append(context)
+        log = RequestLog.for_base(base_url)
+        log.attach(context)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(base_url + path, wait_until="networkidle")
+        assert errors == [], f"{path or '/'}: script errors {errors}"
+        return page, log
+
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+def site_paths(site: BuiltSite) -> list[str]:
+    return [site.url_path(page) for page in site.pages()]
+
+
+#: True when the focused element can be seen: rendered, opaque, inside the viewport.
+FOCUS_IS_SEEN = """(() => {
+  const element = document.activeElement;
+  const box = element.getBoundingClientRect();
+  return element.checkVisibility({opacityProperty: true, visibilityProperty: true})
+    && box.right > 0 && box.bottom > 0 && box.left < innerWidth && box.top < innerHeight;
+})()"""
+
+
+def wait_until_focus_is_seen(page: Page, what: str) -> None:
+    """The focused element comes into view within a second (panels slide and fade in)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    try:
+        page.wait_for_function(FOCUS_IS_SEEN, timeout=1_000)
+    except PlaywrightTimeoutError:
+        raise AssertionError(f"focus is on {what}, which cannot be seen") from None
+
+
+def focus_by_tabbing(page: Page, selector: str) -> list[str]:
+    """Press Tab until ``selector`` has focus; returns what took focus on the way.
+
+    In the menu drawer, every stop must be visible: a keyboard user has to see where they are.
+    """
+    seen: list[str] = []
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return seen
+        html = page.evaluate("document.activeElement.outerHTML.slice(0, 80)")
+        in_drawer = page.evaluate(
+            "document.activeElement.closest('.md-sidebar--primary') !== null"
+            " && document.getElementById('__drawer').checked"
+        )
+        if in_drawer:
+            wait_until_focus_is_seen(page, html)
+        seen.append(html)
+    raise AssertionError(f"{selector} not reached in {MAX_TABS} Tabs; focus went to: {seen}")
+
+
+# --- Privacy ---------------------------------------------------------------------------------
+
+
+def test_no_page_asks_any_host_but_the_local_server(
+    built_site: BuiltSite, open_page: Opener
+) -> None:
+    paths = site_paths(built_site)
+    assert {"", "404.html", "slides/", "locking/"} <= set(paths)
+    page, log = open_page("")
+    failed: list[str] = []
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400 and failed.append(f"{response.status} {response.url}")
+        ),
+    )
+    elsewhere: dict[str, list[str]] = {}
+    for path in paths:
+        log.clear()
+        page.goto(log.origin + "/" + path, wait_until="networkidle")
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        page.wait_for_load_state("networkidle")
+        assert log.requests, f"{path}: no request recorded"
+        if log.elsewhere():
+            elsewhere[path or "/"] = log.elsewhere()
+    assert elsewhere == {}, f"pages asked other hosts: {elsewhere}"
+    assert failed == [], f"local requests that failed: {failed}"
+
+
+def test_the_video_facade_loads_the_no_cookie_player_only_when_pressed(
+    open_page: Opener, talk: Talk
+) -> None:
+    page, log = open_page("")
+    assert page.locator("iframe").count() == 0
+    assert log.elsewhere() == []
+    page.locator("button.ts-video__play").click()
+    frame = page.locator(".ts-video iframe")
+    frame.wait_for(state="attached")
+    want = embed_url(talk.video)
+    assert want == f"https://www.youtube-nocookie.com/embed/{talk.video.id}?autoplay=1"
+    assert frame.get_attribute("src") == want
+    assert page.locator("iframe").count() == 1
+    page.wait_for_load_state("networkidle")
+    # The player's request was made (and aborted here, offline): to that address, and only it.
+    assert log.elsewhere() == [want]
+
+
+# --- Function --------------------------------------------------------------------------------
+
+
+def built_title(site: BuiltSite, slug: str) -> str:
+    """The ``<title>`` of a built page, as the browser shows it."""
+    text = (site.root / slug / "index.html").read_text(encoding="utf-8")
+    found = re.search(r"<title>(.*?)</title>", text, re.DOTALL)
+    assert found, f"{slug}/ has no <title>"
+    return html.unescape(found.group(1).strip())
+
+
+def test_navigation_tabs_and_footer_links_lead_to_the_layer_pages(
+    built_site: BuiltSite, open_page: Opener, talk: Talk
+) -> None:
+    first, second = talk.layers[0], talk.layers[1]
+    page, _ = open_page("")
+    page.locator(".md-tabs__link", has_text="The layers").click()
+    page.wait_for_url(f"**/{first.slug}/")
+    assert page.title() == built_title(built_site, first.slug)
+    page.locator("a.md-footer__link--next").click()
+    page.wait_for_url(f"**/{second.slug}/")
+    assert page.title() == built_title(built_site, second.slug)
+    page.go_back()
+    page.wait_for_url(f"**/{first.slug}/")
+
+
+def word_only_on(built_site: BuiltSite, slug: str) -> str:
+    """A word of ``slug``'s page that no other page's search text contains at all."""
+    docs = json.loads((built_site.root / "search" / "search_index.json").read_text())["docs"]
+    mine = " ".join(d["text"] for d in docs if d["location"].split("#")[0] == f"{slug}/")
+    others = " ".join(d["text"] for d in docs if d["location"].split("#")[0] != f"{slug}/")
+    others = others.lower()
+    candidates = sorted(set(re.findall(r"\b[a-z]{7,}\b", mine.lower())))
+    for word in candidates:
+        if word not in others:
+            return word
+    raise AssertionError(f"no word is found only on {slug}/")
+
+
+def test_search_finds_a_word_that_only_a_layer_page_has(
+    built_site: BuiltSite, open_page: Opener, talk: Talk
+) -> None:
+    slug = talk.layers[1].slug
+    word = word_only_on(built_site, slug)
+    page, _ = open_page("")
+    page.keyboard.press("/")  # Material's shortcut to the search box
+    page.keyboard.type(word)
+    results = page.locator(".md-search-result__item a.md-search-result__link")
+    results.first.wait_for()
+    hrefs = results.evaluate_all("links => links.map(link => link.href)")
+    assert hrefs, f"no result for {word!r}"
+    assert all(f"/{slug}/" in href for href in hrefs), f"{word!r} found {hrefs}"
+
+
+def scheme(page: Page) -> str:
+    return page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+
+
+def press_palette_toggle(page: Page) -> None:
+    before = page.evaluate("__md_get('__palette').index")
+    page.locator("form[data-md-component='palette'] label:not([hidden])").click()
+    page.wait_for_function("i => __md_get('__palette').index !== i", arg=before)
+
+
+def test_the_palette_toggle_switches_to_dark_and_back_and_remembers(open_page: Opener) -> None:
+    page, _ = open_page("", color_scheme="light")
+    seen = [scheme(page)]
+    for _ in range(3):  # system preference -> light -> dark -> system preference
+        press_palette_toggle(page)
+        seen.append(scheme(page))
+    assert seen == ["default", "default", "slate", "default"]
+    press_palette_toggle(page)
+    press_palette_toggle(page)
+    page.reload()
+    assert scheme(page) == "slate"  # the reader's choice holds on the next page load
+
+
+def snippet_section(path: Path, section: str) -> str:
+    """A section of a snippet as pymdownx.snippets includes it (markers out, dedented)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = lines.index(next(ln for ln in lines if ln.strip() == f"# --8<-- [start:{section}]"))
+    end = lines.index(next(ln for ln in lines if ln.strip() == f"# --8<-- [end:{section}]"))
+    body = [ln for ln in lines[start + 1 : end] if "--8<-- [" not in ln]
+    return textwrap.dedent("\n".join(body))
+
+
+def test_the_copy_button_copies_exactly_the_snippet_section(open_page: Opener, talk: Talk) -> None:
+    slug = talk.layers[1].slug
+    calls = re.findall(
+        r'snippet\(\s*"([^"]+)"\s*,\s*"([^"]+)"\s*\)',
+        (REPO / "docs" / f"{slug}.md").read_text(encoding="utf-8"),
+    )
+    assert calls, f"docs/{slug}.md shows no snippet section"
+    snippet, section = calls[0]
+    page, _ = open_page(f"{slug}/", permissions=["clipboard-read", "clipboard-write"])
+    block = page.locator("div.highlight:has(> span.filename)").first
+    assert block.locator("span.filename").inner_text() == f"snippets/{snippet}"
+    block.hover()
+    block.locator("button[title='Copy to clipboard']").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    want = snippet_section(REPO / "snippets" / snippet, section)
+    assert copied.rstrip("\n") == want.rstrip("\n")
+
+
+# --- Keyboard --------------------------------------------------------------------------------
+
+
+def test_the_keyboard_alone_starts_the_video(open_page: Opener, talk: Talk) -> None:
+    page, _ = open_page("")
+    focus_by_tabbing(page, "button.ts-video__play")
+    page.keyboard.press("Enter")
+    frame = page.locator(".ts-video iframe")
+    frame.wait_for(state="attached")
+    assert frame.get_attribute("src") == embed_url(talk.video)
+    assert page.evaluate("document.activeElement.tagName") == "IFRAME"
+
+
+def test_the_keyboard_alone_opens_the_menu_on_a_narrow_screen(
+    open_page: Opener, talk: Talk
+) -> None:
+    page, _ = open_page("", viewport=NARROW)
+    drawer_open = "document.getElementById('__drawer').checked"
+    menu = "label.md-header__button[for='__drawer']"
+    # While the drawer is closed, its links are not in the Tab order.
+    on_the_way = focus_by_tabbing(page, menu)
+    assert not any("md-nav__link" in element for element in on_the_way)
+    assert page.get_attribute(menu, "aria-expanded") == "false"
+    page.keyboard.press("Enter")
+    page.wait_for_function(drawer_open)
+    assert page.get_attribute(menu, "aria-expanded") == "true"
+    page.wait_for_function("document.activeElement.closest('.md-sidebar--primary') !== null")
+    # Through the drawer to the first layer's page, seeing every link that takes focus.
+    layer = talk.layers[0]
+    link = f".md-sidebar--primary a.md-nav__link[href$='{layer.slug}/']"
+    section = page.evaluate(
+        "s => document.querySelector(s).closest('.md-nav__item--nested')"
+        ".querySelector(':scope > label').getAttribute('for')",
+        link,
+    )
+    focus_by_tabbing(page, f".md-sidebar--primary label[for='{section}']")
+    page.keyboard.press("Enter")  # opens the section's panel
+    page.locator(link).first.wait_for(state="visible")
+    focus_by_tabbing(page, link)
+    wait_until_focus_is_seen(page, link)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/{layer.slug}/")
+    assert not page.evaluate(drawer_open)
+    # Space opens it too, and Escape closes it and gives focus back to the menu button.
+    focus_by_tabbing(page, menu)
+    page.keyboard.press(" ")
+    page.wait_for_function(drawer_open)
+    page.keyboard.press("Escape")
+    page.wait_for_function(f"!{drawer_open}")
+    assert page.evaluate("document.activeElement.getAttribute('for')") == "__drawer"
+
+
+def test_the_keyboard_alone_moves_through_the_deck_and_switches_its_colours(
+    open_page: Opener,
+) -> None:
+    page, _ = open_page("slides/index.html")
+    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    start = page.evaluate("location.hash")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("h => location.hash !== h", arg=start)
+    second = page.evaluate("location.hash")
+    page.keyboard.press("PageDown")
+    page.wait_for_function("h => location.hash !== h", arg=second)
+    focus_by_tabbing(page, ".deck-toggle")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.documentElement.getAttribute('data-scheme')") == "dark"
+
+
+# --- Accessibility ---------------------------------------------------------------------------
+
+
+def failing_violations(page: Page, path: str) -> tuple[list[str], set[tuple[str, str, str]]]:
+    """axe-core on the page: failing violations (not known), and the known ones seen."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page).response
+    failing: list[str] = []
+    known_seen: set[tuple[str, str, str]] = set()
+    for violation in results["violations"]:
+        if violation["impact"] not in FAILING_IMPACTS:
+            continue
+        for node in violation["nodes"]:
+            target = " ".join(str(part) for part in node["target"])
+            key = (path, violation["id"], target)
+            if key in KNOWN_VIOLATIONS:
+                known_seen.add(key)
+                continue
+            summary = node.get("failureSummary", "").replace("\n", " ")
+            failing.append(
+                f"{path or '/'}: {violation['id']} ({violation['impact']}) at {target}: {summary}"
+            )
+    return failing, known_seen
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_axe_finds_no_serious_violation_on_any_page(
+    built_site: BuiltSite, open_page: Opener, color_scheme: str
+) -> None:
+    page, log = open_page("", color_scheme=color_scheme)
+    failing: list[str] = []
+    known_seen: set[tuple[str, str, str]] = set()
+    for path in site_paths(built_site):
+        page.goto(f"{log.origin}/{path}", wait_until="networkidle")
+        if path.startswith("slides/"):
+            page.wait_for_function("window.Reveal && Reveal.isReady()")
+        found, seen = failing_violations(page, path)
+        failing += found
+        known_seen |= seen
+    assert failing == [], "axe-core violations:\n" + "\n".join(failing)
+    gone = set(KNOWN_VIOLATIONS) - known_seen
+    assert gone == set(), f"known violations no longer found, remove them: {sorted(gone)}"
+
+
+# --- Screenshots -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_screenshots_of_home_a_layer_page_and_the_deck(
+    open_page: Opener, talk: Talk, color_scheme: str
+) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shots = {
+        "home": "",
+        "layer": f"{talk.layers[1].slug}/",
+        "deck": "slides/index.html",
+    }
+    want_scheme = "slate" if color_scheme == "dark" else "default"
+    for name, path in shots.items():
+        page, _ = open_page(path, color_scheme=color_scheme)
+        if name == "deck":
+            page.wait_for_function("window.Reveal && Reveal.isReady()")
+            background = page.evaluate(
+                "getComputedStyle(document.querySelector('.reveal-viewport')"
+                " || document.body).backgroundColor"
+            )
+            dark = _is_dark(background)
+            assert dark == (color_scheme == "dark"), f"deck background {background}"
+        else:
+            assert scheme(page) == want_scheme
+        target = SCREENSHOTS / f"{name}-{color_scheme}.png"
+        page.screenshot(path=str(target), full_page=name != "deck")
+        assert target.stat().st_size > 10_000
+
+
+def _is_dark(css_colour: str) -> bool:
+    channels = [float(n) for n in re.findall(r"[\d.]+", css_colour)[:3]]
+    return sum(channels) / 3 < 128
