@@ -34,14 +34,6 @@ DESKTOP = {"width": 1280, "height": 800}
 NARROW = {"width": 375, "height": 740}
 #: axe-core impacts that fail a page; "moderate" and "minor" ones are printed, not failed.
 FAILING_IMPACTS = {"serious", "critical"}
-#: Violations known and reported, each (page, rule id, node target) -> why it stays. A listed
-#: violation that no longer occurs fails the test too, so that this list only ever shrinks.
-KNOWN_VIOLATIONS: dict[tuple[str, str, str], str] = {
-    ("slides/", "color-contrast", ".deck-toggle"): (
-        "the deck's light/dark button is grey on the slide (2.3:1 light, 2.7:1 dark);"
-        " talksite/deck/assets/deck.css is the deck's, reported to its owner"
-    ),
-}
 #: How many Tab presses a control may be from the top of the page.
 MAX_TABS = 40
 
@@ -360,27 +352,22 @@ def test_the_keyboard_alone_moves_through_the_deck_and_switches_its_colours(
 # --- Accessibility ---------------------------------------------------------------------------
 
 
-def failing_violations(page: Page, path: str) -> tuple[list[str], set[tuple[str, str, str]]]:
-    """axe-core on the page: failing violations (not known), and the known ones seen."""
+def failing_violations(page: Page, path: str) -> list[str]:
+    """axe-core on the page: its serious and critical violations, one line each."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page).response
     failing: list[str] = []
-    known_seen: set[tuple[str, str, str]] = set()
     for violation in results["violations"]:
         if violation["impact"] not in FAILING_IMPACTS:
             continue
         for node in violation["nodes"]:
             target = " ".join(str(part) for part in node["target"])
-            key = (path, violation["id"], target)
-            if key in KNOWN_VIOLATIONS:
-                known_seen.add(key)
-                continue
             summary = node.get("failureSummary", "").replace("\n", " ")
             failing.append(
                 f"{path or '/'}: {violation['id']} ({violation['impact']}) at {target}: {summary}"
             )
-    return failing, known_seen
+    return failing
 
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
@@ -389,17 +376,12 @@ def test_axe_finds_no_serious_violation_on_any_page(
 ) -> None:
     page, log = open_page("", color_scheme=color_scheme)
     failing: list[str] = []
-    known_seen: set[tuple[str, str, str]] = set()
     for path in site_paths(built_site):
         page.goto(f"{log.origin}/{path}", wait_until="networkidle")
         if path.startswith("slides/"):
             page.wait_for_function("window.Reveal && Reveal.isReady()")
-        found, seen = failing_violations(page, path)
-        failing += found
-        known_seen |= seen
+        failing += failing_violations(page, path)
     assert failing == [], "axe-core violations:\n" + "\n".join(failing)
-    gone = set(KNOWN_VIOLATIONS) - known_seen
-    assert gone == set(), f"known violations no longer found, remove them: {sorted(gone)}"
 
 
 # --- Screenshots -----------------------------------------------------------------------------
