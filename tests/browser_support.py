@@ -16,7 +16,6 @@ import contextlib
 import functools
 import http.server
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -27,6 +26,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
+
+# One place says how to start Chromium: the deck's PDF printer uses the same.
+from talksite.deck.pdf import CHROMIUM_ARGS, chromium_executable
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Playwright, Route
@@ -44,19 +46,6 @@ __all__ = [
 ]
 
 REPO = Path(__file__).resolve().parent.parent
-
-#: Quiet, offline, container-friendly Chromium: no sandbox (root in CI), no GPU, and none of
-#: the browser's own traffic (updates, sync, field trials, QUIC probes) in the request logs.
-CHROMIUM_ARGS = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-)
-DEBIAN_CHROMIUM = "/usr/bin/chromium"
 
 
 @dataclass(frozen=True)
@@ -125,14 +114,6 @@ def serve(directory: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
-
-
-def chromium_executable() -> str | None:
-    """``TALKSITE_CHROMIUM``, else Debian's Chromium if installed, else Playwright's (None)."""
-    chosen = os.environ.get("TALKSITE_CHROMIUM")
-    if chosen:
-        return chosen
-    return DEBIAN_CHROMIUM if shutil.which(DEBIAN_CHROMIUM) else None
 
 
 def launch_chromium(playwright: Playwright) -> Browser:

@@ -6,15 +6,10 @@ skip when it is missing, under ``CI=true`` they fail instead.
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
-import os
 import re
 import subprocess
 import sys
 import textwrap
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -23,13 +18,13 @@ from typing import TYPE_CHECKING, ClassVar
 
 import markdown
 import pytest
+from browser_support import launch_chromium, serve
 from mkdocs.config import load_config
 from mkdocs.structure.files import get_files
 from mkdocs.structure.pages import Page
 
 from talksite import deck
 from talksite.deck.hooks import DeckHooks
-from talksite.deck.pdf import CHROMIUM_ARGS, chromium_executable
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -405,42 +400,12 @@ def test_the_text_version_has_every_title_content_and_note(
 # --- In Chromium ---------------------------------------------------------------------------------
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` over http on 127.0.0.1 (a free port) while the block runs."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    from playwright.sync_api import Error, sync_playwright
+    from playwright.sync_api import sync_playwright
 
-    executable = chromium_executable()
     with sync_playwright() as playwright:
-        try:
-            launched = playwright.chromium.launch(
-                executable_path=executable, args=list(CHROMIUM_ARGS), headless=True
-            )
-        except Error as error:
-            name = executable or "Playwright's own Chromium"
-            reason = f"cannot launch {name}: {error}"
-            if os.environ.get("CI") == "true":
-                pytest.fail(f"{reason}; CI must run the browser tests")
-            pytest.skip(reason)
+        launched = launch_chromium(playwright)
         yield launched
         launched.close()
 

@@ -24,6 +24,7 @@ CHROMIUM_ARGS = (
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--disable-quic",
 )
 _DEBIAN_CHROMIUM = "/usr/bin/chromium"
 _READY_TIMEOUT_MS = 30_000
