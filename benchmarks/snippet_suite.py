@@ -1,7 +1,10 @@
 """The whole snippet suite's wall time beside the floor: the sum of the snippets' deliberate waits.
 
 Target (issue 3): suite <= 1.3 x floor + 5 s on a 2-core machine.
-Usage: python benchmarks/snippet_suite.py [pytest args...]   (e.g. -n 2 with pytest-xdist)
+Usage: python benchmarks/snippet_suite.py [pytest args...]
+  no arguments: the suite as `make test` runs it, one snippet after another;
+  -n 4: four pytest-xdist workers, each with servers of its own (snippets mostly wait, so four
+        workers fit two cores; the TCP lab and the outage's slots take turns through lock files).
 Each snippet declares its deliberate waits with `# talksite: waits=SECONDS`.
 """
 

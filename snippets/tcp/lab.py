@@ -1,4 +1,4 @@
-# talksite: privileged timeout=30
+# talksite: privileged timeout=30 waits=2
 """The lab the TCP snippets share: an "app server" in a network namespace of its own, wired to
 this machine (the database host) by a virtual cable, and a way to pull that cable silently.
 Run it to see both work. Needs root and iproute2's `ip`; all it creates is named tsk-..."""
