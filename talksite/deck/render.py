@@ -142,6 +142,8 @@ def render_slides(
         extension_configs=_deck_configs(setup),
     )
     assert deck_extension.processor is not None
+    # Drawn once: encoding a QR code is slow, and most slides do not show it.
+    qr_code = f'<div class="qr">{qr_svg(site_url)}</div>'
     rendered: list[RenderedSlide] = []
     for slide in slides:
         where = slide.where(source)
@@ -155,7 +157,6 @@ def render_slides(
                 raise DeckError(f"{where}: {error}") from error
             except _LinkError as error:
                 raise DeckError(f"{where} {error}") from error
-            qr_code = f'<div class="qr">{qr_svg(site_url)}</div>'
             return html.replace(f"<p>{_QR_TOKEN}</p>", qr_code).replace(_QR_TOKEN, qr_code)
 
         deck_extension.processor.prefix = f"s{slide.number}-"
