@@ -104,8 +104,12 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 
 
 @contextlib.contextmanager
-def wired() -> Iterator[None]:
-    """The wired lab for the length of a `with` block; all of it is removed afterwards."""
+def wired() -> Iterator[list[str]]:
+    """The wired lab for the length of a `with` block; all of it is removed afterwards.
+
+    Yields a list that, after the block, names whatever could not be removed: checked while
+    this run still holds the lock, before another run may wire the lab again.
+    """
     if os.geteuid() != 0:
         sys.exit("the TCP lab needs root: it creates a network namespace and a veth pair")
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
@@ -113,9 +117,10 @@ def wired() -> Iterator[None]:
     with open(LOCK_FILE, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         remove_leftovers()
+        left_behind: list[str] = []
         try:
             wire()
-            yield
+            yield left_behind
         finally:
             for process in _app_processes:
                 process.kill()
@@ -123,6 +128,7 @@ def wired() -> Iterator[None]:
             _app_processes.clear()
             ip("netns", "delete", NAMESPACE, check=False)  # takes both ends of the cable with it
             remove_leftovers()
+            left_behind.extend(leftovers())
 
 
 def app_server() -> None:
@@ -140,7 +146,7 @@ def app_server() -> None:
 
 
 def main() -> None:
-    with wired():
+    with wired() as left_behind:
         app = start_app(__file__, "app")
         print(app.stdout.readline(), end="")
         cut()
@@ -148,7 +154,7 @@ def main() -> None:
         app.stdin.write("go\n")  # the app may try again now
         app.stdin.flush()
         print(app.stdout.read(), end="")
-    print(f"lab removed; left behind: {leftovers() or 'nothing'}")
+    print(f"lab removed; left behind: {left_behind or 'nothing'}")
 
 
 if __name__ == "__main__":
