@@ -37,6 +37,7 @@ __all__ = [
     "normalise",
     "output_diff",
     "run",
+    "session_processes",
 ]
 
 DEFAULT_TIMEOUT_S = 60.0
@@ -253,9 +254,9 @@ def _collect(
     chunks.append(decoder.decode(b"", final=True))
 
 
-def _end_session(session_id: int) -> tuple[str, ...]:
-    """Kill every process still in the snippet's session; describe the ones found."""
-    leftovers = []
+def session_processes(session_id: int) -> dict[int, str]:
+    """Live processes in the session `session_id` (other than its leader): pid -> command line."""
+    found = {}
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit() or int(proc.name) == session_id:
             continue
@@ -265,13 +266,21 @@ def _end_session(session_id: int) -> tuple[str, ...]:
             if int(fields[3]) != session_id or fields[0] == "Z":
                 continue
             cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
-            os.kill(int(proc.name), signal.SIGKILL)
         except (OSError, IndexError, ValueError):
-            continue
-        leftovers.append(cmdline or proc.name)
+            continue  # it ended while we looked
+        found[int(proc.name)] = cmdline or proc.name
+    return found
+
+
+def _end_session(session_id: int) -> tuple[str, ...]:
+    """Kill every process still in the snippet's session; describe the ones found."""
+    leftovers = session_processes(session_id)
+    for pid in leftovers:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(session_id, signal.SIGKILL)
-    return tuple(leftovers)
+    return tuple(leftovers.values())
 
 
 # -- comparing -------------------------------------------------------------------------------

@@ -179,25 +179,13 @@ def started_outage(
                 process.stdout.close()
 
 
-def session_processes(session_id: int) -> list[str]:
-    found = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit() or int(proc.name) == session_id:
-            continue
-        with contextlib.suppress(OSError, IndexError, ValueError):
-            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-            if int(fields[3]) == session_id and fields[0] != "Z":
-                found.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode())
-    return found
-
-
 def test_sigterm_half_way_removes_the_app_server_and_its_processes(
     servers: Servers, network: object
 ) -> None:
     with started_outage(servers, network) as (process, namespace):
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=15) == 128 + signal.SIGTERM
-        assert session_processes(process.pid) == []
+        assert snippets.session_processes(process.pid) == {}
         left = [n for n in network.leftovers() if n in (namespace, f"{namespace}-db")]  # type: ignore[attr-defined]
         assert left == []
 

@@ -50,21 +50,6 @@ def lab_leftovers() -> list[str]:
     return sorted(item for item in found if item.split()[1].startswith(PREFIX))
 
 
-def session_processes(session_id: int) -> list[str]:
-    """Live processes in the given session (other than its leader)."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit() or int(proc.name) == session_id:
-            continue
-        try:
-            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-            if int(fields[3]) == session_id and fields[0] != "Z":
-                found.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode())
-        except (OSError, IndexError, ValueError):
-            continue
-    return found
-
-
 @contextlib.contextmanager
 def started(snippet: snippets.Snippet, servers: Servers) -> Iterator[subprocess.Popen[bytes]]:
     """Start a snippet as a reader would, in a session of its own, and wait until it is wired."""
@@ -101,10 +86,10 @@ def test_a_finished_run_leaves_nothing_behind(servers: Servers) -> None:
 def test_sigterm_half_way_still_cleans_up(servers: Servers) -> None:
     snippet = load("silent_peer.py")
     with started(snippet, servers) as process:
-        assert session_processes(process.pid), "the app server should be running"
+        assert snippets.session_processes(process.pid), "the app server should be running"
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=10) == 128 + signal.SIGTERM
-        assert session_processes(process.pid) == []
+        assert snippets.session_processes(process.pid) == {}
         assert lab_leftovers() == []
 
 
