@@ -139,12 +139,6 @@ def network() -> object:
     return lab_network
 
 
-@pytest.fixture(scope="module")
-def servers() -> Iterator[Servers]:
-    with Servers() as shared:
-        yield shared
-
-
 @contextlib.contextmanager
 def started_outage(
     servers: Servers, network: object
@@ -180,9 +174,9 @@ def started_outage(
 
 
 def test_sigterm_half_way_removes_the_app_server_and_its_processes(
-    servers: Servers, network: object
+    talksite_servers: Servers, network: object
 ) -> None:
-    with started_outage(servers, network) as (process, namespace):
+    with started_outage(talksite_servers, network) as (process, namespace):
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=15) == 128 + signal.SIGTERM
         assert snippets.session_processes(process.pid) == {}
@@ -191,9 +185,9 @@ def test_sigterm_half_way_removes_the_app_server_and_its_processes(
 
 
 def test_the_next_run_in_a_slot_removes_what_a_sigkilled_run_left(
-    servers: Servers, network: object
+    talksite_servers: Servers, network: object
 ) -> None:
-    with started_outage(servers, network) as (process, namespace):
+    with started_outage(talksite_servers, network) as (process, namespace):
         os.killpg(process.pid, signal.SIGKILL)  # no clean-up can run
         process.wait()
         assert namespace in network.leftovers()  # type: ignore[attr-defined]

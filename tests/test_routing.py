@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -62,17 +61,13 @@ def test_page_shows_every_routing_snippet_through_the_macro() -> None:
         section(SNIPPETS_DIR / "routing" / name, section_name)
 
 
-@pytest.fixture(scope="module")
-def servers() -> Iterator[Servers]:
-    with Servers() as shared:
-        yield shared
-
-
 @pytest.mark.parametrize("snippet", PAUSING, ids=[s.id for s in PAUSING])
-def test_snippet_leaves_replay_running(snippet: snippets.Snippet, servers: Servers) -> None:
+def test_snippet_leaves_replay_running(
+    snippet: snippets.Snippet, talksite_servers: Servers
+) -> None:
     """A reader's replica must not stay paused after the demo, even though the runner would
     resume it before the next run."""
-    with snippets.database_for(snippet, servers) as database:
+    with snippets.database_for(snippet, talksite_servers) as database:
         result = snippets.run(snippet, database)
         assert result.ok, result.problem()
         assert database.replica_url is not None

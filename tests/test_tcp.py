@@ -35,12 +35,6 @@ def require_root() -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="module")
-def servers() -> Iterator[Servers]:
-    with Servers() as shared:
-        yield shared
-
-
 def lab_leftovers() -> list[str]:
     """Namespaces and network interfaces named tsk-... that exist right now."""
     namespaces = subprocess.run(["ip", "netns", "list"], check=True, capture_output=True, text=True)
@@ -75,17 +69,17 @@ def started(snippet: snippets.Snippet, servers: Servers) -> Iterator[subprocess.
             process.wait()
 
 
-def test_a_finished_run_leaves_nothing_behind(servers: Servers) -> None:
+def test_a_finished_run_leaves_nothing_behind(talksite_servers: Servers) -> None:
     snippet = load("orphan_backend.py")
-    with snippets.database_for(snippet, servers) as database:
+    with snippets.database_for(snippet, talksite_servers) as database:
         result = snippets.run(snippet, database)
     assert result.ok, f"{snippet.id} {result.problem()}:\n{result.output}"
     assert lab_leftovers() == []
 
 
-def test_sigterm_half_way_still_cleans_up(servers: Servers) -> None:
+def test_sigterm_half_way_still_cleans_up(talksite_servers: Servers) -> None:
     snippet = load("silent_peer.py")
-    with started(snippet, servers) as process:
+    with started(snippet, talksite_servers) as process:
         assert snippets.session_processes(process.pid), "the app server should be running"
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=10) == 128 + signal.SIGTERM
@@ -93,13 +87,13 @@ def test_sigterm_half_way_still_cleans_up(servers: Servers) -> None:
         assert lab_leftovers() == []
 
 
-def test_the_next_run_removes_what_a_sigkilled_run_left(servers: Servers) -> None:
+def test_the_next_run_removes_what_a_sigkilled_run_left(talksite_servers: Servers) -> None:
     snippet = load("silent_peer.py")
-    with started(snippet, servers) as process:
+    with started(snippet, talksite_servers) as process:
         process.kill()  # no clean-up can run: the namespace and the cable stay behind
         process.wait()
         assert lab_leftovers() != []
-    with snippets.database_for(snippet, servers) as database:
+    with snippets.database_for(snippet, talksite_servers) as database:
         result = snippets.run(snippet, database)
     assert result.ok, f"{snippet.id} {result.problem()}:\n{result.output}"
     assert lab_leftovers() == []

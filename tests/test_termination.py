@@ -12,7 +12,6 @@ import contextlib
 import os
 import signal
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -52,12 +51,6 @@ with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
         time.sleep(0.02)
 print("leaked")
 '''
-
-
-@pytest.fixture(scope="module")
-def servers() -> Iterator[Servers]:
-    with Servers() as shared:
-        yield shared
 
 
 def processes_of_run(database: Database) -> dict[int, str]:
@@ -100,13 +93,15 @@ def run_and_collect_leftovers(
 
 
 @pytest.mark.parametrize("snippet", TERMINATION, ids=[s.id for s in TERMINATION])
-def test_snippet_leaves_no_process_behind(snippet: snippets.Snippet, servers: Servers) -> None:
+def test_snippet_leaves_no_process_behind(
+    snippet: snippets.Snippet, talksite_servers: Servers
+) -> None:
     if snippet.directives.privileged and os.geteuid() != 0:
         reason = f"{snippet.id} needs root for a PID namespace"
         if os.environ.get("CI") == "true":
             pytest.fail(f"{reason}, and CI must run it")
         pytest.skip(reason)
-    with snippets.database_for(snippet, servers) as database:
+    with snippets.database_for(snippet, talksite_servers) as database:
         result, processes, backends = run_and_collect_leftovers(snippet, database)
     assert result.returncode == 0 and not result.timed_out, result.problem()
     assert result.leftover_processes == (), "left in the snippet's session"
@@ -114,12 +109,12 @@ def test_snippet_leaves_no_process_behind(snippet: snippets.Snippet, servers: Se
     assert backends == {}, "backends still on the snippet's database"
 
 
-def test_the_checks_catch_a_leaky_script(tmp_path: Path, servers: Servers) -> None:
+def test_the_checks_catch_a_leaky_script(tmp_path: Path, talksite_servers: Servers) -> None:
     script = tmp_path / "snippets" / "leaky.py"
     script.parent.mkdir()
     script.write_text(LEAKY_SCRIPT)
     leaky = snippets.load(script, script.parent)
-    database = servers.database()
+    database = talksite_servers.database()
     result, processes, backends = run_and_collect_leftovers(leaky, database)
     try:
         assert result.ok, result.problem() + result.output
