@@ -39,6 +39,7 @@ __all__ = [
     "BuiltSite",
     "RequestLog",
     "build_site",
+    "browser",
     "built_site",
     "chromium_executable",
     "launch_chromium",
@@ -131,6 +132,17 @@ def launch_chromium(playwright: Playwright) -> Browser:
         if os.environ.get("CI") == "true":
             pytest.fail(f"{reason}; CI must run the browser tests (apt-get install chromium)")
         pytest.skip(f"{reason} (apt-get install chromium, or playwright install chromium)")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium for one test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = launch_chromium(playwright)
+        yield launched
+        launched.close()
 
 
 @dataclass

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from browser_support import REPO, BuiltSite, RequestLog, launch_chromium, serve
-from browser_support import built_site as built_site  # the session fixture, one build for all
+from browser_support import REPO, BuiltSite, RequestLog, serve
+from browser_support import browser as browser  # the fixtures: Chromium per module,
+from browser_support import built_site as built_site  # and one site build for the session
 
 from talksite.config import Talk, load_talk
 from talksite.video import embed_url
@@ -49,16 +50,6 @@ def talk() -> Talk:
 def base_url(built_site: BuiltSite) -> Iterator[str]:
     with serve(built_site.root) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = launch_chromium(playwright)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 import markdown
 import pytest
-from browser_support import launch_chromium, serve
+from browser_support import browser as browser  # the fixture: Chromium per module
+from browser_support import serve
 from mkdocs.config import load_config
 from mkdocs.structure.files import get_files
 from mkdocs.structure.pages import Page
@@ -398,16 +399,6 @@ def test_the_text_version_has_every_title_content_and_note(
 
 
 # --- In Chromium ---------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = launch_chromium(playwright)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(params=["http", "file"])
