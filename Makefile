@@ -26,13 +26,14 @@ $(NPM_INSTALLED): package.json package-lock.json
 serve: install
 	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
 
+# Strict, into a new folder: site/ is replaced only when the build succeeds.
 site: install
-	$(PY) -m mkdocs build --strict --site-dir site
+	.venv/bin/talksite build
 
 # The site, plus the deck printed to site/slides/slides.pdf by headless Chromium; only such a
 # build links the PDF from the pages.
 slides-pdf: install
-	TALKSITE_SLIDES_PDF=1 $(PY) -m mkdocs build --strict --site-dir site
+	.venv/bin/talksite build --pdf
 
 lint: install
 	$(PY) -m ruff check .

@@ -1,5 +1,10 @@
-"""talksite: a conference talk as a static site and a slide deck with verified snippets."""
+"""talksite: a conference talk as a static site and a slide deck with verified snippets.
 
-from talksite.config import Talk, TalkConfigError, load_talk, parse_talk
+The data flows through one package per stage: :mod:`talksite.talk` (talk.yml to a typed
+talk), :mod:`talksite.snippets` (snippets to checked outputs, on :mod:`talksite.postgres`'s
+real servers), :mod:`talksite.deck` (slides to deck), :mod:`talksite.diagrams` (recorded
+outputs to pictures) and :mod:`talksite.site` (all of it to a MkDocs site). Every error is a
+:class:`talksite.errors.TalksiteError`.
+"""
 
-__all__ = ["Talk", "TalkConfigError", "load_talk", "parse_talk"]
+__version__ = "0.1.0"

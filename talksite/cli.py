@@ -1,9 +1,9 @@
-"""The ``talksite`` command: run a snippet on a throwaway server, record snippet outputs, or
-start a new talk."""
+"""The ``talksite`` command: build the site, run or record snippets, start a new talk."""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 import sys
 from collections.abc import Sequence
@@ -11,55 +11,68 @@ from pathlib import Path
 from types import FrameType
 
 from talksite import scaffold, snippets
-from talksite.postgres import ServerError, Servers
+from talksite.errors import Problem, TalksiteError
+from talksite.postgres import Servers
 
 __all__ = ["main"]
 
-SNIPPETS_DIR = Path("snippets")
+#: Where `record` looks when given no snippets, and how `run` finds a snippet's root.
+SNIPPETS_DIR = "snippets"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="talksite", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    run_parser = commands.add_parser(
-        "run", help="run one snippet on a throwaway PostgreSQL, output live"
-    )
-    run_parser.add_argument("snippet", type=Path, help="for example snippets/basics/hello.py")
-
-    record_parser = commands.add_parser(
-        "record", help="run snippets and rewrite their recorded .out files"
-    )
-    record_parser.add_argument(
-        "snippets", type=Path, nargs="*", help="snippet files (default: every snippet)"
-    )
-    record_parser.add_argument("--root", type=Path, default=SNIPPETS_DIR, help="snippets folder")
-
-    new_parser = commands.add_parser(
-        "new", help="start a new talk in a new or empty folder, ready to build and test"
-    )
-    new_parser.add_argument("directory", type=Path, help="the new talk's folder")
-
-    args = parser.parse_args(argv)
-    if args.command == "new":
-        return new_command(args.directory)
-    # A plain SIGTERM would end us without clean-up and leave servers behind: raise instead.
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    args = _parser().parse_args(argv)
+    if args.command in ("run", "record"):
+        # A plain SIGTERM would end us without clean-up and leave servers behind: raise instead.
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
+        if args.command == "new":
+            return new_command(args.directory)
+        if args.command == "build":
+            return build_command(args.config_file, args.site_dir, pdf=args.pdf)
         if args.command == "run":
             return run_command(args.snippet)
         return record_command(args.snippets, args.root)
-    except (snippets.SnippetError, ServerError) as error:
+    except TalksiteError as error:
         print(f"talksite: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
 
 
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="talksite", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser(
+        "build", help="build the site strictly; the old site/ stays unless the build succeeds"
+    )
+    build.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
+    build.add_argument("-d", "--site-dir", type=Path, default=Path("site"))
+    build.add_argument(
+        "--pdf", action="store_true", default=None, help="also print the deck to a PDF"
+    )
+
+    run = commands.add_parser("run", help="run one snippet on a throwaway PostgreSQL, live")
+    run.add_argument("snippet", type=Path, help="for example snippets/basics/hello.py")
+
+    record = commands.add_parser("record", help="run snippets and rewrite their .out files")
+    record.add_argument(
+        "snippets", type=Path, nargs="*", help="snippet files (default: every snippet)"
+    )
+    record.add_argument("--root", type=Path, default=Path(SNIPPETS_DIR), help="snippets folder")
+
+    new = commands.add_parser(
+        "new", help="start a new talk in a new or empty folder, ready to build and test"
+    )
+    new.add_argument("directory", type=Path, help="the new talk's folder")
+    return parser
+
+
 def new_command(directory: Path) -> int:
     try:
         created = scaffold.create(directory)
-    except (scaffold.ScaffoldError, OSError) as error:
+    except OSError as error:
         print(f"talksite: {error}", file=sys.stderr)
         return 2
     print(f"Created a new talk in {directory} ({len(created)} files). Next:")
@@ -69,45 +82,65 @@ def new_command(directory: Path) -> int:
     return 0
 
 
+def build_command(config_file: Path, site_dir: Path, *, pdf: bool | None) -> int:
+    from talksite.site.build import BuildFailed, build_site
+
+    # MkDocs logs each problem; show them as `mkdocs build` would.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    handler.setLevel(logging.WARNING)
+    logging.getLogger("mkdocs").addHandler(handler)
+    try:
+        build_site(config_file, site_dir, pdf=pdf)
+    except BuildFailed as error:
+        print(f"talksite: the build stopped ({error}); {site_dir}/ is unchanged", file=sys.stderr)
+        return 1
+    print(f"talksite: built {site_dir}/")
+    return 0
+
+
 def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)
 
 
 def _load(path: Path) -> snippets.Snippet:
     if not path.is_file() or path.suffix != ".py":
-        raise snippets.SnippetError(f"{path}: no such snippet (expected a .py file)")
+        raise snippets.SnippetError(Problem(str(path), 1, "no such snippet", "expected a .py file"))
     path = path.resolve()
-    root = next((p for p in path.parents if p.name == SNIPPETS_DIR.name), path.parent)
+    root = next((p for p in path.parents if p.name == SNIPPETS_DIR), path.parent)
     return snippets.load(path, root)
 
 
 def run_command(path: Path) -> int:
     snippet = _load(path)
-    with Servers() as servers, snippets.database_for(snippet, servers) as database:
-        result = snippets.run(snippet, database, echo=sys.stdout)
-    if not result.ok:
-        print(f"talksite: {snippet.id} {result.problem()}", file=sys.stderr)
-    return result.returncode or (0 if result.ok else 1)
+    with Servers() as servers:
+        outcome = snippets.check(snippet, servers, echo=sys.stdout)
+    if not outcome.result.ok:
+        print(f"talksite: {snippet.id} {outcome.result.problem()}", file=sys.stderr)
+    elif outcome.expected is not None and not outcome.matches:
+        print(
+            f"talksite: this run's output differs from {snippet.expected_path.name}",
+            file=sys.stderr,
+        )
+    return outcome.result.returncode or (0 if outcome.result.ok else 1)
 
 
 def record_command(paths: Sequence[Path], root: Path) -> int:
     chosen = [_load(path) for path in paths] if paths else snippets.discover(root.resolve())
     if not chosen:
-        raise snippets.SnippetError(f"{root}: no snippets found")
+        raise snippets.SnippetError(
+            Problem(str(root), 1, "no snippets found", "expected snippets/<layer>/*.py")
+        )
     failures = 0
     with Servers() as servers:
         for snippet in chosen:
-            with snippets.database_for(snippet, servers) as database:
-                result = snippets.run(snippet, database)
-                output = snippets.normalise(result.output, database)
-            if not result.ok:
+            outcome = snippets.check(snippet, servers)
+            if not outcome.result.ok:
                 failures += 1
-                print(f"FAILED {snippet.id}: {result.problem()}; not recorded\n{output}")
+                print(f"FAILED {outcome.failure()}; not recorded")
                 continue
-            changed = snippet.expected() != output
-            snippet.expected_path.write_text(output, encoding="utf-8")
-            status = "recorded" if changed else "unchanged"
-            print(f"{status:>9} {snippet.expected_path.name}  ({result.duration_s:.1f} s)")
+            status = "recorded" if snippets.record(outcome) else "unchanged"
+            print(f"{status:>9} {snippet.expected_path.name}  ({outcome.result.duration_s:.1f} s)")
     return 1 if failures else 0
 
 

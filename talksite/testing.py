@@ -1,9 +1,14 @@
-"""pytest support for a talk's own tests: every snippet prints exactly its recorded output.
+"""pytest support for a talk's tests: every snippet prints exactly its recorded output.
 
-A talk made by ``talksite new`` loads this module as a pytest plugin (``-p talksite.testing``
-in its pytest.ini), which provides the ``talksite_servers`` fixture; its
-``tests/test_snippets.py`` parametrizes one test over :func:`snippet_params` and calls
-:func:`check_snippet`.
+Loaded as a pytest plugin (``-p talksite.testing``) by talksite's own tests and by a talk made
+with ``talksite new``. It provides:
+
+- the ``talksite_servers`` fixture: PostgreSQL servers shared by the session;
+- the ``talksite_record`` fixture and the ``--record`` option: record outputs instead of
+  checking them (the same run as ``talksite record``);
+- the ``privileged`` marker: the test needs root (network namespaces). Without root it is
+  skipped with that reason, except under ``CI=true``, where it fails: CI must run everything;
+- :func:`snippet_params` and :func:`check_snippet`, for one parametrised snippet test.
 """
 
 from __future__ import annotations
@@ -17,7 +22,32 @@ import pytest
 from talksite import snippets
 from talksite.postgres import Servers
 
-__all__ = ["check_snippet", "snippet_params", "talksite_servers"]
+__all__ = ["check_snippet", "snippet_params", "talksite_record", "talksite_servers"]
+
+PRIVILEGED = "privileged"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--record",
+        action="store_true",
+        help="talksite: rewrite each snippet's recorded .out from this run instead of checking",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", f"{PRIVILEGED}: needs root, for example to create network namespaces"
+    )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker(PRIVILEGED) is None or os.geteuid() == 0:
+        return
+    reason = f"{item.nodeid} needs root (network namespaces)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}, and CI must run it", pytrace=False)
+    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
@@ -27,34 +57,40 @@ def talksite_servers() -> Iterator[Servers]:
         yield shared
 
 
+@pytest.fixture(scope="session")
+def talksite_record(request: pytest.FixtureRequest) -> bool:
+    """Whether this session records outputs (``--record``) rather than checking them."""
+    return bool(request.config.getoption("--record"))
+
+
 def snippet_params(root: Path) -> list[object]:
-    """Every snippet under ``root``, as ``pytest.mark.parametrize`` values named by path."""
-    return [pytest.param(snippet, id=snippet.id) for snippet in snippets.discover(root)]
+    """Every snippet under ``root``, as ``pytest.mark.parametrize`` values named by path;
+    snippets that declare ``privileged`` carry the marker."""
+    return [
+        pytest.param(
+            snippet,
+            id=snippet.id,
+            marks=[pytest.mark.privileged] if snippet.directives.privileged else [],
+        )
+        for snippet in snippets.discover(root)
+    ]
 
 
-def check_snippet(snippet: snippets.Snippet, servers: Servers) -> None:
-    """Run the snippet on a fresh database; fail with a diff unless it prints its .out file."""
-    expected = snippet.expected()
-    if expected is None:
+def check_snippet(snippet: snippets.Snippet, servers: Servers, *, record: bool = False) -> None:
+    """Run the snippet on a fresh database; fail with a diff unless it prints its .out file.
+
+    With `record`, a successful run's output becomes the recording instead.
+    """
+    if not record and snippet.expected() is None:
         pytest.fail(
             f"{snippet.id} has no recorded output: run `talksite record {snippet.id}`"
             f" and review {snippet.expected_path.name}",
             pytrace=False,
         )
-    if snippet.directives.privileged and os.geteuid() != 0:
-        reason = f"{snippet.id} needs root for network namespaces"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}, and CI must run it", pytrace=False)
-        pytest.skip(reason)
-    with snippets.database_for(snippet, servers) as database:
-        result = snippets.run(snippet, database)
-        actual = snippets.normalise(result.output, database)
-    if not result.ok:
-        pytest.fail(f"{snippet.id} {result.problem()}; its output:\n{actual}", pytrace=False)
-    if actual != expected:
-        diff = snippets.output_diff(snippet, expected, actual)
-        pytest.fail(
-            f"{snippet.id} printed something else than recorded"
-            f" (run `talksite record {snippet.id}` if the change is right):\n{diff}",
-            pytrace=False,
-        )
+    outcome = snippets.check(snippet, servers)
+    if record and outcome.result.ok:
+        snippets.record(outcome)
+        return
+    failure = outcome.failure()
+    if failure is not None:
+        pytest.fail(failure, pytrace=False)

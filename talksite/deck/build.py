@@ -19,6 +19,7 @@ import jinja2
 
 from talksite.deck.render import MarkdownSetup, RenderedSlide, render_slides
 from talksite.deck.slides import DeckError, Slide, parse_slides
+from talksite.errors import Problem, SetupError
 
 __all__ = ["DECK_DIR", "REVEAL_FILES", "build_deck", "load_slides", "reveal_dist"]
 
@@ -34,7 +35,9 @@ _GENERATOR_ROOT = Path(__file__).resolve().parents[2]
 def load_slides(path: Path, *, source: str) -> list[Slide]:
     """Parse the deck's Markdown file; ``source`` is how messages name it."""
     if not path.is_file():
-        raise DeckError(f"{source}: the deck's source is missing (expected the file {path})")
+        raise DeckError(
+            Problem(source, 1, "the deck's source is missing", f"expected the file {path}")
+        )
     return parse_slides(path.read_text(encoding="utf-8"), source=source)
 
 
@@ -56,15 +59,17 @@ def reveal_dist(project_dir: Path) -> tuple[Path, str]:
     root = next((c for c in candidates if _pinned_reveal(c) is not None), None)
     if root is None:
         where = " or ".join(str(c / "package.json") for c in candidates)
-        raise DeckError(f"reveal.js is not pinned: no package.json with it in {where}")
+        raise SetupError(f"reveal.js is not pinned: no package.json with it in {where}")
     pinned = _pinned_reveal(root)
     installed_json = root / "node_modules" / "reveal.js" / "package.json"
     fix = f"run `npm ci` in {root} (or `make install`)"
     if not installed_json.is_file():
-        raise DeckError(f"reveal.js is not installed: {fix}")
+        raise SetupError(f"reveal.js is not installed: {fix}")
     installed = json.loads(installed_json.read_text(encoding="utf-8"))["version"]
     if installed != pinned:
-        raise DeckError(f"reveal.js {installed} is installed but package.json pins {pinned}: {fix}")
+        raise SetupError(
+            f"reveal.js {installed} is installed but package.json pins {pinned}: {fix}"
+        )
     return installed_json.parent / "dist", installed
 
 

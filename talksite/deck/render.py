@@ -74,7 +74,7 @@ class _DeckLinks(Treeprocessor):
                 continue
             url = self.page_url(match.group("path"))
             if url is None:
-                raise _LinkError(f"links to {match.group('path')}, which is not a page of the site")
+                raise _LinkError(f"links to {match.group('path')}, which is not a page")
             relative = get_relative_url(url, DECK_URL)
             if url.endswith("/") or url == "":
                 relative = relative.rstrip("/") + "/"
@@ -108,12 +108,13 @@ def qr_svg(url: str) -> str:
     return svg.replace("<svg ", '<svg role="img" ', 1)
 
 
-def _substitute(text: str, values: Mapping[str, str], where: str) -> str:
+def _substitute(text: str, values: Mapping[str, str], slide: Slide, source: str) -> str:
     def replace(match: re.Match[str]) -> str:
         name = match.group("name")
         if name not in values:
             known = ", ".join(f"{{{{ {n} }}}}" for n in _PLACEHOLDERS)
-            raise DeckError(f"{where}: unknown placeholder {match.group(0)!r}; use one of {known}")
+            what = f"unknown placeholder {match.group(0)!r}"
+            raise DeckError(slide.problem(source, what, f"expected one of {known}"))
         return values[name]
 
     return _PLACEHOLDER.sub(replace, text)
@@ -146,17 +147,18 @@ def render_slides(
     qr_code = f'<div class="qr">{qr_svg(site_url)}</div>'
     rendered: list[RenderedSlide] = []
     for slide in slides:
-        where = slide.where(source)
 
-        def convert(text: str, *, where: str = where) -> str:
+        def convert(text: str, *, slide: Slide = slide) -> str:
             md.reset()
             values = {"site_url": site_url, "qr_code": _QR_TOKEN}
             try:
-                html = md.convert(_substitute(text, values, where))
+                html = md.convert(_substitute(text, values, slide, source))
             except SnippetMissingError as error:
-                raise DeckError(f"{where}: {error}") from error
+                raise DeckError(slide.problem(source, str(error))) from error
             except _LinkError as error:
-                raise DeckError(f"{where} {error}") from error
+                raise DeckError(
+                    slide.problem(source, str(error), "expected a page of the site")
+                ) from error
             return html.replace(f"<p>{_QR_TOKEN}</p>", qr_code).replace(_QR_TOKEN, qr_code)
 
         deck_extension.processor.prefix = f"s{slide.number}-"
@@ -205,13 +207,12 @@ def text_page(
     if pdf_href is not None:
         parts += ["", f'The deck is also available <a href="{pdf_href}">as a PDF</a>.']
     for slide in slides:
-        where = slide.where(source)
         parts += [
             "",
             f"## {slide.number}. {slide.title} {{ #slide-{slide.number} }}",
             "",
         ]
-        parts.append(_substitute(_demote(slide.body, slide.title), values, where))
+        parts.append(_substitute(_demote(slide.body, slide.title), values, slide, source))
         parts += [
             "",
             f'<a href="{deck_href}#/{slide.anchor}">Show slide {slide.number}</a>',
@@ -221,6 +222,6 @@ def text_page(
                 "",
                 "**Speaker notes**",
                 "",
-                _substitute(slide.notes, values, where),
+                _substitute(slide.notes, values, slide, source),
             ]
     return "\n".join(parts) + "\n"

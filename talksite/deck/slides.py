@@ -15,7 +15,7 @@ import re
 import shlex
 from dataclasses import dataclass
 
-from mkdocs.exceptions import PluginError
+from talksite.errors import ContentError, Problem
 
 __all__ = ["DeckError", "Slide", "parse_slides"]
 
@@ -28,8 +28,8 @@ _HEADING = re.compile(r"^(?P<level>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 
-class DeckError(PluginError):
-    """The deck cannot be built as written; the message names the file and the slide."""
+class DeckError(ContentError):
+    """The deck cannot be built as written; each line names the file, line and slide."""
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,9 @@ class Slide:
         """The hash reveal.js shows for this slide: its id, or its zero-based index."""
         return self.id if self.id is not None else str(self.number - 1)
 
-    def where(self, source: str) -> str:
-        return f"{source}:{self.line}: slide {self.number} ({self.title!r})"
+    def problem(self, source: str, what: str, expected: str = "") -> Problem:
+        """A problem on this slide, at the line where the slide starts."""
+        return Problem(source, self.line, f"slide {self.number} ({self.title!r}): {what}", expected)
 
 
 def _unfenced(lines: list[str]) -> list[bool]:
@@ -84,7 +85,9 @@ def _chunks(text: str) -> list[tuple[int, list[str]]]:
     return chunks
 
 
-def _attributes(line: str, where: str) -> tuple[str | None, tuple[str, ...], str | None]:
+def _attributes(
+    line: str, problems: list[Problem], where: tuple[str, int, int]
+) -> tuple[str | None, tuple[str, ...], str | None]:
     match = _ATTRIBUTES.match(line.strip())
     if match is None:
         return None, (), None
@@ -99,54 +102,89 @@ def _attributes(line: str, where: str) -> tuple[str | None, tuple[str, ...], str
         elif token.startswith("page=") and token.endswith(".md"):
             page = token.removeprefix("page=")
         else:
-            raise DeckError(
-                f"{where}: unknown slide attribute {token!r};"
-                ' expected #id, .class or page="path/to/page.md"'
+            source, line, number = where
+            problems.append(
+                Problem(
+                    source,
+                    line,
+                    f"slide {number}: unknown slide attribute {token!r}",
+                    'expected #id, .class or page="path/to/page.md"',
+                )
             )
     return slide_id, tuple(classes), page
 
 
 def parse_slides(text: str, *, source: str) -> list[Slide]:
-    """The slides of ``text`` in order; ``source`` names the file in error messages."""
+    """The slides of ``text`` in order; ``source`` names the file in problems.
+
+    Every problem in the file is reported at once, in a :class:`DeckError`.
+    """
     slides: list[Slide] = []
+    problems: list[Problem] = []
     seen_ids: dict[str, int] = {}
     for start, lines in _chunks(text):
-        number = len(slides) + 1
-        where = f"{source}:{start}: slide {number}"
-        while lines and not lines[0].strip():
-            lines.pop(0)
-            start += 1
-        if not lines:
-            raise DeckError(f"{where} is empty (two separators in a row?)")
-        slide_id, classes, page = _attributes(lines[0], where)
-        if slide_id is not None or classes or page is not None:
-            lines = lines[1:]
-        unfenced = _unfenced(lines)
-        markers = [
-            i for i, line in enumerate(lines) if unfenced[i] and line.strip() == NOTES_MARKER
-        ]
-        split = markers[0] if markers else len(lines)
-        body_lines, note_lines = lines[:split], lines[split + 1 :]
-        headings = (_HEADING.match(line) for line, ok in zip(body_lines, unfenced) if ok)
-        title = next((m.group("text") for m in headings if m is not None), None)
-        if title is None:
-            raise DeckError(f"{where} has no title: start it with a heading such as '## Title'")
-        if slide_id is not None:
-            if slide_id in seen_ids:
-                raise DeckError(
-                    f"{where}: id #{slide_id} is already used by slide {seen_ids[slide_id]}"
+        slide = _parse_slide(lines, source, start, len(slides) + 1, problems)
+        if slide is None:
+            continue
+        if slide.id is not None:
+            if slide.id in seen_ids:
+                problems.append(
+                    slide.problem(
+                        source,
+                        f"id #{slide.id} is already used by slide {seen_ids[slide.id]}",
+                        "expected an id of its own",
+                    )
                 )
-            seen_ids[slide_id] = number
-        slides.append(
-            Slide(
-                number=number,
-                line=start,
-                title=title,
-                body="\n".join(body_lines).strip() + "\n",
-                notes="\n".join(note_lines).strip(),
-                id=slide_id,
-                classes=classes,
-                page=page,
+            seen_ids[slide.id] = slide.number
+        slides.append(slide)
+    if problems:
+        raise DeckError(problems)
+    return slides
+
+
+def _parse_slide(
+    lines: list[str], source: str, start: int, number: int, problems: list[Problem]
+) -> Slide | None:
+    """One slide from its lines, or None (with the problem noted) if it has no title."""
+    while lines and not lines[0].strip():
+        lines.pop(0)
+        start += 1
+    if not lines:
+        problems.append(
+            Problem(
+                source,
+                start,
+                f"slide {number} is empty",
+                "expected content between the two separators (two `---` in a row?)",
             )
         )
-    return slides
+        return None
+    slide_id, classes, page = _attributes(lines[0], problems, (source, start, number))
+    if slide_id is not None or classes or page is not None:
+        lines = lines[1:]
+    unfenced = _unfenced(lines)
+    markers = [i for i, line in enumerate(lines) if unfenced[i] and line.strip() == NOTES_MARKER]
+    split = markers[0] if markers else len(lines)
+    body_lines, note_lines = lines[:split], lines[split + 1 :]
+    headings = (_HEADING.match(line) for line, ok in zip(body_lines, unfenced) if ok)
+    title = next((m.group("text") for m in headings if m is not None), None)
+    if title is None:
+        problems.append(
+            Problem(
+                source,
+                start,
+                f"slide {number} has no title",
+                "expected a heading such as '## Title' to start it",
+            )
+        )
+        return None
+    return Slide(
+        number=number,
+        line=start,
+        title=title,
+        body="\n".join(body_lines).strip() + "\n",
+        notes="\n".join(note_lines).strip(),
+        id=slide_id,
+        classes=classes,
+        page=page,
+    )

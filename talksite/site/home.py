@@ -1,6 +1,6 @@
 """The talk's own blocks for pages: hero, abstract, speaker card, layer cards, layer outlines.
 
-Each function takes the validated :class:`~talksite.config.Talk` and returns Markdown (or
+Each function takes the validated :class:`~talksite.talk.Talk` and returns Markdown (or
 HTML that Markdown passes through), so a page is a few macro calls and nothing about a
 particular talk lives in code or templates.
 """
@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from talksite.config import Event, Layer, Talk
+from talksite.errors import MacroError
 from talksite.deck import DECK_DIR
-from talksite.templating import render
+from talksite.site.templating import render
+from talksite.talk import Event, Layer, Talk
 
 __all__ = [
     "When",
@@ -105,9 +106,9 @@ def layer_outline(talk: Talk, slug: str) -> str:
     """A layer's page until it is written: its title, summary and what it will show."""
     layers = {layer.slug: (index, layer) for index, layer in enumerate(talk.layers, start=1)}
     if slug not in layers:
-        raise ValueError(
-            f"layer_outline({slug!r}): talk.yml has no such layer; its layers are"
-            f" {', '.join(layers)}"
+        raise MacroError(
+            f"layer_outline({slug!r}): talk.yml has no such layer",
+            f"expected one of {', '.join(layers)}",
         )
     index, layer = layers[slug]
     parts = [

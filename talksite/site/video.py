@@ -12,8 +12,8 @@ import textwrap
 
 from markupsafe import Markup
 
-from talksite.config import Talk, Video
-from talksite.templating import render
+from talksite.site.templating import render
+from talksite.talk import Talk, Video
 
 __all__ = ["embed_url", "facade", "poster_svg", "watch_url"]
 

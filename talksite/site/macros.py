@@ -1,0 +1,60 @@
+"""Every macro a page can call, registered in this one place.
+
+The talksite plugin hands this table to mkdocs-macros once talk.yml has loaded; a new macro
+is one more line in :func:`page_macros`. A macro that raises a :class:`TalksiteError` does not
+stop the build at once: the error goes to `report`, and the plugin lists every such error
+before anything is written.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from talksite.diagrams import swiss_cheese
+from talksite.errors import TalksiteError
+from talksite.site import home, video
+from talksite.site.options import Options
+from talksite.site.snippet_macro import render_snippet
+from talksite.talk import Talk
+
+__all__ = ["page_macros"]
+
+
+def page_macros(
+    talk: Talk, options: Options, *, report: Callable[[str, TalksiteError], None]
+) -> dict[str, Callable[..., str]]:
+    """The macros by the name pages call them, bound to this talk and its snippets folder."""
+    snippets_dir = options.path(options.snippets_dir)
+    folder = options.snippets_dir
+
+    def cheese(matrix: str) -> str:
+        return swiss_cheese(snippets_dir / matrix, talk.layers, source=f"{folder}/{matrix}")
+
+    macros: dict[str, Callable[..., str]] = {
+        "hero": partial(home.hero, talk),
+        "video": partial(video.facade, talk),
+        "abstract": partial(home.abstract, talk),
+        "speaker": partial(home.speaker, talk),
+        "layer_cards": partial(home.layer_cards, talk),
+        "layer_outline": partial(home.layer_outline, talk),
+        "snippet": partial(render_snippet, snippets_dir=snippets_dir, folder=folder),
+        "swiss_cheese": cheese,
+    }
+    return {name: _reporting(name, macro, report) for name, macro in macros.items()}
+
+
+def _reporting(
+    name: str, macro: Callable[..., str], report: Callable[[str, TalksiteError], None]
+) -> Callable[..., str]:
+    @functools.wraps(macro)
+    def call(*args: Any, **kwargs: Any) -> str:
+        try:
+            return macro(*args, **kwargs)
+        except TalksiteError as error:
+            report(name, error)
+            return ""
+
+    return call

@@ -1,0 +1,180 @@
+"""The MkDocs plugin: the talk's files in, a checked site and deck out.
+
+- ``on_config``: checks mkdocs.yml's Markdown set-up (a missing extension stops the build
+  with the fix), then reads and checks talk.yml, the slides, the snippets and every
+  reference to them (:mod:`talksite.site.content`). Every problem is listed, one line each,
+  and the build stops before a file is written. Then it names the site after the talk and
+  hands the talk and its macros to mkdocs-macros.
+- ``on_files``: talksite's stylesheet and scripts, and the generated "Slides as text" page.
+- ``on_page_markdown``: links to the slides that name the page.
+- ``on_env``: a macro that failed on a page stops the build here, before any page is written.
+- ``on_post_build``: renders the deck into ``site/slides/``, and the PDF if asked.
+
+Registered as ``talksite`` in the ``mkdocs.plugins`` entry point group.
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from talksite import deck
+from talksite.errors import ContentError, MacroError, Problem, TalksiteError
+from talksite.site.content import check_content
+from talksite.site.macros import page_macros
+from talksite.site.options import Options, PluginConfig, check_markdown_setup
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.pages import Page
+
+    from talksite.talk import Talk
+
+__all__ = ["ASSETS_DIR", "TalksitePlugin"]
+
+log = logging.getLogger("mkdocs.plugins.talksite")
+
+#: Where talksite's own assets go in the built site.
+ASSETS_DIR = "assets/talksite"
+_STYLESHEETS = ("talksite.css",)
+_SCRIPTS = ("facade.js", "keyboard.js")
+
+
+class TalksitePlugin(BasePlugin[PluginConfig]):
+    """One build of one talk's site and deck."""
+
+    options: Options
+    talk: Talk
+    slides: list[deck.Slide]
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.options = Options.resolve(self.config, config_file=config.config_file_path)
+        self._page: Page | None = None
+        self._page_problems: list[Problem] = []
+        self._files: Files | None = None
+        try:
+            check_markdown_setup(config, self.options)
+        except TalksiteError as error:
+            _fail(error)
+        content = check_content(self.options, docs_dir=Path(config.docs_dir))
+        if content.problems:
+            _stop(content.problems)
+        assert content.talk is not None  # it loaded, or its problems were listed
+        self.talk, self.slides = content.talk, content.slides
+
+        # talk.yml is the single source of truth: the site is named after the talk.
+        config.site_name = self.talk.title
+        config.site_description = self.talk.abstract.lead
+        config.site_author = self.talk.speaker.name
+
+        macros = config.plugins["macros"]
+        macros.register_variables({"talk": self.talk})
+        macros.register_macros(page_macros(self.talk, self.options, report=self._macro_failed))
+        config.extra_css.extend(f"{ASSETS_DIR}/{name}" for name in _STYLESHEETS)
+        config.extra_javascript.extend(f"{ASSETS_DIR}/{name}" for name in _SCRIPTS)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assets = resources.files("talksite.site") / "assets"
+        for name in (*_STYLESHEETS, *_SCRIPTS):
+            files.append(
+                File.generated(config, f"{ASSETS_DIR}/{name}", content=(assets / name).read_bytes())
+            )
+        try:
+            files.append(
+                deck.text_page_file(
+                    self.slides,
+                    files,
+                    config,
+                    source=self.options.slides_file,
+                    pdf=self.options.slides_pdf,
+                )
+            )
+        except TalksiteError as error:
+            _fail(error)
+        self._files = files
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        self._page = page  # the page whose macros run next: see _macro_failed
+        return deck.link_slides(markdown, page, self.slides, pdf=self.options.slides_pdf)
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        if self._page_problems:
+            _stop(self._page_problems)
+        return env
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        files = self._files
+
+        def page_url(path: str) -> str | None:
+            found = files.get_file_from_path(path) if files is not None else None
+            return found.url if found is not None and found.is_documentation_page() else None
+
+        try:
+            index = deck.build_deck(
+                self.slides,
+                setup=deck.MarkdownSetup(config.markdown_extensions, config.mdx_configs),
+                project_dir=self.options.project_dir,
+                site_dir=Path(config.site_dir),
+                site_url=config.site_url or "",
+                title=config.site_name,
+                language=config.theme.get("language") or "en",
+                source=self.options.slides_file,
+                page_url=page_url,
+            )
+        except TalksiteError as error:
+            _fail(error)
+        if self.options.slides_pdf:
+            # Playwright is imported only when a PDF is wanted.
+            from talksite.deck.pdf import write_pdf
+
+            write_pdf(index, index.parent / deck.PDF_NAME)
+
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: object
+    ) -> LiveReloadServer:
+        # Editing talk.yml or the slides should refresh the page like editing a page does.
+        for option in (self.options.talk_file, self.options.slides_file):
+            server.watch(str(self.options.path(option)))
+        return server
+
+    def _macro_failed(self, name: str, error: TalksiteError) -> None:
+        """Note a macro's error against the page, at the first line that calls the macro."""
+        page = self._page
+        source = page.file.src_uri if page is not None else "(page)"
+        line = 1
+        if page is not None and page.file.abs_src_path is not None:
+            text = Path(page.file.abs_src_path).read_text(encoding="utf-8").splitlines()
+            line = next((n for n, ln in enumerate(text, start=1) if f"{name}(" in ln), 1)
+            source = f"{Path(page.file.src_dir or '').name}/{page.file.src_uri}"
+        if isinstance(error, ContentError):
+            self._page_problems += error.problems
+        elif isinstance(error, MacroError):
+            self._page_problems.append(Problem(source, line, error.what, error.expected))
+        else:
+            self._page_problems.append(Problem(source, line, str(error)))
+
+
+def _stop(problems: list[Problem]) -> NoReturn:
+    """Log every problem on a line of its own, then stop the build."""
+    for problem in problems:
+        log.error(str(problem))
+    count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+    raise PluginError(f"talksite: {count} in the talk's files, listed above")
+
+
+def _fail(error: TalksiteError) -> NoReturn:
+    if isinstance(error, ContentError):
+        _stop(error.problems)
+    raise PluginError(str(error)) from None

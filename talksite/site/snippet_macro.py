@@ -1,0 +1,53 @@
+"""The ``snippet()`` macro: a snippet's code, its recorded output, and how to run it.
+
+The macro writes ``--8<--`` include lines rather than the code itself, so that
+pymdownx.snippets (with ``check_paths: true``) reads the files at build time and the page can
+never drift from the file the tests run. :mod:`talksite.site.content` has already checked
+that the file, the section and the recording exist, for every call it could read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from talksite.errors import MacroError
+from talksite.snippets import OUTPUT_SUFFIX
+
+__all__ = ["render_snippet"]
+
+
+def render_snippet(
+    path: str, section: str | None = None, *, snippets_dir: Path, folder: str
+) -> str:
+    """Markdown for one snippet section, its recorded output and the command to run it.
+
+    `folder` is the snippets folder as readers see it (``snippets``).
+    """
+    source = snippets_dir / path
+    if source.suffix != ".py" or not source.is_file():
+        raise MacroError(f"snippet({path!r}): no such snippet", f"expected {folder}/{path}")
+    if not source.with_suffix(OUTPUT_SUFFIX).is_file():
+        raise MacroError(
+            f"snippet({path!r}): no recorded output",
+            f"expected one beside it: run `talksite record {folder}/{path}`",
+        )
+    include = f"{path}:{section}" if section else path
+    output_include = Path(path).with_suffix(OUTPUT_SUFFIX).as_posix()
+    shown = f"{folder}/{path}"
+    return "\n".join(
+        [
+            "",
+            f'```python title="{shown}"',
+            f'--8<-- "{include}"',
+            "```",
+            "",
+            '```text title="Output"',
+            f'--8<-- "{output_include}"',
+            "```",
+            "",
+            '<p class="snippet-run" markdown>',
+            f"Run it yourself: `talksite run {shown}`",
+            "</p>",
+            "",
+        ]
+    )

@@ -1,0 +1,43 @@
+"""Snippets to checked outputs: find them, run them as a reader would, compare with the
+recording.
+
+:mod:`~talksite.snippets.model` says what a snippet is, :mod:`~talksite.snippets.runner`
+runs one, :mod:`~talksite.snippets.compare` normalises and diffs, and
+:mod:`~talksite.snippets.check` is the one path that ``talksite run``, ``talksite record`` and
+the tests share.
+"""
+
+from talksite.snippets.check import Outcome, check, record
+from talksite.snippets.compare import DURATION_PRECISION_S, normalise, output_diff
+from talksite.snippets.model import (
+    OUTPUT_SUFFIX,
+    Directives,
+    Snippet,
+    SnippetError,
+    discover,
+    load,
+    parse_directives,
+    sections,
+)
+from talksite.snippets.runner import RunResult, database_for, run, session_processes
+
+__all__ = [
+    "DURATION_PRECISION_S",
+    "OUTPUT_SUFFIX",
+    "Directives",
+    "Outcome",
+    "RunResult",
+    "Snippet",
+    "SnippetError",
+    "check",
+    "database_for",
+    "discover",
+    "load",
+    "normalise",
+    "output_diff",
+    "parse_directives",
+    "record",
+    "run",
+    "sections",
+    "session_processes",
+]

@@ -1,0 +1,66 @@
+"""The one run path: run a snippet on a fresh database, normalise its output, and compare it
+with the recording. ``talksite run``, ``talksite record`` and the tests all go through
+:func:`check`, so what a reader runs is what the tests check and what a recording holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TextIO
+
+from talksite.postgres import Servers
+from talksite.snippets.compare import normalise, output_diff
+from talksite.snippets.model import Snippet
+from talksite.snippets.runner import RunResult, database_for, run
+
+__all__ = ["Outcome", "check", "record"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One run of a snippet, held against its recording."""
+
+    snippet: Snippet
+    result: RunResult
+    #: The run's output, normalised as the comparison sees it.
+    output: str
+    #: The recording, or None when the snippet has none yet.
+    expected: str | None
+
+    @property
+    def matches(self) -> bool:
+        return self.result.ok and self.output == self.expected
+
+    def failure(self) -> str | None:
+        """Why this run does not confirm the recording, with the diff; None if it does."""
+        snippet = self.snippet
+        if not self.result.ok:
+            return f"{snippet.id} {self.result.problem()}; its output:\n{self.output}"
+        if self.expected is None:
+            return (
+                f"{snippet.id} has no recorded output: run `talksite record {snippet.id}`"
+                f" and review {snippet.expected_path.name}"
+            )
+        if self.output != self.expected:
+            diff = output_diff(snippet, self.expected, self.output)
+            return (
+                f"{snippet.id} printed something else than recorded"
+                f" (run `talksite record {snippet.id}` if the change is right):\n{diff}"
+            )
+        return None
+
+
+def check(snippet: Snippet, servers: Servers, *, echo: TextIO | None = None) -> Outcome:
+    """Run `snippet` on a fresh database (echoing its output live to `echo`, if given)."""
+    with database_for(snippet, servers) as database:
+        result = run(snippet, database, echo=echo)
+        output = normalise(result.output, database)
+    return Outcome(snippet=snippet, result=result, output=output, expected=snippet.expected())
+
+
+def record(outcome: Outcome) -> bool:
+    """Write a successful run's output as the snippet's recording; True if it changed."""
+    if not outcome.result.ok:
+        raise ValueError(f"{outcome.snippet.id}: a failed run is never recorded")
+    outcome.snippet.expected_path.write_text(outcome.output, encoding="utf-8")
+    return outcome.output != outcome.expected

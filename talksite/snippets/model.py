@@ -1,0 +1,155 @@
+"""What a snippet is: its file, its ``# talksite:`` directives, its sections, its recording.
+
+A snippet is ``snippets/<layer>/<name>.py`` with its recorded output in ``<name>.out`` beside
+it; the contract is written for authors in ``snippets/README.md``.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from talksite.errors import ContentError, Problem
+
+__all__ = [
+    "DEFAULT_TIMEOUT_S",
+    "OUTPUT_SUFFIX",
+    "Directives",
+    "Snippet",
+    "SnippetError",
+    "discover",
+    "load",
+    "parse_directives",
+    "sections",
+]
+
+DEFAULT_TIMEOUT_S = 60.0
+OUTPUT_SUFFIX = ".out"
+DIRECTIVE_PREFIX = "# talksite:"
+_SECTION_MARKER = re.compile(r"--8<--\s*\[(?P<end>start|end):(?P<name>[^\]\s]+)\]")
+
+
+class SnippetError(ContentError):
+    """A snippet file breaks the contract; each line starts with ``path:line:``."""
+
+
+@dataclass(frozen=True)
+class Directives:
+    """What a snippet needs from the runner, from its ``# talksite:`` header lines."""
+
+    replica: bool = False
+    privileged: bool = False
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    #: Seconds the snippet deliberately waits (sleeps, timeouts): the floor of its run time.
+    waits_s: float = 0.0
+    server_settings: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Snippet:
+    path: Path
+    root: Path
+    directives: Directives
+
+    @property
+    def id(self) -> str:
+        """The path a reader sees, relative to the folder above ``snippets/``."""
+        return self.path.relative_to(self.root.parent).as_posix()
+
+    @property
+    def expected_path(self) -> Path:
+        return self.path.with_suffix(OUTPUT_SUFFIX)
+
+    def expected(self) -> str | None:
+        if not self.expected_path.exists():
+            return None
+        return self.expected_path.read_text(encoding="utf-8")
+
+
+def discover(root: Path) -> list[Snippet]:
+    """Every snippet under `root`, in path order.
+
+    Files in folders whose name starts with ``_`` are helpers a snippet imports, not snippets.
+    """
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root)
+        if path.name == "__init__.py" or any(part.startswith("_") for part in relative.parts):
+            continue
+        found.append(load(path, root))
+    return found
+
+
+def load(path: Path, root: Path) -> Snippet:
+    return Snippet(path=path, root=root, directives=parse_directives(path))
+
+
+def parse_directives(path: Path) -> Directives:
+    """Read the lines that start with ``# talksite:`` (by convention, at the top)."""
+    values: dict[str, object] = {}
+    settings: dict[str, str] = {}
+    problems: list[Problem] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.startswith(DIRECTIVE_PREFIX):
+            continue
+        for word in line[len(DIRECTIVE_PREFIX) :].split():
+            key, _, value = word.partition("=")
+            if key in ("replica", "privileged") and not value:
+                values[key] = True
+            elif key in ("timeout", "waits") and value:
+                try:
+                    values[f"{key}_s"] = float(value)
+                except ValueError:
+                    what = f"{key} must be a number of seconds, found {value!r}"
+                    problems.append(Problem(str(path), number, what, "expected for example 2.5"))
+            elif key.startswith("server.") and value and len(key) > len("server."):
+                settings[key.removeprefix("server.")] = value
+            else:
+                problems.append(
+                    Problem(
+                        str(path),
+                        number,
+                        f"unknown directive {word!r}",
+                        "expected replica, privileged, timeout=SECONDS, waits=SECONDS"
+                        " or server.SETTING=VALUE",
+                    )
+                )
+    if problems:
+        raise SnippetError(problems)
+    return Directives(server_settings=settings, **values)  # type: ignore[arg-type]
+
+
+def sections(path: Path) -> tuple[dict[str, str], list[Problem]]:
+    """The named ``--8<-- [start:NAME]`` ... ``[end:NAME]`` regions of a file, and any
+    marker that does not pair up (pymdownx.snippets would silently show too much or nothing)."""
+    found: dict[str, str] = {}
+    open_at: dict[str, int] = {}
+    problems: list[Problem] = []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines, start=1):
+        marker = _SECTION_MARKER.search(line)
+        if marker is None:
+            continue
+        name = marker.group("name")
+        if marker.group("end") == "start":
+            if name in open_at or name in found:
+                problems.append(Problem(str(path), number, f"section {name!r} starts twice"))
+            open_at[name] = number
+        elif name not in open_at:
+            problems.append(
+                Problem(
+                    str(path), number, f"section {name!r} ends here", "expected a start before it"
+                )
+            )
+        else:
+            start = open_at.pop(name)
+            body = [ln for ln in lines[start : number - 1] if not _SECTION_MARKER.search(ln)]
+            found[name] = textwrap.dedent("\n".join(body))
+    for name, number in open_at.items():
+        problems.append(
+            Problem(str(path), number, f"section {name!r} never ends", "expected an end marker")
+        )
+    return found, problems

@@ -1,0 +1,168 @@
+"""Run a snippet as a reader would: ``python snippet.py`` in a session of its own, with a
+fresh database, its output collected (and echoed live if asked), nothing left running after.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import os
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from talksite.postgres import Database, Servers
+from talksite.snippets.model import Snippet
+
+__all__ = ["RunResult", "database_for", "run", "session_processes"]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    output: str
+    returncode: int
+    duration_s: float
+    timed_out: bool
+    leftover_processes: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0 and not self.timed_out and not self.leftover_processes
+
+    def problem(self) -> str:
+        """Why the run failed, in one line, or an empty string."""
+        if self.timed_out:
+            return f"timed out after {self.duration_s:.1f} s"
+        if self.returncode != 0:
+            return f"exited with status {self.returncode}"
+        if self.leftover_processes:
+            return "left processes running: " + "; ".join(self.leftover_processes)
+        return ""
+
+
+@contextlib.contextmanager
+def database_for(snippet: Snippet, shared: Servers) -> Iterator[Database]:
+    """A fresh database for one run: on the shared servers, or on servers of its own."""
+    needs = snippet.directives
+    if needs.server_settings and shared.external_url is None:
+        with Servers() as own:
+            yield own.database(replica=needs.replica, settings=needs.server_settings)
+    else:
+        yield shared.database(replica=needs.replica, settings=needs.server_settings)
+
+
+def environment(database: Database) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database.url,
+        DATABASE_IS_THROWAWAY="1",
+        PYTHONUNBUFFERED="1",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    env.pop("REPLICA_DATABASE_URL", None)
+    if database.replica_url is not None:
+        env["REPLICA_DATABASE_URL"] = database.replica_url
+    return env
+
+
+def run(snippet: Snippet, database: Database, *, echo: TextIO | None = None) -> RunResult:
+    """Run the snippet as ``python snippet.py`` would; optionally echo its output live."""
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, str(snippet.path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        env=environment(database),
+        cwd=snippet.root.parent,
+        # A session of its own, so that everything it starts can be found and ended.
+        start_new_session=True,
+    )
+    chunks: list[str] = []
+    finished = threading.Event()
+    reader = threading.Thread(target=_collect, args=(process, chunks, echo, finished), daemon=True)
+    reader.start()
+    timed_out = False
+    try:
+        process.wait(timeout=snippet.directives.timeout_s)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+    finally:
+        # Also on Ctrl-C: no snippet outlives its runner.
+        leftovers = _end_session(process.pid)
+        process.wait()
+        finished.set()
+        reader.join()
+        if process.stdout is not None:
+            process.stdout.close()
+    return RunResult(
+        output="".join(chunks),
+        returncode=process.returncode,
+        duration_s=time.monotonic() - started,
+        timed_out=timed_out,
+        leftover_processes=() if timed_out else leftovers,
+    )
+
+
+def _collect(
+    process: subprocess.Popen[bytes],
+    chunks: list[str],
+    echo: TextIO | None,
+    finished: threading.Event,
+) -> None:
+    """Read output as it comes until the pipe closes, or, once the snippet has ended, until
+    it falls silent: a process that escaped the snippet's session may hold the pipe open."""
+    assert process.stdout is not None
+    fd = process.stdout.fileno()
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    while True:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if not ready:
+            if finished.is_set():
+                break
+            continue
+        data = os.read(fd, 65536)
+        if not data:
+            break
+        text = decoder.decode(data)
+        chunks.append(text)
+        if echo is not None:
+            echo.write(text)
+            echo.flush()
+    chunks.append(decoder.decode(b"", final=True))
+
+
+def session_processes(session_id: int) -> dict[int, str]:
+    """Live processes in the session `session_id` (other than its leader): pid -> command line."""
+    found = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == session_id:
+            continue
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            # fields[0] is the state, fields[3] the session id (fields 3 and 6 of stat).
+            if int(fields[3]) != session_id or fields[0] == "Z":
+                continue
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+        except (OSError, IndexError, ValueError):
+            continue  # it ended while we looked
+        found[int(proc.name)] = cmdline or proc.name
+    return found
+
+
+def _end_session(session_id: int) -> tuple[str, ...]:
+    """Kill every process still in the snippet's session; describe the ones found."""
+    leftovers = session_processes(session_id)
+    for pid in leftovers:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(session_id, signal.SIGKILL)
+    return tuple(leftovers.values())

@@ -1,0 +1,136 @@
+"""The schema of ``talk/talk.yml``: what each key takes, what it means, and extra checks.
+
+Each field's type says what YAML it takes, and its metadata (made by :func:`key`) says what it
+means (for the README's reference and the commented talk.yml of ``talksite new``) and any
+extra check. :mod:`talksite.talk.loader` reads a file against it.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import MISSING, dataclass, field
+from datetime import date, time
+from typing import Any
+
+__all__ = [
+    "Abstract",
+    "AbstractSection",
+    "Check",
+    "Event",
+    "Layer",
+    "Speaker",
+    "Talk",
+    "Video",
+    "key",
+]
+
+
+@dataclass(frozen=True)
+class Check:
+    """An extra rule on a value that already has the right type."""
+
+    expected: str
+    accepts: Callable[[Any], bool]
+
+
+def _pattern(regex: str, expected: str) -> Check:
+    compiled = re.compile(regex)
+    return Check(expected, lambda value: compiled.fullmatch(value) is not None)
+
+
+def _is_time_zone(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+VIDEO_ID = _pattern(
+    r"[A-Za-z0-9_-]{11}", "an 11-character YouTube video id (letters, digits, '-' and '_')"
+)
+SLUG = _pattern(r"[a-z][a-z0-9-]*", "a slug of lower-case letters, digits and '-'")
+HTTPS_URL = _pattern(r"https://[^\s\"'<>]+", "an https:// URL")
+TIME_ZONE = Check("an IANA time zone such as Europe/London", _is_time_zone)
+VIDEO_PROVIDER = Check("one of: youtube", lambda value: value == "youtube")
+
+
+def key(doc: str, *, check: Check | None = None, default: Any = MISSING) -> Any:
+    """A schema field: what the key means (for the docs) and any extra check on its value."""
+    metadata = {"doc": doc, "check": check}
+    if default is MISSING:
+        return field(metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+@dataclass(frozen=True)
+class AbstractSection:
+    heading: str = key("The section's heading, as in the published abstract.")
+    text: str = key("The section's text, in Markdown (paragraphs and lists).")
+
+
+@dataclass(frozen=True)
+class Abstract:
+    lead: str = key("The short abstract: one paragraph that opens the talk's description.")
+    sections: tuple[AbstractSection, ...] = key("The full description, section by section.")
+
+
+@dataclass(frozen=True)
+class Speaker:
+    name: str = key("The speaker's name.")
+    affiliation: str = key("Where the speaker works, as they describe it.")
+    bio: str = key("A short biography, in the speaker's published words.")
+    picture_credit: str | None = key(
+        "Credit for the speaker's photo, to show beside it if the site ever shows one.",
+        default=None,
+    )
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str = key("The event's name, for example its conference and year.")
+    city: str = key("The city the event took place in.")
+    venue: str = key("The room or venue of the talk, as the programme names it.")
+    date: date = key("The day of the talk, as YYYY-MM-DD.")
+    start: time = key("Start time, as HH:MM in the event's time zone.")
+    end: time = key("End time, as HH:MM in the event's time zone.")
+    timezone: str = key("The event's time zone.", check=TIME_ZONE)
+
+
+@dataclass(frozen=True)
+class Video:
+    provider: str = key("Where the recording is hosted.", check=VIDEO_PROVIDER)
+    id: str = key("The recording's id at the provider.", check=VIDEO_ID)
+
+
+@dataclass(frozen=True)
+class Layer:
+    slug: str = key("The layer's page: docs/SLUG.md.", check=SLUG)
+    title: str = key("The layer's title.")
+    summary: str = key("One line on what goes wrong at this layer.")
+    short_title: str | None = key(
+        "A name of one or two words for diagrams, where the title does not fit.",
+        default=None,
+    )
+    outline: tuple[str, ...] = key(
+        "What the layer's page will show, one item a line, until the page is written.",
+        default=(),
+    )
+
+    @property
+    def label(self) -> str:
+        """The name diagrams show: the short title, or the title."""
+        return self.short_title or self.title
+
+
+@dataclass(frozen=True)
+class Talk:
+    title: str = key("The talk's title.")
+    abstract: Abstract = key("The talk's abstract.")
+    speaker: Speaker = key("Who gave the talk.")
+    event: Event = key("Where and when the talk was given.")
+    talk_page: str = key("The talk's page in the event's programme.", check=HTTPS_URL)
+    video: Video = key("The recording of the talk.")
+    layers: tuple[Layer, ...] = key("The layers of the story, in the order the talk takes them.")
