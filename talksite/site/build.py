@@ -1,0 +1,65 @@
+"""Build the site atomically: into a new folder beside ``site/``, swapped in only on success.
+
+MkDocs writes into its site folder as it goes and, in strict mode, gives up only afterwards,
+so a failed ``mkdocs build`` leaves a half-written site. ``talksite build`` (what ``make site``
+runs) builds into ``site.building-*/`` instead, and only a build that succeeds replaces
+``site/``; a failed one leaves the previous site as it was and removes its own folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+from talksite.errors import TalksiteError
+from talksite.site.options import PDF_VARIABLE
+
+__all__ = ["BuildFailed", "build_site"]
+
+
+class BuildFailed(TalksiteError):
+    """The build stopped; MkDocs has logged why, one line per problem."""
+
+
+def build_site(config_file: Path, site_dir: Path, *, pdf: bool | None = None) -> None:
+    """Build strictly into a fresh folder, then put it in `site_dir`'s place."""
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.building-", dir=site_dir.parent))
+    saved_pdf = os.environ.get(PDF_VARIABLE)
+    if pdf is not None:
+        os.environ[PDF_VARIABLE] = "1" if pdf else "0"
+    try:
+        config = load_config(str(config_file), site_dir=str(building), strict=True)
+        build(config)
+    except (Abort, ConfigurationError, PluginError) as error:
+        shutil.rmtree(building, ignore_errors=True)
+        raise BuildFailed(str(error)) from None
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    finally:
+        if saved_pdf is None:
+            os.environ.pop(PDF_VARIABLE, None)
+        else:
+            os.environ[PDF_VARIABLE] = saved_pdf
+    _swap_in(building, site_dir)
+
+
+def _swap_in(new: Path, site_dir: Path) -> None:
+    """Replace `site_dir` with `new`: two renames, so the old site is whole until the last."""
+    if site_dir.exists():
+        old = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.old-", dir=site_dir.parent))
+        old.rmdir()
+        site_dir.rename(old)
+        new.rename(site_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        new.rename(site_dir)
+    site_dir.chmod(0o755)  # mkdtemp made it private; a web server must read it

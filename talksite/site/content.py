@@ -1,0 +1,184 @@
+"""Check the talk's content before anything is built, and report every problem at once.
+
+talk.yml, the slides, every snippet, and every reference a page or slide makes to a snippet
+(``snippet()`` and ``swiss_cheese()`` macro calls, ``--8<--`` includes) are checked here, so
+that a build stops with one line per problem, ``path:line: what is wrong; what was expected``,
+instead of the first problem's traceback from deep inside Markdown.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from talksite.deck import DeckError, Slide, load_slides
+from talksite.diagrams import load_runs
+from talksite.errors import ContentError, Problem
+from talksite.site.options import Options
+from talksite.snippets import OUTPUT_SUFFIX, SnippetError, load, sections
+from talksite.talk import Talk, TalkConfigError, load_talk
+
+__all__ = ["Content", "check_content"]
+
+_INCLUDE = re.compile(r'^\s*-{1,}8<-{1,}\s+"(?P<target>[^"]+)"\s*$')
+_MACRO_CALL = re.compile(r"\{\{\s*(?P<call>(?:snippet|swiss_cheese)\s*\(.*?\))\s*\}\}")
+_LINE_RANGE = re.compile(r"^[\d:,-]*$")
+
+
+@dataclass
+class Content:
+    """What the checks read: the talk and slides when they are valid, and every problem."""
+
+    options: Options
+    docs_dir: Path
+    talk: Talk | None = None
+    slides: list[Slide] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def source(self, path: Path) -> str:
+        """How problems name a file: relative to mkdocs.yml's folder where it can."""
+        try:
+            return path.resolve().relative_to(self.options.project_dir).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def check_content(options: Options, *, docs_dir: Path) -> Content:
+    """Read and check everything a build needs from the talk's files."""
+    content = Content(options, docs_dir)
+    try:
+        content.talk = load_talk(options.path(options.talk_file), source=options.talk_file)
+    except TalkConfigError as error:
+        content.problems += error.problems
+    slides_path = options.path(options.slides_file)
+    try:
+        content.slides = load_slides(slides_path, source=options.slides_file)
+    except DeckError as error:
+        content.problems += error.problems
+    _check_snippets(content)
+    for page in sorted(docs_dir.rglob("*.md")):
+        _check_references(content, page, in_slides=False)
+    if slides_path.is_file():
+        _check_references(content, slides_path, in_slides=True)
+    _check_slide_pages(content)
+    return content
+
+
+def _check_snippets(content: Content) -> None:
+    root = content.options.path(content.options.snippets_dir)
+    for path in sorted(root.rglob("*.py")):
+        found = sections(path)[1]
+        try:
+            load(path, root)
+        except SnippetError as error:
+            found = error.problems + found
+        source = content.source(path)
+        content.problems += [replace(problem, source=source) for problem in found]
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    yield from enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+
+
+def _check_references(content: Content, path: Path, *, in_slides: bool) -> None:
+    source = content.source(path)
+    for number, line in _lines(path):
+        problems: list[Problem] = []
+        include = _INCLUDE.match(line)
+        if include is not None:
+            problems += _check_include(content, source, number, include.group("target"))
+        for call in _MACRO_CALL.finditer(line):
+            problems += _check_macro(content, source, number, call.group("call"))
+        if in_slides:
+            problems = [_on_slide(content.slides, problem) for problem in problems]
+        content.problems += problems
+
+
+def _on_slide(slides: list[Slide], problem: Problem) -> Problem:
+    """Name the slide a problem in the slides file is on."""
+    slide = next((s for s in reversed(slides) if s.line <= problem.line), None)
+    if slide is None:
+        return problem
+    what = f"slide {slide.number} ({slide.title!r}): {problem.what}"
+    return Problem(problem.source, problem.line, what, problem.expected)
+
+
+def _check_include(content: Content, source: str, line: int, target: str) -> list[Problem]:
+    path, _, section = target.partition(":")
+    if _LINE_RANGE.match(section):
+        section = ""  # a line range, not a named section
+    return _check_snippet_file(content, source, line, path, section or None, output=False)
+
+
+def _check_macro(content: Content, source: str, line: int, call: str) -> list[Problem]:
+    try:
+        parsed = ast.parse(call, mode="eval").body
+        assert isinstance(parsed, ast.Call) and isinstance(parsed.func, ast.Name)
+        args = [ast.literal_eval(arg) for arg in parsed.args]
+        kwargs = {kw.arg: ast.literal_eval(kw.value) for kw in parsed.keywords}
+    except (SyntaxError, ValueError, AssertionError):
+        return [Problem(source, line, f"cannot read {call!r}", "expected literal arguments")]
+    if parsed.func.id == "snippet":
+        if not args or not isinstance(args[0], str):
+            return [Problem(source, line, f"{call} names no snippet", 'expected snippet("a/b.py")')]
+        section = args[1] if len(args) > 1 else kwargs.get("section")
+        return _check_snippet_file(content, source, line, args[0], section, output=True)
+    matrix = args[0] if args else kwargs.get("matrix")
+    if not isinstance(matrix, str):
+        what = f"{call} names no matrix"
+        return [Problem(source, line, what, 'expected swiss_cheese("LAYER/NAME.out")')]
+    if content.talk is None:
+        return []  # talk.yml's own problems are reported; the layers are unknown
+    folder = content.options.snippets_dir
+    try:
+        load_runs(
+            content.options.path(folder) / matrix, content.talk.layers, source=f"{folder}/{matrix}"
+        )
+    except ContentError as error:
+        return error.problems
+    return []
+
+
+def _check_snippet_file(
+    content: Content, source: str, line: int, path: str, section: str | None, *, output: bool
+) -> list[Problem]:
+    folder = content.options.snippets_dir
+    file = content.options.path(folder) / path
+    if not file.is_file():
+        return [Problem(source, line, f"{folder}/{path} does not exist", "expected a file there")]
+    problems = []
+    if section is not None:
+        found = sections(file)[0]
+        if section not in found:
+            known = ", ".join(sorted(found)) or "none: add # --8<-- [start:NAME] and [end:NAME]"
+            what = f"{folder}/{path} has no section {section!r}"
+            problems.append(Problem(source, line, what, f"expected one of: {known}"))
+    if output:
+        recorded = file.with_suffix(OUTPUT_SUFFIX)
+        if file.suffix != ".py":
+            problems.append(Problem(source, line, f"{path} is not a snippet", "expected a .py file"))
+        elif not recorded.is_file():
+            problems.append(
+                Problem(
+                    source,
+                    line,
+                    f"{folder}/{path} has no recorded output",
+                    f"expected {folder}/{Path(path).with_suffix(OUTPUT_SUFFIX).as_posix()}: run"
+                    f" `talksite record {folder}/{path}`",
+                )
+            )
+    return problems
+
+
+def _check_slide_pages(content: Content) -> None:
+    for slide in content.slides:
+        if slide.page is not None and not (content.docs_dir / slide.page).is_file():
+            problem = slide.problem(
+                content.options.slides_file,
+                f"page={slide.page!r} is not a page",
+                f"expected a file in {content.source(content.docs_dir)}/",
+            )
+            content.problems.append(problem)
