@@ -11,7 +11,7 @@ from pathlib import Path
 from types import FrameType
 
 from talksite import scaffold, snippets
-from talksite.errors import Problem, TalksiteError
+from talksite.errors import NotApplicable, Problem, TalksiteError
 from talksite.postgres import Servers
 
 __all__ = ["main"]
@@ -134,7 +134,11 @@ def record_command(paths: Sequence[Path], root: Path) -> int:
     failures = 0
     with Servers() as servers:
         for snippet in chosen:
-            outcome = snippets.check(snippet, servers)
+            try:
+                outcome = snippets.check(snippet, servers)
+            except NotApplicable as error:
+                print(f"      n/a {error}")
+                continue
             if not outcome.result.ok:
                 failures += 1
                 print(f"FAILED {outcome.failure()}; not recorded")

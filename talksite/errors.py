@@ -17,6 +17,7 @@ from dataclasses import dataclass
 __all__ = [
     "ContentError",
     "MacroError",
+    "NotApplicable",
     "Problem",
     "ServerError",
     "SetupError",
@@ -61,6 +62,10 @@ class MacroError(TalksiteError):
 
 class SetupError(TalksiteError):
     """Something talksite needs is missing or misconfigured; the message says the fix."""
+
+
+class NotApplicable(TalksiteError):
+    """A snippet cannot run on the server the user named; the message says why."""
 
 
 class ServerError(TalksiteError):

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from talksite import snippets
+from talksite.errors import NotApplicable
 from talksite.postgres import Servers
 
 __all__ = ["check_snippet", "snippet_params", "talksite_record", "talksite_servers"]
@@ -87,7 +88,11 @@ def check_snippet(snippet: snippets.Snippet, servers: Servers, *, record: bool =
             f" and review {snippet.expected_path.name}",
             pytrace=False,
         )
-    outcome = snippets.check(snippet, servers)
+    try:
+        outcome = snippets.check(snippet, servers)
+    except NotApplicable as error:
+        # By design, not a failure: the user's own server lacks what this snippet needs.
+        pytest.skip(str(error).removeprefix(f"{snippet.id} is "))
     if record and outcome.result.ok:
         snippets.record(outcome)
         return

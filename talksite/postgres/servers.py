@@ -19,7 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-from talksite.errors import ServerError
+from talksite.errors import NotApplicable, ServerError
 from talksite.postgres.launcher import Launcher, Server
 from talksite.postgres.replication import resume_replay, wait_for_replay
 
@@ -103,6 +103,24 @@ class Servers:
             self.launcher.close()
             self.launcher = None
 
+    def not_applicable(
+        self,
+        *,
+        replica: bool = False,
+        settings: Mapping[str, str] | None = None,
+        throwaway: bool = False,
+    ) -> str | None:
+        """Why a run with these needs cannot use the user's server, or None if it can."""
+        if self.external_url is None:
+            return None
+        if settings:
+            return f"it needs its own server settings ({', '.join(sorted(settings))})"
+        if throwaway:
+            return "it needs a server talksite starts itself (one that admits its network lab)"
+        if replica and self.external_replica_url is None:
+            return f"it needs a streaming replica: set {REPLICA_URL_VARIABLE} to one"
+        return None
+
     def database(
         self, *, replica: bool = False, settings: Mapping[str, str] | None = None
     ) -> Database:
@@ -130,16 +148,11 @@ class Servers:
 
     def _external_database(self, *, replica: bool, settings: Mapping[str, str] | None) -> Database:
         assert self.external_url is not None
-        if settings:
-            raise ServerError(
-                f"this snippet needs server settings {dict(settings)!r}, which cannot be set"
-                f" on the server named by {DATABASE_URL_VARIABLE}; unset it to use a"
-                " throwaway server"
-            )
-        if replica and self.external_replica_url is None:
-            raise ServerError(
-                f"this snippet needs a streaming replica: set {REPLICA_URL_VARIABLE} to a"
-                f" replica of the server in {DATABASE_URL_VARIABLE}, or unset both"
+        reason = self.not_applicable(replica=replica, settings=settings)
+        if reason is not None:
+            raise NotApplicable(
+                f"not applicable on the server in {DATABASE_URL_VARIABLE}: {reason};"
+                f" unset {DATABASE_URL_VARIABLE} to use a throwaway server"
             )
         return self._fresh_database(
             self.external_url, self.external_replica_url if replica else None

@@ -159,7 +159,9 @@ def _check_snippet_file(
     if output:
         recorded = file.with_suffix(OUTPUT_SUFFIX)
         if file.suffix != ".py":
-            problems.append(Problem(source, line, f"{path} is not a snippet", "expected a .py file"))
+            problems.append(
+                Problem(source, line, f"{path} is not a snippet", "expected a .py file")
+            )
         elif not recorded.is_file():
             problems.append(
                 Problem(

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from talksite.errors import MacroError
 from talksite.deck import DECK_DIR
+from talksite.errors import MacroError
 from talksite.site.templating import render
 from talksite.talk import Event, Layer, Talk
 

@@ -73,8 +73,7 @@ _REQUIRED: dict[str, tuple[dict[str, Any], str]] = {
     "pymdownx.superfences": ({}, "- pymdownx.superfences"),
     "pymdownx.snippets": (
         {"check_paths": True, "dedent_subsections": True},
-        "- pymdownx.snippets: {base_path: [SNIPPETS], check_paths: true,"
-        " dedent_subsections: true}",
+        "- pymdownx.snippets: {base_path: [SNIPPETS], check_paths: true, dedent_subsections: true}",
     ),
 }
 

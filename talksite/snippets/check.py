@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TextIO
 
-from talksite.postgres import Servers
+from talksite.errors import NotApplicable
+from talksite.postgres import DATABASE_URL_VARIABLE, Servers
 from talksite.snippets.compare import normalise, output_diff
 from talksite.snippets.model import Snippet
 from talksite.snippets.runner import RunResult, database_for, run
@@ -51,7 +52,18 @@ class Outcome:
 
 
 def check(snippet: Snippet, servers: Servers, *, echo: TextIO | None = None) -> Outcome:
-    """Run `snippet` on a fresh database (echoing its output live to `echo`, if given)."""
+    """Run `snippet` on a fresh database (echoing its output live to `echo`, if given).
+
+    Raises :class:`NotApplicable` when the user's own server cannot give it what it needs.
+    """
+    needs = snippet.directives
+    reason = servers.not_applicable(
+        replica=needs.replica, settings=needs.server_settings, throwaway=needs.throwaway_server
+    )
+    if reason is not None:
+        raise NotApplicable(
+            f"{snippet.id} is not applicable on the server in {DATABASE_URL_VARIABLE}: {reason}"
+        )
     with database_for(snippet, servers) as database:
         result = run(snippet, database, echo=echo)
         output = normalise(result.output, database)

@@ -29,6 +29,7 @@ __all__ = [
 DEFAULT_TIMEOUT_S = 60.0
 OUTPUT_SUFFIX = ".out"
 DIRECTIVE_PREFIX = "# talksite:"
+_FLAGS = {"replica": "replica", "privileged": "privileged", "throwaway-server": "throwaway_server"}
 _SECTION_MARKER = re.compile(r"--8<--\s*\[(?P<end>start|end):(?P<name>[^\]\s]+)\]")
 
 
@@ -42,6 +43,8 @@ class Directives:
 
     replica: bool = False
     privileged: bool = False
+    #: Needs a server talksite starts itself, not the user's (``TALK_DATABASE_URL``).
+    throwaway_server: bool = False
     timeout_s: float = DEFAULT_TIMEOUT_S
     #: Seconds the snippet deliberately waits (sleeps, timeouts): the floor of its run time.
     waits_s: float = 0.0
@@ -97,8 +100,8 @@ def parse_directives(path: Path) -> Directives:
             continue
         for word in line[len(DIRECTIVE_PREFIX) :].split():
             key, _, value = word.partition("=")
-            if key in ("replica", "privileged") and not value:
-                values[key] = True
+            if key in _FLAGS and not value:
+                values[_FLAGS[key]] = True
             elif key in ("timeout", "waits") and value:
                 try:
                     values[f"{key}_s"] = float(value)
@@ -113,8 +116,8 @@ def parse_directives(path: Path) -> Directives:
                         str(path),
                         number,
                         f"unknown directive {word!r}",
-                        "expected replica, privileged, timeout=SECONDS, waits=SECONDS"
-                        " or server.SETTING=VALUE",
+                        "expected replica, privileged, throwaway-server, timeout=SECONDS,"
+                        " waits=SECONDS or server.SETTING=VALUE",
                     )
                 )
     if problems:
