@@ -1,13 +1,12 @@
-"""Shared by the tests that look at the built site: build it once, serve it, drive Chromium.
+"""Helpers shared by the tests (their fixtures are in conftest.py) and the benchmarks: build a
+talk's site, serve a folder, start Chromium, watch what a browser asks for.
 
-Any test module can use these. ``built_site`` builds the real site with ``mkdocs build
---strict`` once per pytest session, whichever module asks first (the path is kept on the
-pytest config's stash). ``serve`` puts a directory on http://127.0.0.1 (a free port) for the
-length of a ``with`` block. ``launch_chromium`` starts headless Chromium: Debian's
-``/usr/bin/chromium`` (or ``TALKSITE_CHROMIUM``), else the one ``playwright install chromium``
-downloads; when neither starts, the test skips, except under ``CI=true``, where it fails.
-``RequestLog`` records every request a browser context makes and lets through only those to
-the local server.
+``build`` runs ``talksite build`` (what ``make site`` runs) for a talk's folder; ``build_site``
+does the same and fails unless it succeeds. ``serve`` puts a directory on http://127.0.0.1 (a
+free port) for the length of a ``with`` block. ``launch_chromium`` starts headless Chromium:
+Debian's ``/usr/bin/chromium`` (or ``TALKSITE_CHROMIUM``), else the one ``playwright install
+chromium`` downloads. ``RequestLog`` records every request a browser context makes and lets
+through only those to the local server.
 """
 
 from __future__ import annotations
@@ -27,6 +26,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from talksite import deck
+
 # One place says how to start Chromium: the deck's PDF printer uses the same.
 from talksite.deck.pdf import CHROMIUM_ARGS, chromium_executable
 
@@ -38,15 +39,16 @@ __all__ = [
     "REPO",
     "BuiltSite",
     "RequestLog",
+    "build",
     "build_site",
-    "browser",
-    "built_site",
     "chromium_executable",
     "launch_chromium",
     "serve",
 ]
 
 REPO = Path(__file__).resolve().parent.parent
+#: Generous: the machine may be busy with other people's tests.
+BUILD_TIMEOUT_S = 300
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,10 @@ class BuiltSite:
     """A site built into ``root``: the pages and what they are called on a server."""
 
     root: Path
+
+    @property
+    def deck_html(self) -> Path:
+        return self.root / deck.DECK_DIR / "index.html"
 
     def pages(self) -> list[Path]:
         """Every HTML page (each ``index.html``, the deck's among them, and ``404.html``)."""
@@ -67,34 +73,26 @@ class BuiltSite:
         return relative.removesuffix("index.html")
 
 
-def build_site(site_dir: Path, *, cwd: Path = REPO) -> BuiltSite:
-    """``mkdocs build --strict`` of the project in ``cwd`` into ``site_dir``; fails on warnings."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=cwd,
-        env=env,
+def build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
+    """``talksite build`` of the talk in ``project`` into ``site_dir``, as ``make site`` runs it:
+    strict, so a warning fails it, and problems are on stderr, one line each."""
+    return subprocess.run(
+        [sys.executable, "-m", "talksite.cli", "build", "--site-dir", str(site_dir)],
+        cwd=project,
+        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
         capture_output=True,
         text=True,
+        timeout=BUILD_TIMEOUT_S,
         check=False,
     )
+
+
+def build_site(site_dir: Path, *, project: Path = REPO) -> BuiltSite:
+    """The talk in ``project`` built into ``site_dir``; fails (with MkDocs' output) otherwise."""
+    result = build(project, site_dir)
     if result.returncode != 0:
-        pytest.fail(f"mkdocs build --strict failed:\n{result.stderr}", pytrace=False)
+        pytest.fail(f"talksite build failed:\n{result.stdout}\n{result.stderr}", pytrace=False)
     return BuiltSite(site_dir)
-
-
-_SITE_KEY = pytest.StashKey[BuiltSite]()
-
-
-@pytest.fixture(scope="session")
-def built_site(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> BuiltSite:
-    """The real site, built once per session however many modules import this fixture."""
-    stash = request.config.stash
-    if _SITE_KEY not in stash:
-        stash[_SITE_KEY] = build_site(tmp_path_factory.mktemp("built-site"))
-    return stash[_SITE_KEY]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -118,31 +116,10 @@ def serve(directory: Path) -> Iterator[str]:
 
 
 def launch_chromium(playwright: Playwright) -> Browser:
-    """Headless Chromium; skips the test when none starts, fails instead under ``CI=true``."""
-    from playwright.sync_api import Error
-
-    executable = chromium_executable()
-    try:
-        return playwright.chromium.launch(
-            executable_path=executable, args=list(CHROMIUM_ARGS), headless=True
-        )
-    except Error as error:
-        name = executable or "Playwright's own Chromium"
-        reason = f"cannot launch {name}: {error}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}; CI must run the browser tests (apt-get install chromium)")
-        pytest.skip(f"{reason} (apt-get install chromium, or playwright install chromium)")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Headless Chromium for one test module."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = launch_chromium(playwright)
-        yield launched
-        launched.close()
+    """Headless Chromium, started as the deck's PDF printer starts it."""
+    return playwright.chromium.launch(
+        executable_path=chromium_executable(), args=list(CHROMIUM_ARGS), headless=True
+    )
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """The built site in a real browser: privacy, function, accessibility, and screenshots.
 
-Headless Chromium (see ``browser_support``) loads the site, built once per session, from
-http://127.0.0.1. Every request is recorded; any to another host is aborted, so nothing
+Headless Chromium (the ``browser`` fixture) loads the site, built once per session, from
+http://127.0.0.1 (``site_url``). Every request is recorded; any to another host is aborted, so nothing
 leaves the machine even when a page tries. Screenshots go to ``artifacts/screenshots/``.
 The deck's own tests (tests/test_deck.py) cover its speaker view and printing; here the deck
 is only checked for privacy, accessibility and keyboard use like every other page.
@@ -12,18 +12,15 @@ from __future__ import annotations
 import html
 import json
 import re
-import textwrap
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from browser_support import REPO, BuiltSite, RequestLog, serve
-from browser_support import browser as browser  # the fixtures: Chromium per module,
-from browser_support import built_site as built_site  # and one site build for the session
+from browser_support import REPO, BuiltSite, RequestLog
 
-from talksite.config import Talk, load_talk
-from talksite.video import embed_url
+from talksite.site.video import embed_url
+from talksite.snippets import sections
+from talksite.talk import Talk
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
@@ -41,19 +38,8 @@ MAX_TABS = 40
 Opener = Callable[..., tuple["Page", RequestLog]]
 
 
-@pytest.fixture(scope="module")
-def talk() -> Talk:
-    return load_talk(REPO / "talk" / "talk.yml")
-
-
-@pytest.fixture(scope="module")
-def base_url(built_site: BuiltSite) -> Iterator[str]:
-    with serve(built_site.root) as url:
-        yield url
-
-
 @pytest.fixture
-def open_page(browser: Browser, base_url: str) -> Iterator[Opener]:
+def open_page(browser: Browser, site_url: str) -> Iterator[Opener]:
     """Open a site path in a fresh context that records (and keeps local) every request."""
     contexts: list[BrowserContext] = []
 
@@ -63,12 +49,12 @@ def open_page(browser: Browser, base_url: str) -> Iterator[Opener]:
         context_options.setdefault("viewport", DESKTOP)
         context = browser.new_context(color_scheme=color_scheme, **context_options)
         contexts.append(context)
-        log = RequestLog.for_base(base_url)
+        log = RequestLog.for_base(site_url)
         log.attach(context)
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(base_url + path, wait_until="networkidle")
+        page.goto(site_url + path, wait_until="networkidle")
         assert errors == [], f"{path or '/'}: script errors {errors}"
         return page, log
 
@@ -151,7 +137,7 @@ def test_no_page_asks_any_host_but_the_local_server(
 
 
 def test_the_video_facade_loads_the_no_cookie_player_only_when_pressed(
-    open_page: Opener, talk: Talk
+    open_page: Opener, this_talk: Talk
 ) -> None:
     page, log = open_page("")
     assert page.locator("iframe").count() == 0
@@ -159,8 +145,8 @@ def test_the_video_facade_loads_the_no_cookie_player_only_when_pressed(
     page.locator("button.ts-video__play").click()
     frame = page.locator(".ts-video iframe")
     frame.wait_for(state="attached")
-    want = embed_url(talk.video)
-    assert want == f"https://www.youtube-nocookie.com/embed/{talk.video.id}?autoplay=1"
+    want = embed_url(this_talk.video)
+    assert want == f"https://www.youtube-nocookie.com/embed/{this_talk.video.id}?autoplay=1"
     assert frame.get_attribute("src") == want
     assert page.locator("iframe").count() == 1
     page.wait_for_load_state("networkidle")
@@ -180,9 +166,9 @@ def built_title(site: BuiltSite, slug: str) -> str:
 
 
 def test_navigation_tabs_and_footer_links_lead_to_the_layer_pages(
-    built_site: BuiltSite, open_page: Opener, talk: Talk
+    built_site: BuiltSite, open_page: Opener, this_talk: Talk
 ) -> None:
-    first, second = talk.layers[0], talk.layers[1]
+    first, second = this_talk.layers[0], this_talk.layers[1]
     page, _ = open_page("")
     page.locator(".md-tabs__link", has_text="The layers").click()
     page.wait_for_url(f"**/{first.slug}/")
@@ -208,9 +194,9 @@ def word_only_on(built_site: BuiltSite, slug: str) -> str:
 
 
 def test_search_finds_a_word_that_only_a_layer_page_has(
-    built_site: BuiltSite, open_page: Opener, talk: Talk
+    built_site: BuiltSite, open_page: Opener, this_talk: Talk
 ) -> None:
-    slug = talk.layers[1].slug
+    slug = this_talk.layers[1].slug
     word = word_only_on(built_site, slug)
     page, _ = open_page("")
     page.keyboard.press("/")  # Material's shortcut to the search box
@@ -245,17 +231,8 @@ def test_the_palette_toggle_switches_to_dark_and_back_and_remembers(open_page: O
     assert scheme(page) == "slate"  # the reader's choice holds on the next page load
 
 
-def snippet_section(path: Path, section: str) -> str:
-    """A section of a snippet as pymdownx.snippets includes it (markers out, dedented)."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    start = lines.index(next(ln for ln in lines if ln.strip() == f"# --8<-- [start:{section}]"))
-    end = lines.index(next(ln for ln in lines if ln.strip() == f"# --8<-- [end:{section}]"))
-    body = [ln for ln in lines[start + 1 : end] if "--8<-- [" not in ln]
-    return textwrap.dedent("\n".join(body))
-
-
-def test_the_copy_button_copies_exactly_the_snippet_section(open_page: Opener, talk: Talk) -> None:
-    slug = talk.layers[1].slug
+def test_the_copy_button_copies_exactly_the_snippet_section(open_page: Opener, this_talk: Talk) -> None:
+    slug = this_talk.layers[1].slug
     calls = re.findall(
         r'snippet\(\s*"([^"]+)"\s*,\s*"([^"]+)"\s*\)',
         (REPO / "docs" / f"{slug}.md").read_text(encoding="utf-8"),
@@ -268,25 +245,26 @@ def test_the_copy_button_copies_exactly_the_snippet_section(open_page: Opener, t
     block.hover()
     block.locator("button[title='Copy to clipboard']").click()
     copied = page.evaluate("navigator.clipboard.readText()")
-    want = snippet_section(REPO / "snippets" / snippet, section)
+    # As pymdownx.snippets includes it: markers out, dedented.
+    want = sections(REPO / "snippets" / snippet)[0][section]
     assert copied.rstrip("\n") == want.rstrip("\n")
 
 
 # --- Keyboard --------------------------------------------------------------------------------
 
 
-def test_the_keyboard_alone_starts_the_video(open_page: Opener, talk: Talk) -> None:
+def test_the_keyboard_alone_starts_the_video(open_page: Opener, this_talk: Talk) -> None:
     page, _ = open_page("")
     focus_by_tabbing(page, "button.ts-video__play")
     page.keyboard.press("Enter")
     frame = page.locator(".ts-video iframe")
     frame.wait_for(state="attached")
-    assert frame.get_attribute("src") == embed_url(talk.video)
+    assert frame.get_attribute("src") == embed_url(this_talk.video)
     assert page.evaluate("document.activeElement.tagName") == "IFRAME"
 
 
 def test_the_keyboard_alone_opens_the_menu_on_a_narrow_screen(
-    open_page: Opener, talk: Talk
+    open_page: Opener, this_talk: Talk
 ) -> None:
     page, _ = open_page("", viewport=NARROW)
     drawer_open = "document.getElementById('__drawer').checked"
@@ -300,7 +278,7 @@ def test_the_keyboard_alone_opens_the_menu_on_a_narrow_screen(
     assert page.get_attribute(menu, "aria-expanded") == "true"
     page.wait_for_function("document.activeElement.closest('.md-sidebar--primary') !== null")
     # Through the drawer to the first layer's page, seeing every link that takes focus.
-    layer = talk.layers[0]
+    layer = this_talk.layers[0]
     link = f".md-sidebar--primary a.md-nav__link[href$='{layer.slug}/']"
     section = page.evaluate(
         "s => document.querySelector(s).closest('.md-nav__item--nested')"
@@ -380,12 +358,12 @@ def test_axe_finds_no_serious_violation_on_any_page(
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
 def test_screenshots_of_home_a_layer_page_and_the_deck(
-    open_page: Opener, talk: Talk, color_scheme: str
+    open_page: Opener, this_talk: Talk, color_scheme: str
 ) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shots = {
         "home": "",
-        "layer": f"{talk.layers[1].slug}/",
+        "layer": f"{this_talk.layers[1].slug}/",
         "deck": "slides/index.html",
     }
     want_scheme = "slate" if color_scheme == "dark" else "default"

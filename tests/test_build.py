@@ -3,38 +3,17 @@
 from __future__ import annotations
 
 import html
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from browser_support import REPO, BuiltSite, build, build_site
 
-from talksite.config import Talk, load_talk
-from talksite.home import when
+from talksite.site.home import when
+from talksite.talk import Talk
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "tests" / "fixtures" / "minimal_talk"
-
-
-def build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
-    """``mkdocs build --strict`` as a user runs it: from the project's folder, into site_dir."""
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        timeout=300,
-    )
-
-
-def built(project: Path, site_dir: Path) -> Path:
-    result = build(project, site_dir)
-    assert result.returncode == 0, f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"
-    return site_dir
+FIXTURE = REPO / "tests" / "fixtures" / "minimal_talk"
 
 
 def text_of(page: str) -> str:
@@ -56,47 +35,39 @@ def plain(markdown: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return built(ROOT, tmp_path_factory.mktemp("site"))
+def home(built_site: BuiltSite) -> str:
+    return (built_site.root / "index.html").read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def talk() -> Talk:
-    return load_talk(ROOT / "talk" / "talk.yml")
-
-
-@pytest.fixture(scope="module")
-def home(site: Path) -> str:
-    return (site / "index.html").read_text(encoding="utf-8")
-
-
-def test_the_site_has_every_page(site: Path, talk: Talk) -> None:
+def test_the_site_has_every_page(built_site: BuiltSite, this_talk: Talk) -> None:
     pages = ["index.html", "outage/index.html", "about/index.html"]
-    pages += [f"{layer.slug}/index.html" for layer in talk.layers]
-    assert [page for page in pages if not (site / page).is_file()] == []
+    pages += [f"{layer.slug}/index.html" for layer in this_talk.layers]
+    assert [page for page in pages if not (built_site.root / page).is_file()] == []
 
 
-def test_home_page_holds_the_whole_abstract(home: str, talk: Talk) -> None:
+def test_home_page_holds_the_whole_abstract(home: str, this_talk: Talk) -> None:
     shown = text_of(home)
-    expected = [talk.title, " ".join(talk.abstract.lead.split())]
-    for section in talk.abstract.sections:
+    expected = [this_talk.title, " ".join(this_talk.abstract.lead.split())]
+    for section in this_talk.abstract.sections:
         expected.append(section.heading)
         expected.extend(plain(section.text))
     assert [piece for piece in expected if piece not in shown] == []
 
 
-def test_home_page_says_when_and_where(home: str, talk: Talk) -> None:
+def test_home_page_says_when_and_where(home: str, this_talk: Talk) -> None:
     shown = text_of(home)
     assert "Tuesday 30 May 2023, 14:35–15:05 BST (Europe/London)" in shown
     assert "Music Hall, Edinburgh" in shown
-    assert f'<time datetime="{when(talk.event).start_iso}">' in home
+    assert f'<time datetime="{when(this_talk.event).start_iso}">' in home
     assert 'datetime="2023-05-30T14:35+01:00"' in home
 
 
-def test_home_page_links_the_talk_page_the_video_and_every_layer(home: str, talk: Talk) -> None:
-    assert f'href="{talk.talk_page}"' in home
+def test_home_page_links_the_talk_page_the_video_and_every_layer(
+    home: str, this_talk: Talk
+) -> None:
+    assert f'href="{this_talk.talk_page}"' in home
     assert 'href="https://www.youtube.com/watch?v=aQSe5QjLGuo">Watch on YouTube</a>' in home
-    for layer in talk.layers:
+    for layer in this_talk.layers:
         assert f'href="{layer.slug}/"' in home
         assert layer.summary in home
     assert 'href="slides/index.html">Slides</a>' in home
@@ -116,7 +87,8 @@ def test_home_page_has_the_video_facade_and_no_player(home: str) -> None:
     assert 'src="assets/talksite/facade.js"' in home
 
 
-def test_nothing_loads_from_another_host(site: Path) -> None:
+def test_nothing_loads_from_another_host(built_site: BuiltSite) -> None:
+    site = built_site.root
     offenders = []
     for path in sorted(site.rglob("*")):
         if path.suffix not in {".html", ".css"}:
@@ -137,7 +109,7 @@ def test_nothing_loads_from_another_host(site: Path) -> None:
 
 
 def test_a_second_talk_builds_with_nothing_of_this_one(tmp_path: Path) -> None:
-    site = built(FIXTURE, tmp_path / "site")
+    site = build_site(tmp_path / "site", project=FIXTURE).root
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "<title>Small fixtures make sturdy generators</title>" in home
     assert "Ada Example" in home
@@ -174,4 +146,5 @@ def test_a_broken_talk_file_stops_the_build_before_anything_is_written(
     assert f"talk/talk.yml:{line}: video.id: expected an 11-character YouTube video id" in (
         result.stderr
     )
-    assert not site_dir.exists()
+    # Neither the site nor the folder it is built in before it takes the site's place.
+    assert [path.name for path in broken_project.iterdir() if path.name.startswith("site")] == []

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from talksite.config import Talk, TalkConfigError, load_talk, parse_talk
+from talksite.talk import Talk, TalkConfigError, load_talk, parse_talk
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "minimal_talk" / "talk" / "talk.yml"

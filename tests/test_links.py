@@ -16,10 +16,9 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from browser_support import REPO, BuiltSite
-from browser_support import built_site as built_site  # the session fixture, one build for all
 
-from talksite.config import load_talk
-from talksite.video import watch_url
+from talksite.site.video import watch_url
+from talksite.talk import Talk
 
 ARTIFACTS = REPO / "artifacts"
 #: A stand-in origin: every page gets an absolute URL on it, so urljoin resolves like a browser.
@@ -108,7 +107,7 @@ def test_every_internal_link_and_anchor_resolves(built_site: BuiltSite) -> None:
     assert report.broken == [], "broken links:\n" + "\n".join(report.broken)
 
 
-def test_external_links_are_listed_not_fetched(built_site: BuiltSite) -> None:
+def test_external_links_are_listed_not_fetched(built_site: BuiltSite, this_talk: Talk) -> None:
     report = check_links(built_site)
     ARTIFACTS.mkdir(exist_ok=True)
     listing = ARTIFACTS / "external-links.txt"
@@ -119,10 +118,9 @@ def test_external_links_are_listed_not_fetched(built_site: BuiltSite) -> None:
         + "\n",
         encoding="utf-8",
     )
-    talk = load_talk(REPO / "talk" / "talk.yml")
-    assert watch_url(talk.video) in report.external
-    assert "index.html" in report.external[watch_url(talk.video)]
-    assert talk.talk_page in report.external
+    assert watch_url(this_talk.video) in report.external
+    assert "index.html" in report.external[watch_url(this_talk.video)]
+    assert this_talk.talk_page in report.external
 
 
 def test_the_checker_finds_missing_files_and_anchors(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -10,8 +11,9 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import get_files
+from mkdocs.structure.pages import Page
 
-from talksite.plugin import ASSETS_DIR
+from talksite.site.plugin import ASSETS_DIR
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "minimal_talk"
 
@@ -34,8 +36,24 @@ def test_macros_get_the_talk_and_render_from_it() -> None:
     outline = macros.macros["layer_outline"]("only-layer")
     assert outline.startswith("# The only layer\n")
     assert "Layer 1 of 1 in this talk." in outline
-    with pytest.raises(ValueError, match="talk.yml has no such layer; its layers are only-layer"):
-        macros.macros["layer_outline"]("routing")
+
+
+def test_a_macro_called_wrongly_stops_the_build_naming_the_page_and_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    config = configured(FIXTURE)
+    plugin, macros = config.plugins["talksite"], config.plugins["macros"]
+    files = plugin.on_files(get_files(config), config=config)
+    page = Page(None, files.get_file_from_path("only-layer.md"), config)
+    plugin.on_page_markdown("", page=page, config=config, files=files)
+    # The macro reports its error instead of raising it, so every such error is listed.
+    assert macros.macros["layer_outline"]("routing") == ""
+    with pytest.raises(PluginError, match=r"^talksite: 1 problem in the talk's files"):
+        plugin.on_env(None, config=config, files=files)
+    assert [record.getMessage() for record in caplog.records] == [
+        "docs/only-layer.md:1: layer_outline('routing'): talk.yml has no such layer;"
+        " expected one of only-layer"
+    ]
 
 
 def test_the_facade_assets_are_added_to_every_page() -> None:
@@ -48,16 +66,23 @@ def test_the_facade_assets_are_added_to_every_page() -> None:
 
 
 def test_without_the_macros_plugin_the_error_says_how_to_fix_it() -> None:
-    with pytest.raises(PluginError, match=r"add `- macros` after `- talksite`"):
+    with pytest.raises(
+        PluginError, match=r"list `- macros` after `- talksite` under `plugins:` in mkdocs\.yml"
+    ):
         configured(FIXTURE, plugins=["search", "talksite"])
 
 
-def test_a_broken_talk_file_is_a_plugin_error_naming_file_line_and_key(tmp_path: Path) -> None:
+def test_a_broken_talk_file_is_a_plugin_error_naming_file_line_and_key(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     project = tmp_path / "project"
     shutil.copytree(FIXTURE, project)
     talk_file = project / "talk" / "talk.yml"
     talk_file.write_text(
         talk_file.read_text(encoding="utf-8").replace("  city: Testville\n", ""), encoding="utf-8"
     )
-    with pytest.raises(PluginError, match=r"^talk/talk\.yml:\d+: event\.city: expected this key"):
+    with pytest.raises(PluginError, match=r"^talksite: 1 problem in the talk's files"):
         configured(project)
+    # Each problem is logged on a line of its own, before the build stops.
+    (message,) = [record.getMessage() for record in caplog.records]
+    assert re.match(r"talk/talk\.yml:\d+: event\.city: expected this key", message), message

@@ -6,9 +6,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_build import FIXTURE, build, built
+from browser_support import REPO, build, build_site
 
-from talksite.snippet_page import SnippetPageError, render_snippet
+from talksite.errors import MacroError
+from talksite.site.snippet_macro import render_snippet
+
+FIXTURE = REPO / "tests" / "fixtures" / "minimal_talk"
 
 SNIPPET = '''\
 """A demo snippet."""
@@ -20,40 +23,32 @@ def greet():
 # --8<-- [end:greet]
 '''
 
-SNIPPETS_CONFIG = """\
-  - pymdownx.highlight:
-      use_pygments: true
-  - pymdownx.superfences
-  - pymdownx.snippets:
-      base_path: [snippets]
-      check_paths: true
-      dedent_subsections: true
-"""
-
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """The minimal fixture talk, with one snippet and the Markdown set-up the macro needs."""
+    """The minimal fixture talk, with one snippet (its mkdocs.yml reads snippets/)."""
     project = tmp_path / "project"
     shutil.copytree(FIXTURE, project)
     (project / "snippets" / "demo").mkdir(parents=True)
     (project / "snippets" / "demo" / "hello.py").write_text(SNIPPET)
     (project / "snippets" / "demo" / "hello.out").write_text("recorded <port>\n")
-    mkdocs_yml = project / "mkdocs.yml"
-    mkdocs_yml.write_text(mkdocs_yml.read_text() + SNIPPETS_CONFIG)
     return project
 
 
-def show(project: Path, call: str) -> None:
+def show(project: Path, call: str) -> int:
+    """Add the call to the layer's page; returns the line it is on."""
     page = project / "docs" / "only-layer.md"
-    page.write_text(page.read_text() + f"\n\n{call}\n")
+    text = page.read_text() + "\n\n"
+    page.write_text(f"{text}{call}\n")
+    return text.count("\n") + 1
 
 
 def test_the_page_shows_the_section_its_output_and_the_command(
     project: Path, tmp_path: Path
 ) -> None:
     show(project, '{{ snippet("demo/hello.py", "greet") }}')
-    page = (built(project, tmp_path / "site") / "only-layer" / "index.html").read_text()
+    site = build_site(tmp_path / "site", project=project)
+    page = (site.root / "only-layer" / "index.html").read_text()
     assert "snippets/demo/hello.py" in page
     assert "hello" in page and "indented in the file" in page
     assert "before" not in page  # only the section
@@ -63,23 +58,32 @@ def test_the_page_shows_the_section_its_output_and_the_command(
 
 
 @pytest.mark.parametrize(
-    ("call", "message"),
+    ("call", "problem"),
     [
-        ('{{ snippet("demo/absent.py", "greet") }}', "no such snippet file"),
-        ('{{ snippet("demo/hello.py", "absent") }}', "Snippet section 'absent' could not be"),
+        (
+            '{{ snippet("demo/absent.py", "greet") }}',
+            "snippets/demo/absent.py does not exist; expected a file there",
+        ),
+        (
+            '{{ snippet("demo/hello.py", "absent") }}',
+            "snippets/demo/hello.py has no section 'absent'; expected one of: greet",
+        ),
     ],
     ids=["missing file", "missing section"],
 )
 def test_a_missing_snippet_or_section_fails_the_build(
-    project: Path, tmp_path: Path, call: str, message: str
+    project: Path, tmp_path: Path, call: str, problem: str
 ) -> None:
-    show(project, call)
+    line = show(project, call)
     result = build(project, tmp_path / "site")
     assert result.returncode != 0
-    assert message in result.stdout + result.stderr
+    assert f"docs/only-layer.md:{line}: {problem}" in result.stderr
+    assert not (tmp_path / "site").exists()
 
 
 def test_a_snippet_without_recorded_output_cannot_be_shown(project: Path) -> None:
     (project / "snippets" / "demo" / "hello.out").unlink()
-    with pytest.raises(SnippetPageError, match="no recorded output hello.out"):
-        render_snippet("demo/hello.py", "greet", snippets_dir=project / "snippets")
+    with pytest.raises(MacroError, match=r"no recorded output; .*`talksite record snippets/demo/"):
+        render_snippet(
+            "demo/hello.py", "greet", snippets_dir=project / "snippets", folder="snippets"
+        )

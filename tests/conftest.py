@@ -1,0 +1,61 @@
+"""The fixtures the test modules share, each defined here once.
+
+- ``built_site``: this repository's site, built with ``talksite build`` once per session;
+- ``site_url``: that site on http://127.0.0.1, for the session;
+- ``this_talk``: this repository's talk/talk.yml, loaded;
+- ``browser``: headless Chromium for one module. Without a Chromium that starts, the module's
+  tests skip, except under ``CI=true``, where they fail: CI must run them.
+
+The helpers behind them (and the benchmarks') are in browser_support.py; talksite.testing, a
+pytest plugin, provides ``talksite_servers``, ``talksite_record`` and the ``privileged`` marker.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+from browser_support import REPO, BuiltSite, build_site, launch_chromium, serve
+
+from talksite.talk import Talk, load_talk
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """This talk's site, built strictly, once for every test that looks at it."""
+    return build_site(tmp_path_factory.mktemp("built") / "site")
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: BuiltSite) -> Iterator[str]:
+    """The built site's address on a local server, ending in ``/``."""
+    with serve(built_site.root) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def this_talk() -> Talk:
+    """This repository's talk, as the site reads it."""
+    return load_talk(REPO / "talk" / "talk.yml", source="talk/talk.yml")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium for one test module."""
+    from playwright.sync_api import Error, sync_playwright
+
+    with sync_playwright() as playwright:
+        try:
+            launched = launch_chromium(playwright)
+        except Error as error:
+            reason = f"cannot launch Chromium: {error}"
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"{reason}; CI must run the browser tests (apt-get install chromium)")
+            pytest.skip(f"{reason} (apt-get install chromium, or playwright install chromium)")
+        yield launched
+        launched.close()
