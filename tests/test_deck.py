@@ -1,12 +1,14 @@
 """The slide deck: parsing, rendering through the site's pipeline, the built deck, and Chromium.
 
-Browser tests drive Debian's Chromium (``/usr/bin/chromium``) with Playwright; outside CI they
-skip when it is missing, under ``CI=true`` they fail instead.
+Browser tests drive Debian's Chromium (``/usr/bin/chromium``) with Playwright through the
+``browser`` fixture (conftest.py); outside CI they skip when it is missing, under ``CI=true``
+they fail instead.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -18,25 +20,26 @@ from typing import TYPE_CHECKING, ClassVar
 
 import markdown
 import pytest
-from browser_support import browser as browser  # the fixture: Chromium per module
-from browser_support import serve
+from browser_support import REPO, BuiltSite
 from mkdocs.config import load_config
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import get_files
 from mkdocs.structure.pages import Page
 
 from talksite import deck
-from talksite.deck.hooks import DeckHooks
+from talksite.errors import SetupError
+from talksite.snippets import sections
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser
+    from playwright.sync_api import Page as BrowserPage
 
-REPO = Path(__file__).resolve().parent.parent
 SLIDES_MD = REPO / "talk" / "slides.md"
+FIXTURE = REPO / "tests" / "fixtures" / "minimal_talk"
 #: The talk's slides (the issue asks for about 25 to 40); update when slides.md changes.
 EXPECTED_SLIDES = 37
 INCLUDE = re.compile(r'^\s*--8<--\s+"(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"\s*$', re.MULTILINE)
-MARKER = re.compile(r"--8<-- \[(?:start|end):[\w-]+\]")
 
 
 # --- A small DOM, enough to read the built HTML without third-party parsers -------------------
@@ -111,33 +114,11 @@ def parse_html(text: str) -> Element:
 # --- The built site ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class BuiltSite:
-    root: Path
-
-    @property
-    def deck_html(self) -> Path:
-        return self.root / deck.DECK_DIR / "index.html"
-
-    def sections(self) -> list[Element]:
-        page = parse_html(self.deck_html.read_text(encoding="utf-8"))
-        slides = next(page.find_all("div", "slides"))
-        return [c for c in slides.children if isinstance(c, Element) and c.tag == "section"]
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    """The real site, built once with the project's mkdocs.yml (strict: warnings fail)."""
-    root = tmp_path_factory.mktemp("site")
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(root)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return BuiltSite(root)
+def deck_sections(site: BuiltSite) -> list[Element]:
+    """The built deck's slides: the ``<section>`` elements, in order."""
+    page = parse_html(site.deck_html.read_text(encoding="utf-8"))
+    slides = next(page.find_all("div", "slides"))
+    return [c for c in slides.children if isinstance(c, Element) and c.tag == "section"]
 
 
 @pytest.fixture(scope="session")
@@ -145,24 +126,17 @@ def slides() -> list[deck.Slide]:
     return deck.load_slides(SLIDES_MD, source="talk/slides.md")
 
 
-def markdown_setup() -> deck.MarkdownSetup:
-    config = load_config(str(REPO / "mkdocs.yml"))
-    return deck.MarkdownSetup(extensions=config.markdown_extensions, configs=config.mdx_configs)
-
-
-def snippet_section(path: str, section: str | None) -> str:
-    """A snippet file's section as pymdownx.snippets shows it, read independently here."""
-    text = (REPO / "snippets" / path).read_text(encoding="utf-8")
+def included_text(path: str, section: str | None) -> str:
+    """What a ``--8<--`` include of a snippet file shows: the named section (markers out,
+    dedented, as mkdocs.yml's ``dedent_subsections`` has it), or the whole file (on the
+    slides, only recorded outputs are included whole)."""
+    file = REPO / "snippets" / path
     if section is None:
-        lines = text.splitlines()
-    else:
-        start = re.search(rf"^.*--8<-- \[start:{section}\].*$", text, re.MULTILINE)
-        end = re.search(rf"^.*--8<-- \[end:{section}\].*$", text, re.MULTILINE)
-        assert start and end, f"{path} has no section {section!r}"
-        lines = text[start.end() : end.start()].splitlines()
-    body = "\n".join(line for line in lines if not MARKER.search(line)).strip("\n")
-    configs = markdown_setup().configs.get("pymdownx.snippets", {})
-    return textwrap.dedent(body) if configs.get("dedent_subsections") else body
+        return file.read_text(encoding="utf-8").strip("\n")
+    found, problems = sections(file)
+    assert problems == [], problems
+    assert section in found, f"{path} has no section {section!r}"
+    return found[section].strip("\n")
 
 
 # --- Parsing -------------------------------------------------------------------------------------
@@ -207,18 +181,30 @@ def test_separators_notes_and_attributes_are_parsed() -> None:
 @pytest.mark.parametrize(
     ("source", "message"),
     [
-        ("## A\n---\n---\n## C\n", r"s\.md:3: slide 2 is empty"),
-        ("## A\n---\nno heading\n", r"s\.md:3: slide 2 has no title"),
+        (
+            "## A\n---\n---\n## C\n",
+            "s.md:3: slide 2 is empty;"
+            " expected content between the two separators (two `---` in a row?)",
+        ),
+        (
+            "## A\n---\nno heading\n",
+            "s.md:3: slide 2 has no title; expected a heading such as '## Title' to start it",
+        ),
         (
             "{: #a }\n## A\n---\n{: #a }\n## B\n",
-            r"slide 2: id #a is already used by slide 1",
+            "s.md:4: slide 2 ('B'): id #a is already used by slide 1; expected an id of its own",
         ),
-        ("{: #a data=1 }\n## A\n", r"slide 1: unknown slide attribute 'data=1'"),
+        (
+            "{: #a data=1 }\n## A\n",
+            "s.md:1: slide 1: unknown slide attribute 'data=1';"
+            ' expected #id, .class or page="path/to/page.md"',
+        ),
     ],
 )
 def test_malformed_decks_fail_naming_file_line_and_slide(source: str, message: str) -> None:
-    with pytest.raises(deck.DeckError, match=message):
+    with pytest.raises(deck.DeckError) as caught:
         deck.parse_slides(source, source="s.md")
+    assert str(caught.value) == message
 
 
 # --- Rendering -----------------------------------------------------------------------------------
@@ -257,7 +243,11 @@ def test_a_missing_snippet_or_section_fails_naming_the_slide(tmp_path: Path, inc
 def test_page_links_point_at_built_pages_and_unknown_pages_fail(tmp_path: Path) -> None:
     (rendered,) = _render(tmp_path, "## Links\n\n[layer](layer/index.md#x) [home](index.md)\n")
     assert 'href="../layer/#x"' in rendered.html and 'href="../"' in rendered.html
-    with pytest.raises(deck.DeckError, match=r"slide 1 \('Gone'\) links to gone\.md"):
+    with pytest.raises(
+        deck.DeckError,
+        match=r"^talk/slides\.md:1: slide 1 \('Gone'\): links to gone\.md, which is not a page;"
+        r" expected a page of the site$",
+    ):
         _render(tmp_path / "again", "## Gone\n\n[gone](gone.md)\n")
 
 
@@ -269,56 +259,76 @@ def test_placeholders_give_the_site_url_and_its_qr_code(tmp_path: Path) -> None:
         _render(tmp_path / "again", "## End\n\n{{ qr }}\n")
 
 
-# --- The MkDocs hooks, called directly ---------------------------------------------------------
+# --- The plugin's deck hooks, called directly on the fixture talk -----------------------------
 
 
-def _project(tmp_path: Path, slides_md: str | None) -> MkDocsConfig:
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "index.md").write_text("# Home\n")
-    (tmp_path / "mkdocs.yml").write_text("site_name: Test\nsite_url: https://example.org/\n")
-    if slides_md is not None:
-        (tmp_path / "talk").mkdir()
-        (tmp_path / "talk" / "slides.md").write_text(slides_md)
-    return load_config(str(tmp_path / "mkdocs.yml"))
+def _project(tmp_path: Path, slides_md: str | None) -> Path:
+    """A copy of the minimal fixture talk with these slides (or none)."""
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project)
+    slides_file = project / "talk" / "slides.md"
+    if slides_md is None:
+        slides_file.unlink()
+    else:
+        slides_file.write_text(slides_md)
+    return project.resolve()
 
 
-def test_on_config_requires_the_deck_source(tmp_path: Path) -> None:
-    with pytest.raises(deck.DeckError, match=r"^talk/slides\.md: the deck's source is missing"):
-        DeckHooks().on_config(_project(tmp_path, None))
+def _configured(project: Path) -> MkDocsConfig:
+    config = load_config(str(project / "mkdocs.yml"))
+    return config.plugins.on_config(config)
 
 
-def test_a_slide_naming_a_missing_page_fails_the_build(tmp_path: Path) -> None:
-    config = _project(tmp_path, '{: page="nope.md" }\n## A\n')
-    hooks = DeckHooks()
-    hooks.on_config(config)
-    with pytest.raises(deck.DeckError, match=r"slide 1 \('A'\): page='nope\.md' is not a page"):
-        hooks.on_files(get_files(config), config)
+def _logged(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [record.getMessage() for record in caplog.records if record.levelname == "ERROR"]
+
+
+def test_on_config_requires_the_deck_source(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    project = _project(tmp_path, None)
+    with pytest.raises(PluginError, match=r"^talksite: 1 problem in the talk's files"):
+        _configured(project)
+    assert _logged(caplog) == [
+        "talk/slides.md:1: the deck's source is missing;"
+        f" expected the file {project / 'talk' / 'slides.md'}"
+    ]
+
+
+def test_a_slide_naming_a_missing_page_fails_the_build(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    project = _project(tmp_path, '## Title\n---\n{: page="nope.md" }\n## A\n')
+    with pytest.raises(PluginError, match=r"^talksite: 1 problem in the talk's files"):
+        _configured(project)
+    assert _logged(caplog) == [
+        "talk/slides.md:3: slide 2 ('A'): page='nope.md' is not a page; expected a file in docs/"
+    ]
 
 
 def test_hooks_add_the_text_page_and_link_the_named_page(tmp_path: Path) -> None:
-    config = _project(tmp_path, '{: #hi page="index.md" }\n# Hi\n???\nSay hi.\n')
-    hooks = DeckHooks()
-    hooks.on_config(config)
-    files = hooks.on_files(get_files(config), config)
-    text_page = files.get_file_from_path("slides-text.md")
+    config = _configured(_project(tmp_path, '{: #hi page="index.md" }\n# Hi\n???\nSay hi.\n'))
+    plugin = config.plugins["talksite"]
+    files = plugin.on_files(get_files(config), config=config)
+    text_page = files.get_file_from_path(deck.TEXT_PAGE)
     assert text_page is not None and text_page.url == "slides-text/"
     assert "## 1. Hi { #slide-1 }" in text_page.content_string
     assert "Say hi." in text_page.content_string
     home = Page(None, files.get_file_from_path("index.md"), config)
-    linked = hooks.on_page_markdown("# Home\n", home)
+    linked = plugin.on_page_markdown("# Home\n", page=home, config=config, files=files)
     assert '<a href="slides/index.html#/hi">Hi</a> ([as text](slides-text.md#slide-1))' in linked
+    # Only a build that prints the PDF links it.
+    assert "as a PDF" not in linked and "as a PDF" not in text_page.content_string
 
 
 def test_reveal_js_must_be_installed_as_pinned(tmp_path: Path) -> None:
     (tmp_path / "package.json").write_text('{"dependencies": {"reveal.js": "6.0.1"}}')
-    with pytest.raises(deck.DeckError, match=r"reveal\.js is not installed: run `npm ci` in "):
+    with pytest.raises(SetupError, match=r"reveal\.js is not installed: run `npm ci` in "):
         deck.reveal_dist(tmp_path)
     installed = tmp_path / "node_modules" / "reveal.js"
     installed.mkdir(parents=True)
     (installed / "package.json").write_text('{"version": "6.0.2"}')
-    with pytest.raises(
-        deck.DeckError, match=r"6\.0\.2 is installed but package\.json pins 6\.0\.1"
-    ):
+    with pytest.raises(SetupError, match=r"6\.0\.2 is installed but package\.json pins 6\.0\.1"):
         deck.reveal_dist(tmp_path)
 
 
@@ -326,67 +336,67 @@ def test_reveal_js_must_be_installed_as_pinned(tmp_path: Path) -> None:
 
 
 def test_the_deck_has_the_expected_number_of_slides(
-    site: BuiltSite, slides: list[deck.Slide]
+    built_site: BuiltSite, slides: list[deck.Slide]
 ) -> None:
     assert len(slides) == EXPECTED_SLIDES
-    assert [s.attrs.get("data-slide") for s in site.sections()] == [
+    assert [s.attrs.get("data-slide") for s in deck_sections(built_site)] == [
         str(n) for n in range(1, EXPECTED_SLIDES + 1)
     ]
 
 
-def test_every_slide_has_notes(site: BuiltSite) -> None:
-    for number, section in enumerate(site.sections(), start=1):
+def test_every_slide_has_notes(built_site: BuiltSite) -> None:
+    for number, section in enumerate(deck_sections(built_site), start=1):
         notes = [aside.text().strip() for aside in section.find_all("aside", "notes")]
         assert notes and notes[0], f"slide {number} has no speaker notes"
 
 
 def test_each_code_slide_shows_the_snippet_section(
-    site: BuiltSite, slides: list[deck.Slide]
+    built_site: BuiltSite, slides: list[deck.Slide]
 ) -> None:
-    sections = site.sections()
+    shown = deck_sections(built_site)
     checked = 0
     for slide in slides:
         includes = list(INCLUDE.finditer(slide.body))
-        blocks = list(sections[slide.number - 1].find_all("div", "highlight"))
+        blocks = list(shown[slide.number - 1].find_all("div", "highlight"))
         assert len(blocks) == len(includes), f"slide {slide.number}: one code block per include"
         for include, block in zip(includes, blocks):
             code = next(block.find_all("code")).text().strip("\n")
-            want = snippet_section(include.group("path"), include.group("section"))
+            want = included_text(include.group("path"), include.group("section"))
             assert code == want, f"slide {slide.number}: {include.group(0).strip()}"
             checked += 1
     assert checked >= 1, "the deck should show verified code"
 
 
 def test_title_and_closing_slides_carry_the_site_url_and_its_qr_code(
-    site: BuiltSite,
+    built_site: BuiltSite,
 ) -> None:
     site_url = load_config(str(REPO / "mkdocs.yml")).site_url
-    sections = site.sections()
-    for section in (sections[0], sections[-1]):
+    shown = deck_sections(built_site)
+    for section in (shown[0], shown[-1]):
         assert "qr" in {c for div in section.find_all("div", "qr") for c in div.classes()}
         assert site_url in section.text()
-    assert deck.qr_svg(site_url) in site.deck_html.read_text(encoding="utf-8")
+    assert deck.qr_svg(site_url) in built_site.deck_html.read_text(encoding="utf-8")
 
 
-def test_the_deck_is_self_contained(site: BuiltSite) -> None:
-    page = parse_html(site.deck_html.read_text(encoding="utf-8"))
+def test_the_deck_is_self_contained(built_site: BuiltSite) -> None:
+    page = parse_html(built_site.deck_html.read_text(encoding="utf-8"))
     loaded = [e.attrs["src"] for e in page.find_all("script") if "src" in e.attrs]
     loaded += [e.attrs["href"] for e in page.find_all("link") if e.attrs.get("rel") == "stylesheet"]
     assert loaded and all("//" not in url for url in loaded), loaded
     copied = sorted(
-        p.relative_to(site.root / "slides/reveal").as_posix()
-        for p in (site.root / "slides/reveal").rglob("*")
+        p.relative_to(built_site.root / "slides/reveal").as_posix()
+        for p in (built_site.root / "slides/reveal").rglob("*")
         if p.is_file()
     )
     assert copied == sorted(deck.REVEAL_FILES)
-    text = site.deck_html.read_text(encoding="utf-8")
+    text = built_site.deck_html.read_text(encoding="utf-8")
     assert "hljs" not in text and "RevealHighlight" not in text and "RevealMath" not in text
 
 
 def test_the_text_version_has_every_title_content_and_note(
-    site: BuiltSite, slides: list[deck.Slide]
+    built_site: BuiltSite, slides: list[deck.Slide]
 ) -> None:
-    page = parse_html((site.root / "slides-text" / "index.html").read_text(encoding="utf-8"))
+    page = parse_html((built_site.root / "slides-text" / "index.html").read_text(encoding="utf-8"))
     article = next(page.find_all("article"))
     text = " ".join(article.text().split())
     headings = [" ".join(h.text().split()) for h in article.find_all("h2")]
@@ -402,16 +412,15 @@ def test_the_text_version_has_every_title_content_and_note(
 
 
 @pytest.fixture(params=["http", "file"])
-def deck_url(request: pytest.FixtureRequest, site: BuiltSite) -> Iterator[str]:
+def deck_url(request: pytest.FixtureRequest, built_site: BuiltSite) -> str:
     """The built deck's address, over http://127.0.0.1 and from file://."""
     if request.param == "file":
-        yield site.deck_html.as_uri()
-        return
-    with serve(site.root) as base:
-        yield f"{base}{deck.DECK_DIR}/index.html"
+        return built_site.deck_html.as_uri()
+    site_url = request.getfixturevalue("site_url")
+    return f"{site_url}{deck.DECK_DIR}/index.html"
 
 
-def open_deck(browser: Browser, url: str) -> Page:
+def open_deck(browser: Browser, url: str) -> BrowserPage:
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -421,8 +430,8 @@ def open_deck(browser: Browser, url: str) -> Page:
     return page
 
 
-def notes_text(site: BuiltSite, number: int) -> str:
-    aside = next(site.sections()[number - 1].find_all("aside", "notes"))
+def notes_text(built_site: BuiltSite, number: int) -> str:
+    aside = next(deck_sections(built_site)[number - 1].find_all("aside", "notes"))
     return " ".join(aside.text().split())
 
 
@@ -449,14 +458,14 @@ def test_keys_move_through_the_deck_and_change_the_hash(
 
 @pytest.mark.browser
 def test_the_speaker_view_shows_the_current_slides_notes(
-    browser: Browser, deck_url: str, site: BuiltSite, slides: list[deck.Slide]
+    browser: Browser, deck_url: str, built_site: BuiltSite, slides: list[deck.Slide]
 ) -> None:
     page = open_deck(browser, f"{deck_url}#/{slides[2].anchor}")
     with page.expect_popup() as popup_info:
         page.keyboard.press("s")
     speaker = popup_info.value
     value = speaker.locator(".speaker-controls-notes .value")
-    want = notes_text(site, 3)
+    want = notes_text(built_site, 3)
     speaker.wait_for_function(
         "want => (document.querySelector('.speaker-controls-notes .value') || {}).textContent"
         " && document.querySelector('.speaker-controls-notes .value').textContent"
@@ -472,15 +481,15 @@ def test_the_speaker_view_shows_the_current_slides_notes(
 
 @pytest.mark.browser
 def test_print_pdf_gives_one_page_per_slide(
-    browser: Browser, site: BuiltSite, tmp_path: Path
+    browser: Browser, built_site: BuiltSite, tmp_path: Path
 ) -> None:
-    page = open_deck(browser, site.deck_html.as_uri() + "?print-pdf")
+    page = open_deck(browser, built_site.deck_html.as_uri() + "?print-pdf")
     assert page.locator(".pdf-page").count() == EXPECTED_SLIDES
     page.close()
     pdf = tmp_path / "slides.pdf"
     # As `make slides-pdf` does it, in a process of its own (one Playwright per process).
     printed = subprocess.run(
-        [sys.executable, "-m", "talksite.deck.pdf", str(site.deck_html), str(pdf)],
+        [sys.executable, "-m", "talksite.deck.pdf", str(built_site.deck_html), str(pdf)],
         capture_output=True,
         text=True,
         check=False,

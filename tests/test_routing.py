@@ -23,15 +23,12 @@ PAUSING = [s for s in ROUTING if "pg_wal_replay_pause()" in s.path.read_text(enc
 
 
 def section(path: Path, name: str) -> str:
-    text = path.read_text(encoding="utf-8")
-    match = re.search(
-        rf"^# --8<-- \[start:{name}\]\n(.*?)^# --8<-- \[end:{name}\]$",
-        text,
-        re.MULTILINE | re.DOTALL,
-    )
-    if match is None:
+    """The section as the page shows it (talksite's reading, as pymdownx.snippets includes it)."""
+    found, problems = snippets.sections(path)
+    assert problems == [], problems
+    if name not in found:
         pytest.fail(f"{path}: no section {name!r}")
-    return match.group(1)
+    return found[name]
 
 
 def test_the_routing_layer_has_its_snippets() -> None:

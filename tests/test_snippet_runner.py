@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -78,7 +80,7 @@ def test_discovery_skips_helper_folders(tmp_path: Path) -> None:
     assert [s.id for s in found] == ["snippets/layer/shown.py"]
 
 
-def run_suite(snippets_dir: Path) -> subprocess.CompletedProcess[str]:
+def run_suite(snippets_dir: Path, *options: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, TALKSITE_SNIPPETS_DIR=str(snippets_dir))
     return subprocess.run(
         [
@@ -88,6 +90,7 @@ def run_suite(snippets_dir: Path) -> subprocess.CompletedProcess[str]:
             "tests/test_snippets.py",
             "-p",
             "no:cacheprovider",
+            *options,
         ],
         check=False,
         capture_output=True,
@@ -127,6 +130,21 @@ def test_a_changed_output_turns_the_suite_red_and_record_turns_it_green(
     assert run_suite(root).returncode == 0
 
 
+def test_the_suite_records_with_the_record_option(tmp_path: Path) -> None:
+    root = tmp_path / "snippets"
+    write(root / "demo" / "hello.py", "print('hello')\n")
+    write(root / "demo" / "hello.out", "goodbye\n")
+    write(root / "demo" / "unrecorded.py", "print('new')\n")
+    write(root / "demo" / "crash.py", "print('half')\nraise SystemExit(3)\n")
+
+    recording = run_suite(root, "--record")
+    assert recording.returncode == 1, recording.stdout  # a failed run is never recorded
+    assert "snippets/demo/crash.py exited with status 3" in recording.stdout
+    assert (root / "demo" / "hello.out").read_text() == "hello\n"
+    assert (root / "demo" / "unrecorded.out").read_text() == "new\n"
+    assert not (root / "demo" / "crash.out").exists()
+
+
 def test_failing_or_leaky_snippets_fail(tmp_path: Path) -> None:
     root = tmp_path / "snippets"
     write(root / "demo" / "crash.py", "raise SystemExit('no database today')\n")
@@ -150,10 +168,12 @@ def test_failing_or_leaky_snippets_fail(tmp_path: Path) -> None:
 
 
 def test_a_process_that_escapes_the_session_cannot_hang_the_run(tmp_path: Path) -> None:
+    pid_file = tmp_path / "escapee.pid"
     escapee = write(
         tmp_path / "snippets" / "demo" / "escape.py",
-        "import subprocess\n"
-        "subprocess.Popen(['sleep', '30'], start_new_session=True)  # keeps our stdout open\n"
+        "import pathlib, subprocess\n"
+        "escaped = subprocess.Popen(['sleep', '30'], start_new_session=True)  # keeps our stdout open\n"
+        f"pathlib.Path({str(pid_file)!r}).write_text(str(escaped.pid))\n"
         "print('done')\n",
     )
     snippet = snippets.load(escapee, tmp_path / "snippets")
@@ -162,4 +182,6 @@ def test_a_process_that_escapes_the_session_cannot_hang_the_run(tmp_path: Path) 
         assert result.output == "done\n"
         assert result.duration_s < 10
     finally:
-        subprocess.run(["pkill", "-f", "^sleep 30$"], check=False)
+        # End the process this test made, by its pid.
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+            os.kill(int(pid_file.read_text()), signal.SIGKILL)

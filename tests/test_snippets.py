@@ -1,4 +1,8 @@
-"""Every snippet runs against a real PostgreSQL and prints exactly its recorded output."""
+"""Every snippet runs against a real PostgreSQL and prints exactly its recorded output.
+
+``pytest --record`` rewrites the recordings from a fresh run instead (review the diff after);
+snippets that declare ``privileged`` carry the ``privileged`` marker.
+"""
 
 from __future__ import annotations
 
@@ -18,5 +22,7 @@ SNIPPETS_DIR = Path(
 
 
 @pytest.mark.parametrize("snippet", snippet_params(SNIPPETS_DIR))
-def test_snippet_prints_its_recorded_output(snippet: Snippet, talksite_servers: Servers) -> None:
-    check_snippet(snippet, talksite_servers)
+def test_snippet_prints_its_recorded_output(
+    snippet: Snippet, talksite_servers: Servers, talksite_record: bool
+) -> None:
+    check_snippet(snippet, talksite_servers, record=talksite_record)
