@@ -1,0 +1,137 @@
+"""Helpers for tests that watch a snippet while it runs, or look for what a run left behind.
+
+A snippet watched here still runs through talksite's runner (:func:`talksite.snippets.run`):
+in a session of its own, with a fresh database, everything left in its session reported and
+ended when it exits. :func:`started` only runs it in a thread, so that a test can signal it
+half-way, once it has printed a given text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from talksite import snippets
+from talksite.postgres import Database, Servers
+
+__all__ = ["Started", "processes_of_run", "started"]
+
+#: How long a snippet may take to print what a test waits for (the machine may be busy).
+READY_TIMEOUT_S = 60.0
+
+
+def processes_of_run(database: Database) -> dict[int, str]:
+    """Live processes whose environment holds this run's DATABASE_URL: pid -> command line.
+
+    Every process a snippet starts inherits it, even one that left the snippet's session.
+    """
+    marker = f"DATABASE_URL={database.url}".encode()
+    found = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            if (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                continue
+            if marker not in (proc / "environ").read_bytes().split(b"\0"):
+                continue
+            found[int(proc.name)] = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, IndexError):  # gone meanwhile, or not ours to read
+            continue
+    return found
+
+
+class _Output(io.StringIO):
+    """The run's output as the runner echoes it; notes when `ready` has been printed."""
+
+    def __init__(self, ready: str) -> None:
+        super().__init__()
+        self.ready = ready
+        self.seen = threading.Event()
+
+    def write(self, text: str) -> int:
+        written = super().write(text)
+        if self.ready in self.getvalue():
+            self.seen.set()
+        return written
+
+
+@dataclass
+class Started:
+    """A snippet the runner is running in a thread of this process."""
+
+    snippet: snippets.Snippet
+    database: Database
+    #: The snippet's process: it leads its session, so it is also the session's id.
+    pid: int
+    _output: _Output
+    _thread: threading.Thread
+    _results: list[snippets.RunResult] = field(default_factory=list)
+
+    @property
+    def output(self) -> str:
+        return self._output.getvalue()
+
+    def signal(self, signum: signal.Signals) -> None:
+        """Send `signum` to the snippet's own process."""
+        os.kill(self.pid, signum)
+
+    def result(self, *, timeout: float = 30.0) -> snippets.RunResult:
+        """The runner's result, once the snippet has ended and the runner has cleaned up."""
+        self._thread.join(timeout)
+        assert not self._thread.is_alive(), f"{self.snippet.id} still runs after {timeout} s"
+        return self._results[0]
+
+
+def _leader(snippet: snippets.Snippet, database: Database) -> int | None:
+    """The pid of ``python snippet.py`` for this run, if it has started."""
+    command = [sys.executable, str(snippet.path)]
+    for pid, cmdline in processes_of_run(database).items():
+        with contextlib.suppress(ProcessLookupError):
+            if cmdline.split() == command and os.getsid(pid) == pid:
+                return pid
+    return None
+
+
+@contextlib.contextmanager
+def started(snippet: snippets.Snippet, servers: Servers, *, ready: str) -> Iterator[Started]:
+    """Run `snippet` on a fresh database, as the tests do, and yield once it has printed
+    `ready`. Whatever still runs when the block ends is killed, and the runner cleans up."""
+    with snippets.database_for(snippet, servers) as database:
+        output = _Output(ready)
+        results: list[snippets.RunResult] = []
+
+        def run() -> None:
+            results.append(snippets.run(snippet, database, echo=output))
+
+        thread = threading.Thread(target=run, name=f"run {snippet.id}", daemon=True)
+        thread.start()
+        pid = None
+        try:
+            deadline = time.monotonic() + READY_TIMEOUT_S
+            while not output.seen.wait(0.05):
+                if not thread.is_alive() or time.monotonic() > deadline:
+                    pytest.fail(
+                        f"{snippet.id} never printed {ready!r}; it printed:\n{output.getvalue()}",
+                        pytrace=False,
+                    )
+            pid = _leader(snippet, database)
+            assert pid is not None, f"{snippet.id} printed {ready!r} but cannot be found"
+            yield Started(snippet, database, pid, output, thread, results)
+        finally:
+            if thread.is_alive():
+                pid = pid or _leader(snippet, database)
+                if pid is not None:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(pid, signal.SIGKILL)
+            thread.join()
