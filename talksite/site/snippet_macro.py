@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from talksite.errors import MacroError
-from talksite.snippets import OUTPUT_SUFFIX
+from talksite.snippets import OUTPUT_SUFFIX, durations, parse_directives
 
 __all__ = ["render_snippet"]
 
@@ -31,6 +31,7 @@ def render_snippet(
             f"snippet({path!r}): no recorded output",
             f"expected one beside it: run `talksite record {folder}/{path}`",
         )
+    precision = _precision_note(source)
     include = f"{path}:{section}" if section else path
     output_include = Path(path).with_suffix(OUTPUT_SUFFIX).as_posix()
     shown = f"{folder}/{path}"
@@ -45,9 +46,23 @@ def render_snippet(
             f'--8<-- "{output_include}"',
             "```",
             "",
+            *precision,
             '<p class="snippet-run" markdown>',
             f"Run it yourself: `talksite run {shown}`",
             "</p>",
             "",
         ]
     )
+
+
+def _precision_note(source: Path) -> list[str]:
+    """Under an output that prints durations: how the tests compare them."""
+    recorded = source.with_suffix(OUTPUT_SUFFIX).read_text(encoding="utf-8")
+    if not durations(recorded):
+        return []
+    step = parse_directives(source).precision_s
+    return [
+        f'<p class="snippet-precision">Times are rounded to {step:g} s; a fresh run may'
+        " differ by one step, and the tests allow that, nothing more.</p>",
+        "",
+    ]

@@ -8,8 +8,9 @@ the tests share.
 """
 
 from talksite.snippets.check import Outcome, check, record
-from talksite.snippets.compare import DURATION_PRECISION_S, normalise, output_diff
+from talksite.snippets.compare import durations, normalise, output_diff, same_output
 from talksite.snippets.model import (
+    DURATION_PRECISION_S,
     OUTPUT_SUFFIX,
     Directives,
     Snippet,
@@ -31,6 +32,7 @@ __all__ = [
     "SnippetError",
     "check",
     "database_for",
+    "durations",
     "discover",
     "load",
     "normalise",
@@ -38,6 +40,7 @@ __all__ = [
     "parse_directives",
     "record",
     "run",
+    "same_output",
     "sections",
     "session_processes",
 ]

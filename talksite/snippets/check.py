@@ -10,7 +10,7 @@ from typing import TextIO
 
 from talksite.errors import NotApplicable
 from talksite.postgres import DATABASE_URL_VARIABLE, Servers
-from talksite.snippets.compare import normalise, output_diff
+from talksite.snippets.compare import normalise, output_diff, same_output
 from talksite.snippets.model import Snippet
 from talksite.snippets.runner import RunResult, database_for, run
 
@@ -30,7 +30,13 @@ class Outcome:
 
     @property
     def matches(self) -> bool:
-        return self.result.ok and self.output == self.expected
+        return (
+            self.result.ok
+            and self.expected is not None
+            and same_output(
+                self.expected, self.output, precision=self.snippet.directives.precision_s
+            )
+        )
 
     def failure(self) -> str | None:
         """Why this run does not confirm the recording, with the diff; None if it does."""
@@ -42,7 +48,7 @@ class Outcome:
                 f"{snippet.id} has no recorded output: run `talksite record {snippet.id}`"
                 f" and review {snippet.expected_path.name}"
             )
-        if self.output != self.expected:
+        if not self.matches:
             diff = output_diff(snippet, self.expected, self.output)
             return (
                 f"{snippet.id} printed something else than recorded"
@@ -66,13 +72,19 @@ def check(snippet: Snippet, servers: Servers, *, echo: TextIO | None = None) -> 
         )
     with database_for(snippet, servers) as database:
         result = run(snippet, database, echo=echo)
-        output = normalise(result.output, database)
+        output = normalise(result.output, database, precision=needs.precision_s)
     return Outcome(snippet=snippet, result=result, output=output, expected=snippet.expected())
 
 
 def record(outcome: Outcome) -> bool:
-    """Write a successful run's output as the snippet's recording; True if it changed."""
+    """Write a successful run's output as the snippet's recording; True if it changed.
+
+    A run that matches the recording (durations within one step) leaves it as it is, so
+    that re-recording does not churn the files.
+    """
     if not outcome.result.ok:
         raise ValueError(f"{outcome.snippet.id}: a failed run is never recorded")
+    if outcome.matches:
+        return False
     outcome.snippet.expected_path.write_text(outcome.output, encoding="utf-8")
-    return outcome.output != outcome.expected
+    return True

@@ -10,18 +10,16 @@ from urllib.parse import urlsplit
 
 from talksite.errors import SetupError
 from talksite.postgres import Database
-from talksite.snippets.model import Snippet
+from talksite.snippets.model import DURATION_PRECISION_S, Snippet
 
-__all__ = ["DURATION_PRECISION_S", "normalise", "output_diff"]
+__all__ = ["DURATION_PRECISION_S", "durations", "normalise", "output_diff", "same_output"]
 
-#: Durations are compared after rounding to this many seconds (see snippets/README.md).
-DURATION_PRECISION_S = 0.5
 _PID = re.compile(r"\b(pid[ =:]+)\d+", re.IGNORECASE)
 _DURATION = re.compile(r"(?<![\w.])(\d+\.\d+)( ?s)\b")
 _DATABASE = re.compile(r"\btalksite_[0-9a-f]{8}\b")
 
 
-def normalise(text: str, database: Database) -> str:
+def normalise(text: str, database: Database, *, precision: float = DURATION_PRECISION_S) -> str:
     """Rewrite what varies between runs; see the table in snippets/README.md."""
     text = text.replace("\r\n", "\n")
     ports = {_port(database.url): "<port>"}
@@ -31,14 +29,37 @@ def normalise(text: str, database: Database) -> str:
         text = re.sub(rf"(?<![\d.]){port}(?!\d)", name, text)
     text = _DATABASE.sub("<database>", text)
     text = _PID.sub(r"\1<pid>", text)
-    text = _DURATION.sub(_round_duration, text)
+    text = _DURATION.sub(lambda match: _round_duration(match, precision), text)
     lines = [line.rstrip() for line in text.split("\n")]
     return "\n".join(lines).strip("\n") + "\n"
 
 
-def _round_duration(match: re.Match[str]) -> str:
-    seconds = round(float(match.group(1)) / DURATION_PRECISION_S) * DURATION_PRECISION_S
+def _round_duration(match: re.Match[str], precision: float) -> str:
+    seconds = round(float(match.group(1)) / precision) * precision
     return f"{seconds:.1f}{match.group(2)}"
+
+
+def durations(text: str) -> list[float]:
+    """Every duration in seconds that `text` prints (``1.5 s``, ``t=0.5s``)."""
+    return [float(match.group(1)) for match in _DURATION.finditer(text)]
+
+
+def same_output(expected: str, actual: str, *, precision: float = DURATION_PRECISION_S) -> bool:
+    """Whether a run printed what was recorded: every line the same, except that each
+    duration may differ by one step of `precision` (a busy machine is a little late, and a
+    value near a rounding edge may round either way). Anything else that differs fails."""
+    expected_lines, actual_lines = expected.splitlines(), actual.splitlines()
+    if len(expected_lines) != len(actual_lines):
+        return False
+    for recorded, fresh in zip(expected_lines, actual_lines):
+        if _DURATION.sub("<duration>", recorded) != _DURATION.sub("<duration>", fresh):
+            return False
+        if any(
+            abs(then - now) > precision + 1e-9
+            for then, now in zip(durations(recorded), durations(fresh))
+        ):
+            return False
+    return True
 
 
 def _port(url: str) -> int:

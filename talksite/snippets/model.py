@@ -16,6 +16,7 @@ from talksite.errors import ContentError, Problem
 
 __all__ = [
     "DEFAULT_TIMEOUT_S",
+    "DURATION_PRECISION_S",
     "OUTPUT_SUFFIX",
     "Directives",
     "Snippet",
@@ -27,6 +28,8 @@ __all__ = [
 ]
 
 DEFAULT_TIMEOUT_S = 60.0
+#: Durations are rounded to this many seconds unless a snippet declares ``precision=``.
+DURATION_PRECISION_S = 0.5
 OUTPUT_SUFFIX = ".out"
 DIRECTIVE_PREFIX = "# talksite:"
 _FLAGS = {"replica": "replica", "privileged": "privileged", "throwaway-server": "throwaway_server"}
@@ -48,6 +51,8 @@ class Directives:
     timeout_s: float = DEFAULT_TIMEOUT_S
     #: Seconds the snippet deliberately waits (sleeps, timeouts): the floor of its run time.
     waits_s: float = 0.0
+    #: Durations in its output are rounded to this many seconds, and compared to one step.
+    precision_s: float = DURATION_PRECISION_S
     server_settings: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -102,7 +107,7 @@ def parse_directives(path: Path) -> Directives:
             key, _, value = word.partition("=")
             if key in _FLAGS and not value:
                 values[_FLAGS[key]] = True
-            elif key in ("timeout", "waits") and value:
+            elif key in ("timeout", "waits", "precision") and value:
                 try:
                     values[f"{key}_s"] = float(value)
                 except ValueError:
@@ -117,7 +122,7 @@ def parse_directives(path: Path) -> Directives:
                         number,
                         f"unknown directive {word!r}",
                         "expected replica, privileged, throwaway-server, timeout=SECONDS,"
-                        " waits=SECONDS or server.SETTING=VALUE",
+                        " waits=SECONDS, precision=SECONDS or server.SETTING=VALUE",
                     )
                 )
     if problems:
