@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from types import FrameType
 
-from talksite import scaffold, snippets
+from talksite import interrupt, scaffold, snippets
 from talksite.errors import NotApplicable, Problem, TalksiteError
 from talksite.postgres import Servers
 
@@ -23,8 +21,8 @@ SNIPPETS_DIR = "snippets"
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command in ("run", "record"):
-        # A plain SIGTERM would end us without clean-up and leave servers behind: raise instead.
-        signal.signal(signal.SIGTERM, _exit_on_sigterm)
+        # Ctrl-C and SIGTERM unwind through the clean-up that stops the servers.
+        interrupt.unwind_on_signals()
     try:
         if args.command == "new":
             return new_command(args.directory)
@@ -97,10 +95,6 @@ def build_command(config_file: Path, site_dir: Path, *, pdf: bool | None) -> int
         return 1
     print(f"talksite: built {site_dir}/")
     return 0
-
-
-def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(128 + signum)
 
 
 def _load(path: Path) -> snippets.Snippet:

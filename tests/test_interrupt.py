@@ -1,0 +1,93 @@
+"""Ctrl-C and SIGTERM end `talksite run` within 5 s, at any moment, with nothing left behind.
+
+One interruption rarely finds a race; this interrupts many runs, at moments spread from the
+servers' start-up to the snippet's run, alternating the two signals.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+RUNS = 12
+#: Issue 15: interrupted, `talksite run` is gone within this many seconds.
+DEADLINE_S = 5.0
+SLOW_SNIPPET = """\
+import os
+import time
+
+import psycopg
+
+with psycopg.connect(os.environ["DATABASE_URL"]) as conn:
+    conn.execute("SELECT 1")
+    print("ready", flush=True)
+    time.sleep(60)
+"""
+
+
+def leftovers(pid: int) -> list[str]:
+    """What a run with this pid left: its servers' data folders, and live processes using
+    them."""
+    prefix = f"talksite-pg-{pid}-"
+    found = [str(path) for path in Path(tempfile.gettempdir()).glob(f"{prefix}*")]
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if state != "Z" and prefix in cmdline:
+            found.append(cmdline)
+    return found
+
+
+@pytest.fixture(scope="module")
+def slow_snippet(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("interrupt") / "snippets" / "slow.py"
+    path.parent.mkdir()
+    path.write_text(SLOW_SNIPPET)
+    return path
+
+
+@pytest.mark.parametrize("attempt", range(RUNS))
+def test_an_interrupted_run_ends_in_time_and_leaves_nothing(
+    slow_snippet: Path, attempt: int
+) -> None:
+    sig = signal.SIGINT if attempt % 2 == 0 else signal.SIGTERM
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TALK_")}
+    runner = subprocess.Popen(
+        [sys.executable, "-m", "talksite.cli", "run", str(slow_snippet)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        cwd=REPO,
+    )
+    assert runner.stdout is not None
+    try:
+        if attempt % 4 < 2:
+            # During start-up: the servers, the database, the snippet's launch.
+            time.sleep(0.1 * attempt)
+        else:
+            assert runner.stdout.readline() == "ready\n"  # the snippet is running
+        runner.send_signal(sig)
+        runner.wait(timeout=DEADLINE_S)
+    finally:
+        if runner.poll() is None:
+            runner.kill()
+            runner.wait()
+        runner.stdout.close()
+    deadline = time.monotonic() + 2  # the kernel reaps what the run killed
+    while leftovers(runner.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert leftovers(runner.pid) == []
