@@ -5,36 +5,61 @@ checked by test_snippets.py.)"""
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import html
 import itertools
 import os
+import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from snippet_support import Started, started
 
-from talksite import cheese, snippets
+from talksite import diagrams, snippets
 from talksite.postgres import Servers
+from talksite.talk import Layer, Talk
 
 SNIPPETS_DIR = Path(__file__).resolve().parent.parent / "snippets"
 OUTAGE_DIR = SNIPPETS_DIR / "outage"
+MATRIX = OUTAGE_DIR / "matrix.out"
 SVG = "{http://www.w3.org/2000/svg}"
+#: What outage.py prints once the deploy's migration waits for its lock, half-way through.
+MIGRATION_WAITS = "waiting for AccessExclusiveLock"
+#: How long a test waits for an app server slot that another run holds (a run takes < 60 s).
+SLOT_WAIT_S = 90.0
 
 
-def recorded_runs() -> list[cheese.Run]:
-    return cheese.parse_matrix((OUTAGE_DIR / "matrix.out").read_text(encoding="utf-8"))
+@pytest.fixture(scope="module")
+def layers(this_talk: Talk) -> tuple[Layer, ...]:
+    return this_talk.layers
 
 
-def run(*fixed: str, outage: str = "none", timed_out: int = 0) -> cheese.Run:
-    return cheese.Run(frozenset(fixed), timed_out, outage, "not applied")
+@pytest.fixture(scope="module")
+def slugs(layers: tuple[Layer, ...]) -> list[str]:
+    return [layer.slug for layer in layers]
 
 
-def svg(run: cheese.Run) -> ET.Element:
-    return ET.fromstring(cheese.diagram(run, ident="t"))
+def recorded_runs(slugs: list[str]) -> list[diagrams.Run]:
+    text = MATRIX.read_text(encoding="utf-8")
+    return diagrams.parse_matrix(text, layers=slugs, source="snippets/outage/matrix.out")
+
+
+def make_run(
+    slugs: list[str], *fixed: str, outage: str = "none", timed_out: int = 0
+) -> diagrams.Run:
+    measured = (("timed out", str(timed_out)), ("outage", outage), ("migration", "not applied"))
+    return diagrams.Run(tuple(slugs), frozenset(fixed), measured)
+
+
+def svg(run: diagrams.Run, layers: tuple[Layer, ...], *, labels: bool = False) -> ET.Element:
+    return ET.fromstring(diagrams.diagram(run, layers, ident="t", labels=labels))
 
 
 def drawn(element: ET.Element, css_class: str) -> int:
@@ -44,81 +69,123 @@ def drawn(element: ET.Element, css_class: str) -> int:
 # -- the recorded matrix ---------------------------------------------------------------------
 
 
-def test_the_recorded_matrix_has_every_combination_of_fixes_once() -> None:
+def test_the_recorded_matrix_has_every_combination_of_fixes_once(slugs: list[str]) -> None:
     combinations = [
-        frozenset(itertools.compress(cheese.LAYERS, picked))
-        for picked in itertools.product((False, True), repeat=len(cheese.LAYERS))
+        frozenset(itertools.compress(slugs, picked))
+        for picked in itertools.product((False, True), repeat=len(slugs))
     ]
-    assert sorted(map(sorted, (r.fixed for r in recorded_runs()))) == sorted(
+    assert sorted(map(sorted, (r.fixed for r in recorded_runs(slugs)))) == sorted(
         map(sorted, combinations)
     )
 
 
-def test_the_recorded_summary_counts_the_long_outages_in_the_table() -> None:
-    text = (OUTAGE_DIR / "matrix.out").read_text(encoding="utf-8")
+def test_the_recorded_summary_counts_the_long_outages_in_the_table(slugs: list[str]) -> None:
+    text = MATRIX.read_text(encoding="utf-8")
     summary = text.strip().splitlines()[-1]
-    long_runs = sum(r.long for r in recorded_runs())
+    long_runs = sum(r.long for r in recorded_runs(slugs))
     assert summary.startswith(f"long outages: {long_runs} of 16;"), summary
 
 
-def test_a_bad_row_is_reported_with_its_line() -> None:
+def test_a_bad_row_is_reported_with_its_line(slugs: list[str]) -> None:
     header = "routing  locking  tcp  termination  timed out  outage  migration"
-    with pytest.raises(cheese.MatrixError, match=r"^m.out:3: "):
-        cheese.parse_matrix(
+    with pytest.raises(diagrams.MatrixError) as caught:
+        diagrams.parse_matrix(
             f"{header}\nhole  hole  hole  hole  4  long  no\nhole  maybe  hole  hole  4  x  no\n",
+            layers=slugs,
             source="m.out",
         )
+    assert str(caught.value) == (
+        "m.out:3: found 'hole  maybe  hole  hole'; expected hole or fixed per layer"
+    )
+
+
+def test_a_header_without_the_talks_layers_is_reported(slugs: list[str]) -> None:
+    with pytest.raises(diagrams.MatrixError, match=r"^m\.out:1: the header 'a  b  outage' does"):
+        diagrams.parse_matrix("a  b  outage\nhole  hole  none\n", layers=slugs, source="m.out")
 
 
 # -- the diagram ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fixed", [(), ("routing",), ("locking", "tcp"), tuple(cheese.LAYERS)])
-def test_each_missing_defence_is_a_hole_in_its_slice(fixed: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    "fixed", [(), ("routing",), ("locking", "tcp"), ("routing", "locking", "tcp", "termination")]
+)
+def test_each_missing_defence_is_a_hole_in_its_slice(
+    fixed: tuple[str, ...], slugs: list[str], layers: tuple[Layer, ...]
+) -> None:
     # A short outage or none: the path stops at the first defence, holes after it stay drawn.
-    drawing = svg(run(*fixed, outage="long: x" if not fixed else "none"))
+    drawing = svg(make_run(slugs, *fixed, outage="long: x" if not fixed else "none"), layers)
     assert drawn(drawing, "tsk-slice") == 4
     assert drawn(drawing, "tsk-hole") == 4 - len(fixed)
     assert drawn(drawing, "tsk-leak") == 0
 
 
-def test_the_path_goes_through_only_when_all_the_holes_line_up() -> None:
-    through = svg(run(outage="long: outlived the cron job", timed_out=4))
+def test_the_path_goes_through_only_when_all_the_holes_line_up(
+    slugs: list[str], layers: tuple[Layer, ...]
+) -> None:
+    through = svg(make_run(slugs, outage="long: outlived the cron job", timed_out=4), layers)
     assert (drawn(through, "tsk-outage"), drawn(through, "tsk-stop")) == (1, 0)
-    for layer in cheese.LAYERS:
-        stopped = svg(run(layer))
-        assert (drawn(stopped, "tsk-outage"), drawn(stopped, "tsk-stop")) == (0, 1), layer
-    assert cheese.crossings(run("tcp")) == ["hole", "hole", "blocked", "unreached"]
+    for slug in slugs:
+        stopped = svg(make_run(slugs, slug), layers)
+        assert (drawn(stopped, "tsk-outage"), drawn(stopped, "tsk-stop")) == (0, 1), slug
+    assert diagrams.crossings(make_run(slugs, "tcp")) == ["hole", "hole", "blocked", "unreached"]
 
 
-def test_a_long_outage_past_a_defence_is_drawn_as_a_leak_not_hidden() -> None:
-    measured = run("termination", outage="long: outlived the cron job", timed_out=4)
-    drawing = svg(measured)
-    assert cheese.crossings(measured) == ["hole", "hole", "hole", "leaked"]
+def test_a_long_outage_past_a_defence_is_drawn_as_a_leak_not_hidden(
+    slugs: list[str], layers: tuple[Layer, ...]
+) -> None:
+    measured = make_run(slugs, "termination", outage="long: outlived the cron job", timed_out=4)
+    drawing = svg(measured, layers)
+    assert diagrams.crossings(measured) == ["hole", "hole", "hole", "leaked"]
     assert (drawn(drawing, "tsk-leak"), drawn(drawing, "tsk-outage")) == (1, 1)
-    assert "yet the measured outage got past it" in cheese.describe(measured)
+    assert "yet the measured outage got past it" in diagrams.describe(measured, layers)
 
 
-def test_the_svg_has_a_text_alternative_and_takes_the_page_colours() -> None:
-    drawing = svg(run("locking"))
+def test_the_svg_has_a_text_alternative_and_takes_the_page_colours(
+    slugs: list[str], layers: tuple[Layer, ...]
+) -> None:
+    drawing = svg(make_run(slugs, "locking"), layers)
     assert drawing.get("role") == "img"
     assert drawing.get("viewBox", "").startswith("0 0 ")
     title, desc = drawing.find(f"{SVG}title"), drawing.find(f"{SVG}desc")
     assert title is not None and desc is not None
     assert drawing.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
-    assert "PostgreSQL locking has its defence; the path stops here" in (desc.text or "")
+    locking = next(layer for layer in layers if layer.slug == "locking")
+    assert f"{locking.title} has its defence; the path stops here" in (desc.text or "")
     # No colour is written into the drawing: classes, styled with currentColor and variables.
     assert not [e.tag for e in drawing.iter() if {"fill", "stroke", "style"} & set(e.attrib)]
 
 
-def test_the_page_figure_draws_every_recorded_run() -> None:
-    figure = cheese.swiss_cheese(snippets_dir=SNIPPETS_DIR)
-    runs = recorded_runs()
+def test_the_slices_are_labelled_with_the_layers_short_names(
+    slugs: list[str], layers: tuple[Layer, ...]
+) -> None:
+    drawing = svg(make_run(slugs), layers, labels=True)
+    labels = [element.text for element in drawing.iter(f"{SVG}text")]
+    assert labels == [layer.short_title or layer.title for layer in layers]
+
+
+def test_the_page_figure_draws_every_recorded_run(
+    slugs: list[str], layers: tuple[Layer, ...]
+) -> None:
+    figure = diagrams.swiss_cheese(MATRIX, layers, source="snippets/outage/matrix.out")
+    runs = recorded_runs(slugs)
     assert figure.count("<svg ") == 1 + len(runs)  # the all-holes run large, then all of them
     assert figure.count('class="tsk-outage"') == 1 + sum(r.long for r in runs)
     assert '[data-md-color-scheme="slate"]' in figure  # the dark scheme's colours
     ids = [part.split('"')[0] for part in figure.split(' id="')[1:]]
     assert len(ids) == len(set(ids))
+    # Each run's caption: the fixed layers, then every other column of the matrix by name.
+    captions = [
+        html.unescape(re.sub(r"<[^>]+>", " ", caption))
+        for caption in re.findall(r"<figcaption>(.*?)</figcaption>", figure)[1:]
+    ]
+    assert len(captions) == len(runs)
+    for run, caption in zip(runs, captions):
+        fixed = ", ".join(layer.title for layer in layers if layer.slug in run.fixed) or "none"
+        expected = [f"Fixed: {fixed}"] + [
+            f"{name.capitalize()}: {value}" for name, value in run.measured
+        ]
+        assert " ".join(caption.split()) == " ".join(" ".join(expected).split()), caption
 
 
 # -- the app servers: nothing outlives a run ----------------------------------------------
@@ -126,11 +193,7 @@ def test_the_page_figure_draws_every_recorded_run() -> None:
 
 @pytest.fixture
 def network() -> object:
-    if os.geteuid() != 0:
-        reason = "the outage's app servers need root for network namespaces"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}, and CI must run it")
-        pytest.skip(reason)
+    """The outage's lab module (snippets/outage/_lab/network.py): its slots and leftovers."""
     sys.path.insert(0, str(OUTAGE_DIR))
     try:
         from _lab import network as lab_network
@@ -139,62 +202,84 @@ def network() -> object:
     return lab_network
 
 
+def namespace_of(run: Started) -> str:
+    """The namespace this run's app server runs in, found from the run's own processes (other
+    runs, such as matrix.py's sixteen, may be wiring app servers of their own meanwhile)."""
+    found = set()
+    for pid in snippets.session_processes(run.pid):
+        identify = ["ip", "netns", "identify", str(pid)]
+        found.update(subprocess.run(identify, capture_output=True, text=True).stdout.split())
+    assert len(found) == 1, f"expected the run's processes in one namespace, found {found}"
+    return found.pop()
+
+
 @contextlib.contextmanager
-def started_outage(
-    servers: Servers, network: object
-) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    """outage.py in a session of its own, once its app server is wired and its clock runs.
-
-    Yields the process and the name of the namespace it made (other runs may have their own).
-    """
+def started_outage(servers: Servers) -> Iterator[tuple[Started, str]]:
+    """outage.py, run by talksite's runner, once its migration waits for its lock (on the app
+    server). Yields the run and the name of the namespace it made."""
     snippet = snippets.load(OUTAGE_DIR / "outage.py", SNIPPETS_DIR)
-    before = set(network.leftovers())  # type: ignore[attr-defined]
-    with snippets.database_for(snippet, servers) as database:
-        process = subprocess.Popen(
-            [sys.executable, str(snippet.path)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            env=snippets.environment(database),
-            start_new_session=True,
-        )
-        try:
-            assert process.stdout is not None
-            line = process.stdout.readline().decode()  # the migration's session settings
-            assert line.startswith("migration: its session:"), line + process.stdout.read().decode()
-            made = [n for n in set(network.leftovers()) - before if not n.endswith("-db")]  # type: ignore[attr-defined]
-            assert len(made) == 1, f"expected one new app server, found {made}"
-            time.sleep(1)  # the migration now waits for its lock
-            yield process, made[0]
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-            if process.stdout is not None:
-                process.stdout.close()
+    with started(snippet, servers, ready=MIGRATION_WAITS) as run:
+        yield run, namespace_of(run)
 
 
+@contextlib.contextmanager
+def slot_held(network: object, namespace: str) -> Iterator[None]:
+    """Hold the lock of `namespace`'s slot as a run would, waiting while a run holds it.
+
+    Meanwhile no run can wire that slot, so any namespace of it that exists is a leftover.
+    (Other people's runs, matrix.py's sixteen at a time, may claim a slot whenever it is free.)
+    """
+    slot = int(namespace.removeprefix(network.PREFIX))  # type: ignore[attr-defined]
+    lock = Path(tempfile.gettempdir()) / f"talksite-outage-slot-{slot}.lock"
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = time.monotonic() + SLOT_WAIT_S
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                assert time.monotonic() < deadline, f"slot {slot} stayed busy for {SLOT_WAIT_S} s"
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)
+
+
+@pytest.mark.privileged
 def test_sigterm_half_way_removes_the_app_server_and_its_processes(
     talksite_servers: Servers, network: object
 ) -> None:
-    with started_outage(talksite_servers, network) as (process, namespace):
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=15) == 128 + signal.SIGTERM
-        assert snippets.session_processes(process.pid) == {}
+    with started_outage(talksite_servers) as (run, namespace):
+        run.signal(signal.SIGTERM)
+        result = run.result(timeout=15)
+    assert result.returncode == 128 + signal.SIGTERM, result.output
+    assert result.leftover_processes == (), "left in the snippet's session"
+    with slot_held(network, namespace):
         left = [n for n in network.leftovers() if n in (namespace, f"{namespace}-db")]  # type: ignore[attr-defined]
-        assert left == []
+    assert left == []
 
 
+@pytest.mark.privileged
 def test_the_next_run_in_a_slot_removes_what_a_sigkilled_run_left(
     talksite_servers: Servers, network: object
 ) -> None:
-    with started_outage(talksite_servers, network) as (process, namespace):
-        os.killpg(process.pid, signal.SIGKILL)  # no clean-up can run
-        process.wait()
+    with started_outage(talksite_servers) as (run, namespace):
+        os.killpg(run.pid, signal.SIGKILL)  # the whole session at once: no clean-up can run
+        assert run.result().returncode == -signal.SIGKILL
         assert namespace in network.leftovers()  # type: ignore[attr-defined]
     killed_slot = int(namespace.removeprefix(network.PREFIX))  # type: ignore[attr-defined]
-    with contextlib.ExitStack() as claims:  # claim slots until we hold the killed run's one
-        while claims.enter_context(network.app_server()).slot != killed_slot:  # type: ignore[attr-defined]
-            pass
-        # Claiming it removed the leftovers and wired a fresh app server in their place.
-        assert namespace in network.leftovers()  # type: ignore[attr-defined]
-    assert namespace not in network.leftovers()  # type: ignore[attr-defined]
+    deadline = time.monotonic() + SLOT_WAIT_S
+    while True:  # claim slots until we hold the killed run's one (another run may hold it)
+        with contextlib.ExitStack() as claims:
+            slot = -1
+            while slot < killed_slot:
+                slot = claims.enter_context(network.app_server()).slot  # type: ignore[attr-defined]
+            if slot == killed_slot:
+                # Claiming it removed the leftovers and wired a fresh app server in their place.
+                assert namespace in network.leftovers()  # type: ignore[attr-defined]
+                break
+        assert time.monotonic() < deadline, f"slot {killed_slot} stayed busy"
+        time.sleep(0.1)
+    with slot_held(network, namespace):
+        assert namespace not in network.leftovers()  # type: ignore[attr-defined]
