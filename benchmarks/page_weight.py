@@ -31,7 +31,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from browser_support import RequestLog, build_site, launch_chromium, serve  # noqa: E402
 
-from talksite.config import load_talk  # noqa: E402
+from talksite.talk import load_talk  # noqa: E402
 
 BUDGET_BYTES = 250 * 1024
 

@@ -106,7 +106,7 @@ def test_the_venv_has_talksite_from_the_wheel_and_nothing_from_the_source_tree(
 
 def test_the_talksite_command_is_installed(venv: Path) -> None:
     result = ok(run([str(venv / "bin" / "talksite"), "--help"], venv))
-    assert "{run,record,new}" in result.stdout
+    assert "{build,run,record,new}" in result.stdout
 
 
 def test_the_mkdocs_plugin_is_found_through_its_entry_point(venv: Path) -> None:
@@ -116,7 +116,7 @@ def test_the_mkdocs_plugin_is_found_through_its_entry_point(venv: Path) -> None:
         " (ep,) = entry_points(group='mkdocs.plugins', name='talksite');"
         " print(ep.value, ep.load().__name__)",
     )
-    assert found == "talksite.plugin:TalksitePlugin TalksitePlugin"
+    assert found == "talksite.site.plugin:TalksitePlugin TalksitePlugin"
 
 
 def test_a_new_talk_passes_its_tests_and_builds_with_the_installed_wheel(

@@ -15,17 +15,17 @@ import pytest
 import yaml
 
 from talksite import scaffold
-from talksite.config import parse_talk
-from talksite.schema_docs import (
+from talksite.talk import parse_talk
+from talksite.talk.example import commented_talk_yml
+from talksite.talk.reference import (
     REFERENCE_END,
     REFERENCE_START,
-    commented_talk_yml,
     reference_markdown,
     schema_keys,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-TEMPLATE = ROOT / "talksite" / scaffold.TEMPLATE_DIR
+TEMPLATE = ROOT / "talksite" / "scaffold" / scaffold.TEMPLATE_DIR
 #: Words that would mean this repository's talk leaked into a new one.
 THIS_TALK = ("Swiss cheese", "Tim Bell", "DjangoCon", "aQSe5QjLGuo", "Kraken")
 TIMEOUT_S = 300
@@ -245,8 +245,8 @@ def test_the_readme_reference_is_the_one_the_schema_generates() -> None:
     assert 0 <= start < end, "README.md lost the talk.yml reference's markers"
     shown = readme[start : end + len(REFERENCE_END)]
     assert shown == reference_markdown(), (
-        "README.md's talk.yml reference differs from the schema in talksite/config.py:"
-        " run `python -m talksite.schema_docs README.md`"
+        "README.md's talk.yml reference differs from the schema in talksite/talk/schema.py:"
+        " run `python -m talksite.talk.reference README.md`"
     )
     for key in schema_keys():
         assert f"| `{key.path}` |" in shown

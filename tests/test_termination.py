@@ -16,12 +16,17 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from snippet_support import processes_of_run
 
 from talksite import snippets
 from talksite.postgres import Database, Servers
+from talksite.testing import snippet_params
 
 SNIPPETS_DIR = Path(__file__).resolve().parent.parent / "snippets"
-TERMINATION = [s for s in snippets.discover(SNIPPETS_DIR) if s.path.parent.name == "termination"]
+#: The termination layer's snippets; those that declare ``privileged`` carry the marker.
+TERMINATION = [
+    param for param in snippet_params(SNIPPETS_DIR) if param.id.startswith("snippets/termination/")
+]
 #: A backend whose client closed normally is gone within milliseconds; an orphan is not.
 BACKEND_GRACE_S = 1.0
 
@@ -53,24 +58,6 @@ print("leaked")
 '''
 
 
-def processes_of_run(database: Database) -> dict[int, str]:
-    """Live processes whose environment holds this run's DATABASE_URL: pid -> command line."""
-    marker = f"DATABASE_URL={database.url}".encode()
-    found = {}
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit() or int(proc.name) == os.getpid():
-            continue
-        try:
-            if (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
-                continue
-            if marker not in (proc / "environ").read_bytes().split(b"\0"):
-                continue
-            found[int(proc.name)] = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except (OSError, IndexError):  # gone meanwhile, or not ours to read
-            continue
-    return found
-
-
 def backends_of_run(database: Database) -> dict[int, str]:
     """Backends still connected to this run's database after a short grace: pid -> name."""
     deadline = time.monotonic() + BACKEND_GRACE_S
@@ -92,15 +79,14 @@ def run_and_collect_leftovers(
     return result, processes_of_run(database), backends_of_run(database)
 
 
-@pytest.mark.parametrize("snippet", TERMINATION, ids=[s.id for s in TERMINATION])
+def test_the_termination_layer_has_its_snippets() -> None:
+    assert len(TERMINATION) >= 7, [param.id for param in TERMINATION]
+
+
+@pytest.mark.parametrize("snippet", TERMINATION)
 def test_snippet_leaves_no_process_behind(
     snippet: snippets.Snippet, talksite_servers: Servers
 ) -> None:
-    if snippet.directives.privileged and os.geteuid() != 0:
-        reason = f"{snippet.id} needs root for a PID namespace"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}, and CI must run it")
-        pytest.skip(reason)
     with snippets.database_for(snippet, talksite_servers) as database:
         result, processes, backends = run_and_collect_leftovers(snippet, database)
     assert result.returncode == 0 and not result.timed_out, result.problem()
