@@ -231,7 +231,9 @@ def test_the_palette_toggle_switches_to_dark_and_back_and_remembers(open_page: O
     assert scheme(page) == "slate"  # the reader's choice holds on the next page load
 
 
-def test_the_copy_button_copies_exactly_the_snippet_section(open_page: Opener, this_talk: Talk) -> None:
+def test_the_copy_button_copies_exactly_the_snippet_section(
+    open_page: Opener, this_talk: Talk
+) -> None:
     slug = this_talk.layers[1].slug
     calls = re.findall(
         r'snippet\(\s*"([^"]+)"\s*,\s*"([^"]+)"\s*\)',
