@@ -66,7 +66,7 @@ def leaks(folder: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def talk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def new_talk(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A new talk, made by the command, with reveal.js installed as its Makefile would."""
     folder = tmp_path_factory.mktemp("new") / "my-talk"
     ok(talksite_new(folder))
@@ -75,15 +75,20 @@ def talk(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def site(talk: Path) -> Path:
-    ok(run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", "site"], talk))
-    return talk / "site"
+def new_site(new_talk: Path) -> Path:
+    ok(
+        run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", "site"],
+            new_talk,
+        )
+    )
+    return new_talk / "site"
 
 
-def test_new_makes_every_file_a_talk_needs(talk: Path) -> None:
+def test_new_makes_every_file_a_talk_needs(new_talk: Path) -> None:
     made = sorted(
-        path.relative_to(talk).as_posix()
-        for path in talk.rglob("*")
+        path.relative_to(new_talk).as_posix()
+        for path in new_talk.rglob("*")
         if path.is_file() and "node_modules" not in path.parts
     )
     assert made == [
@@ -104,33 +109,33 @@ def test_new_makes_every_file_a_talk_needs(talk: Path) -> None:
     ]
 
 
-def test_the_new_talk_builds_strictly_with_its_deck(site: Path) -> None:
+def test_the_new_talk_builds_strictly_with_its_deck(new_site: Path) -> None:
     for page in ("index.html", "first-layer/index.html", "slides-text/index.html"):
-        assert (site / page).is_file(), page
-    home = (site / "index.html").read_text(encoding="utf-8")
+        assert (new_site / page).is_file(), page
+    home = (new_site / "index.html").read_text(encoding="utf-8")
     assert "<title>The title of your talk</title>" in home
-    layer = (site / "first-layer" / "index.html").read_text(encoding="utf-8")
+    layer = (new_site / "first-layer" / "index.html").read_text(encoding="utf-8")
     # The snippet's recorded output, shown on its page.
     assert "6 * 7 = 42" in layer
     assert "after SET: lock_timeout = 1s" in layer
-    deck = (site / "slides" / "index.html").read_text(encoding="utf-8")
+    deck = (new_site / "slides" / "index.html").read_text(encoding="utf-8")
     assert deck.count("<section") == 3
-    assert (site / "slides" / "reveal" / "reveal.js").is_file()
-    assert (site / "slides" / "reveal" / "plugin" / "notes.js").is_file()
+    assert (new_site / "slides" / "reveal" / "reveal.js").is_file()
+    assert (new_site / "slides" / "reveal" / "plugin" / "notes.js").is_file()
 
 
-def test_the_new_talk_passes_its_own_tests(talk: Path) -> None:
-    result = ok(run([sys.executable, "-m", "pytest", "-v"], cwd=talk))
+def test_the_new_talk_passes_its_own_tests(new_talk: Path) -> None:
+    result = ok(run([sys.executable, "-m", "pytest", "-v"], cwd=new_talk))
     test_id = "test_snippet_prints_its_recorded_output[snippets/first-layer/ask.py]"
     assert f"tests/test_snippets.py::{test_id} PASSED" in result.stdout
     assert re.search(r"\b1 passed in\b", result.stdout), result.stdout
 
 
 def test_the_new_talks_test_fails_when_the_output_is_not_what_was_recorded(
-    talk: Path, tmp_path: Path
+    new_talk: Path, tmp_path: Path
 ) -> None:
     copy = tmp_path / "changed"
-    shutil.copytree(talk, copy, ignore=shutil.ignore_patterns("node_modules", "site"))
+    shutil.copytree(new_talk, copy, ignore=shutil.ignore_patterns("node_modules", "site"))
     recorded = copy / "snippets" / "first-layer" / "ask.out"
     recorded.write_text(recorded.read_text().replace("42", "41"), encoding="utf-8")
     result = run([sys.executable, "-m", "pytest"], cwd=copy)
@@ -138,9 +143,9 @@ def test_the_new_talks_test_fails_when_the_output_is_not_what_was_recorded(
     assert "-6 * 7 = 41\n+6 * 7 = 42" in result.stdout
 
 
-def test_nothing_of_this_talk_leaks_into_the_new_one(talk: Path, site: Path) -> None:
-    assert leaks(talk) == []  # the talk's files and its built site, deck included
-    assert (site / "slides" / "index.html").is_file()
+def test_nothing_of_this_talk_leaks_into_the_new_one(new_talk: Path, new_site: Path) -> None:
+    assert leaks(new_talk) == []  # the talk's files and its built site, deck included
+    assert (new_site / "slides" / "index.html").is_file()
 
 
 # -- talksite new's rules --------------------------------------------------------------------
