@@ -8,7 +8,7 @@ NPM_INSTALLED := node_modules/.installed
 # MkDocs is pinned below 2.0 in pyproject.toml; Material's banner about 2.0 is noise here.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve site slides-pdf lint test
+.PHONY: install serve site slides-pdf lint test test-snippets
 
 install: $(INSTALLED) $(if $(wildcard package.json),$(NPM_INSTALLED))
 
@@ -41,3 +41,9 @@ lint: install
 
 test: lint
 	$(PY) -m pytest
+
+# The snippets alone; with PG=15, on that installed PostgreSQL major instead of the embedded
+# one (Debian: apt-get install postgresql-15), as .ci/run does for each version in mkdocs.yml's
+# verified_on.
+test-snippets: install
+	$(if $(PG),TALK_POSTGRES_BINDIR=/usr/lib/postgresql/$(PG)/bin) $(PY) -m pytest tests/test_snippets.py

@@ -137,8 +137,10 @@ def record_command(paths: Sequence[Path], root: Path) -> int:
                 failures += 1
                 print(f"FAILED {outcome.failure()}; not recorded")
                 continue
-            status = "recorded" if snippets.record(outcome) else "unchanged"
-            print(f"{status:>9} {snippet.expected_path.name}  ({outcome.result.duration_s:.1f} s)")
+            written = snippets.record(outcome)
+            status, name = ("recorded", written.name) if written else ("unchanged", "")
+            name = name or snippet.recording_for(outcome.server_major).name
+            print(f"{status:>9} {name}  ({outcome.result.duration_s:.1f} s)")
     return 1 if failures else 0
 
 

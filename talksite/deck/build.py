@@ -10,8 +10,9 @@ most of them import web fonts, and the deck has a theme of its own that matches 
 from __future__ import annotations
 
 import json
+import posixpath
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import jinja2
 
 from talksite.deck.render import MarkdownSetup, RenderedSlide, render_slides
 from talksite.deck.slides import DeckError, Slide, parse_slides
+from talksite.diagrams import Figure
 from talksite.errors import Problem, SetupError
 
 __all__ = ["DECK_DIR", "REVEAL_FILES", "build_deck", "load_slides", "reveal_dist"]
@@ -73,12 +75,12 @@ def reveal_dist(project_dir: Path) -> tuple[Path, str]:
     return installed_json.parent / "dist", installed
 
 
-def _page(rendered: Sequence[RenderedSlide], *, title: str, language: str, version: str) -> str:
+def _page(rendered: Sequence[RenderedSlide], **values: str | None) -> str:
+    """The deck's HTML: the slides, and ``values`` (title, language, reveal_version,
+    description, favicon) for its head."""
     template = resources.files("talksite.deck").joinpath("assets/index.html").read_text("utf-8")
     environment = jinja2.Environment(autoescape=True, keep_trailing_newline=True)
-    return environment.from_string(template).render(
-        slides=rendered, title=title, language=language, reveal_version=version
-    )
+    return environment.from_string(template).render(slides=rendered, **values)
 
 
 def build_deck(
@@ -92,11 +94,18 @@ def build_deck(
     language: str,
     source: str,
     page_url: Callable[[str], str | None],
+    figures: Mapping[str, Callable[..., Figure]] | None = None,
+    description: str = "",
+    favicon: str | None = None,
 ) -> Path:
-    """Render ``slides`` into ``site_dir/slides/`` with its assets; returns the HTML file."""
+    """Render ``slides`` into ``site_dir/slides/`` with its assets; returns the HTML file.
+
+    ``description`` is the deck's meta description (search results show it); ``favicon``
+    the site's icon, relative to the site's root, so that no browser asks for a missing one.
+    """
     dist, version = reveal_dist(project_dir)
     rendered = render_slides(
-        slides, setup=setup, site_url=site_url, source=source, page_url=page_url
+        slides, setup=setup, site_url=site_url, source=source, page_url=page_url, figures=figures
     )
     deck_dir = site_dir / DECK_DIR
     for name in REVEAL_FILES:
@@ -108,7 +117,14 @@ def build_deck(
         (deck_dir / name).write_bytes(assets.joinpath(name).read_bytes())
     index = deck_dir / "index.html"
     index.write_text(
-        _page(rendered, title=title, language=language, version=version),
+        _page(
+            rendered,
+            title=title,
+            language=language,
+            reveal_version=version,
+            description=description,
+            favicon=posixpath.relpath(favicon, DECK_DIR) if favicon else None,
+        ),
         encoding="utf-8",
     )
     return index

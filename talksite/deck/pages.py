@@ -4,7 +4,7 @@ the pages that slides name (``page="..."``) to those slides and to the PDF."""
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from mkdocs.structure.files import File
@@ -13,6 +13,7 @@ from mkdocs.utils import get_relative_url
 from talksite.deck.build import DECK_DIR
 from talksite.deck.render import text_page
 from talksite.deck.slides import Slide
+from talksite.diagrams import Figure
 from talksite.errors import SetupError
 
 if TYPE_CHECKING:
@@ -31,7 +32,13 @@ DECK_PDF = f"{DECK_DIR}/{PDF_NAME}"
 
 
 def text_page_file(
-    slides: Sequence[Slide], files: Files, config: MkDocsConfig, *, source: str, pdf: bool
+    slides: Sequence[Slide],
+    files: Files,
+    config: MkDocsConfig,
+    *,
+    source: str,
+    pdf: bool,
+    figures: Mapping[str, Callable[..., Figure]] | None = None,
 ) -> File:
     """The "Slides as text" page, generated; a page of that name in docs/ is an error."""
     if files.get_file_from_path(TEXT_PAGE) is not None:
@@ -49,6 +56,7 @@ def text_page_file(
         source=source,
         deck_href=get_relative_url(DECK_PAGE, page.url),
         pdf_href=get_relative_url(DECK_PDF, page.url) if pdf else None,
+        figures=figures,
     )
     return page
 

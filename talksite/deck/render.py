@@ -3,8 +3,9 @@
 Slides go through Python-Markdown with exactly the extensions and settings that MkDocs
 resolved from ``mkdocs.yml``, so code on a slide is highlighted by the same Pygments set-up
 as on the pages, and ``--8<--`` includes read the same snippet files, failing on a missing file
-or section. Two placeholders are replaced before rendering: ``{{ site_url }}`` and
-``{{ qr_code }}`` (an inline SVG QR code of the site's address, made at build time).
+or section. Placeholders are replaced before rendering (:mod:`talksite.deck.placeholders`):
+``{{ site_url }}``, ``{{ qr_code }}`` (an inline SVG QR code of the site's address, made at
+build time) and diagrams drawn from recorded outputs, such as ``{{ timeline("a/b.out") }}``.
 """
 
 from __future__ import annotations
@@ -23,18 +24,19 @@ from markdown.treeprocessors import Treeprocessor
 from mkdocs.utils import get_relative_url
 from pymdownx.snippets import SnippetMissingError
 
+from talksite.deck.placeholders import Placeholders
 from talksite.deck.slides import DeckError, Slide
+from talksite.diagrams import Figure
 
 __all__ = ["MarkdownSetup", "RenderedSlide", "qr_svg", "render_slides", "text_page"]
 
 #: Where the deck lives in the built site, relative to its root.
 DECK_URL = "slides/"
-_PLACEHOLDER = re.compile(r"\{\{\s*(?P<name>[A-Za-z_][A-Za-z0-9_.]*)\s*\}\}")
-_PLACEHOLDERS = ("site_url", "qr_code")
 #: Stands in for the QR code while Markdown runs; the SVG replaces it afterwards.
 _QR_TOKEN = "talksite-deck-qr-code"
 _MD_LINK = re.compile(r"^(?P<path>[^:?#]+\.md)(?P<fragment>#.*)?$")
 _HEADING_LINE = re.compile(r"^(#{1,6})(\s)")
+_LINE_SPAN = re.compile(r'<span id="__span-\d+-\d+">')
 
 
 @dataclass(frozen=True)
@@ -108,23 +110,16 @@ def qr_svg(url: str) -> str:
     return svg.replace("<svg ", '<svg role="img" ', 1)
 
 
-def _substitute(text: str, values: Mapping[str, str], slide: Slide, source: str) -> str:
-    def replace(match: re.Match[str]) -> str:
-        name = match.group("name")
-        if name not in values:
-            known = ", ".join(f"{{{{ {n} }}}}" for n in _PLACEHOLDERS)
-            what = f"unknown placeholder {match.group(0)!r}"
-            raise DeckError(slide.problem(source, what, f"expected one of {known}"))
-        return values[name]
-
-    return _PLACEHOLDER.sub(replace, text)
-
-
 def _deck_configs(setup: MarkdownSetup) -> dict[str, dict[str, Any]]:
     """The site's settings, minus heading permalinks (a pilcrow on every slide title)."""
     configs = {name: dict(config) for name, config in copy.deepcopy(dict(setup.configs)).items()}
     if "toc" in configs:
         configs["toc"]["permalink"] = False
+    if "pymdownx.highlight" in configs:
+        # No line anchors: empty links without a name, which nobody follows on a slide. A span
+        # per line instead, so that the deck can show long code in steps (deck.js).
+        configs["pymdownx.highlight"]["anchor_linenums"] = False
+        configs["pymdownx.highlight"]["line_spans"] = "__span"
     return configs
 
 
@@ -135,6 +130,7 @@ def render_slides(
     site_url: str,
     source: str,
     page_url: Callable[[str], str | None],
+    figures: Mapping[str, Callable[..., Figure]] | None = None,
 ) -> list[RenderedSlide]:
     """Each slide's body and notes as HTML; a missing snippet or page fails naming the slide."""
     deck_extension = _DeckExtension(page_url)
@@ -145,21 +141,24 @@ def render_slides(
     assert deck_extension.processor is not None
     # Drawn once: encoding a QR code is slow, and most slides do not show it.
     qr_code = f'<div class="qr">{qr_svg(site_url)}</div>'
+    placeholders = Placeholders({"site_url": site_url, "qr_code": _QR_TOKEN}, figures or {})
     rendered: list[RenderedSlide] = []
     for slide in slides:
 
         def convert(text: str, *, slide: Slide = slide) -> str:
             md.reset()
-            values = {"site_url": site_url, "qr_code": _QR_TOKEN}
             try:
-                html = md.convert(_substitute(text, values, slide, source))
+                html = md.convert(placeholders.substitute(text, slide, source))
             except SnippetMissingError as error:
                 raise DeckError(slide.problem(source, str(error))) from error
             except _LinkError as error:
                 raise DeckError(
                     slide.problem(source, str(error), "expected a page of the site")
                 ) from error
-            return html.replace(f"<p>{_QR_TOKEN}</p>", qr_code).replace(_QR_TOKEN, qr_code)
+            html = html.replace(f"<p>{_QR_TOKEN}</p>", qr_code).replace(_QR_TOKEN, qr_code)
+            # Line spans are numbered per slide, so their ids would repeat across the deck.
+            html = _LINE_SPAN.sub('<span class="line">', html)
+            return placeholders.finish(html)
 
         deck_extension.processor.prefix = f"s{slide.number}-"
         rendered.append(
@@ -192,12 +191,14 @@ def text_page(
     source: str,
     deck_href: str,
     pdf_href: str | None = None,
+    figures: Mapping[str, Callable[..., Figure]] | None = None,
 ) -> str:
     """Markdown for the "Slides as text" page: every slide's title, content and notes.
 
     ``deck_href`` and ``pdf_href`` are the deck's and the PDF's addresses relative to the page.
     """
     values = {"site_url": site_url, "qr_code": f"(QR code linking to <{site_url}>)"}
+    placeholders = Placeholders(values, figures or {}, as_text=True)
     # Raw <a> for addresses outside the docs: MkDocs would log each Markdown link to them.
     intro = (
         f'Every slide of <a href="{deck_href}">the deck</a> in order: its title, its content and the'
@@ -212,7 +213,7 @@ def text_page(
             f"## {slide.number}. {slide.title} {{ #slide-{slide.number} }}",
             "",
         ]
-        parts.append(_substitute(_demote(slide.body, slide.title), values, slide, source))
+        parts.append(placeholders.substitute(_demote(slide.body, slide.title), slide, source))
         parts += [
             "",
             f'<a href="{deck_href}#/{slide.anchor}">Show slide {slide.number}</a>',
@@ -222,6 +223,6 @@ def text_page(
                 "",
                 "**Speaker notes**",
                 "",
-                _substitute(slide.notes, values, slide, source),
+                placeholders.substitute(slide.notes, slide, source),
             ]
     return "\n".join(parts) + "\n"

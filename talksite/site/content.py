@@ -1,22 +1,22 @@
 """Check the talk's content before anything is built, and report every problem at once.
 
 talk.yml, the slides, every snippet, and every reference a page or slide makes to a snippet
-(``snippet()`` and ``swiss_cheese()`` macro calls, ``--8<--`` includes) are checked here, so
+(``snippet()`` and diagram macro calls such as ``timeline()``, ``--8<--`` includes, the same
+calls on slides) are checked here, so
 that a build stops with one line per problem, ``path:line: what is wrong; what was expected``,
 instead of the first problem's traceback from deep inside Markdown.
 """
 
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from talksite.deck import DeckError, Slide, load_slides
-from talksite.diagrams import load_runs
-from talksite.errors import ContentError, Problem
+from talksite.diagrams import KINDS, Diagrams, parse_call
+from talksite.errors import ContentError, MacroError, Problem
 from talksite.site.options import Options
 from talksite.snippets import OUTPUT_SUFFIX, SnippetError, load, sections
 from talksite.talk import Talk, TalkConfigError, load_talk
@@ -24,7 +24,8 @@ from talksite.talk import Talk, TalkConfigError, load_talk
 __all__ = ["Content", "check_content"]
 
 _INCLUDE = re.compile(r'^\s*-{1,}8<-{1,}\s+"(?P<target>[^"]+)"\s*$')
-_MACRO_CALL = re.compile(r"\{\{\s*(?P<call>(?:snippet|swiss_cheese)\s*\(.*?\))\s*\}\}")
+_CALLED = "|".join(["snippet", *KINDS])
+_MACRO_CALL = re.compile(rf"\{{\{{\s*(?P<call>(?:{_CALLED})\s*\(.*?\))\s*\}}\}}")
 _LINE_RANGE = re.compile(r"^[\d:,-]*$")
 
 
@@ -115,28 +116,34 @@ def _check_include(content: Content, source: str, line: int, target: str) -> lis
 
 def _check_macro(content: Content, source: str, line: int, call: str) -> list[Problem]:
     try:
-        parsed = ast.parse(call, mode="eval").body
-        assert isinstance(parsed, ast.Call) and isinstance(parsed.func, ast.Name)
-        args = [ast.literal_eval(arg) for arg in parsed.args]
-        kwargs = {kw.arg: ast.literal_eval(kw.value) for kw in parsed.keywords}
-    except (SyntaxError, ValueError, AssertionError):
+        name, args, kwargs = parse_call(call)
+    except ValueError:
         return [Problem(source, line, f"cannot read {call!r}", "expected literal arguments")]
-    if parsed.func.id == "snippet":
+    if name == "snippet":
         if not args or not isinstance(args[0], str):
             return [Problem(source, line, f"{call} names no snippet", 'expected snippet("a/b.py")')]
         section = args[1] if len(args) > 1 else kwargs.get("section")
         return _check_snippet_file(content, source, line, args[0], section, output=True)
-    matrix = args[0] if args else kwargs.get("matrix")
-    if not isinstance(matrix, str):
-        what = f"{call} names no matrix"
-        return [Problem(source, line, what, 'expected swiss_cheese("LAYER/NAME.out")')]
-    if content.talk is None:
-        return []  # talk.yml's own problems are reported; the layers are unknown
+    return _check_diagram(content, source, line, name, args, kwargs)
+
+
+def _check_diagram(
+    content: Content, source: str, line: int, kind: str, args: list[object], kwargs: dict
+) -> list[Problem]:
+    """A diagram call: its recorded output exists, and follows the kind's format."""
     folder = content.options.snippets_dir
+    diagrams = Diagrams(
+        content.talk.layers if content.talk else (), content.options.path(folder), folder
+    )
     try:
-        load_runs(
-            content.options.path(folder) / matrix, content.talk.layers, source=f"{folder}/{matrix}"
-        )
+        output = diagrams.output(kind, args, kwargs)
+        if not (content.options.path(folder) / output).is_file():
+            what = f"{folder}/{output} does not exist"
+            return [Problem(source, line, what, "expected a snippet's recorded output (.out)")]
+        if content.talk is not None:  # else talk.yml's problems are reported; no layers known
+            diagrams.draw(kind, *args, **kwargs)
+    except MacroError as error:
+        return [Problem(source, line, error.what, error.expected)]
     except ContentError as error:
         return error.problems
     return []

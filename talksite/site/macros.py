@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from talksite.diagrams import swiss_cheese
+from talksite.diagrams import Diagrams
 from talksite.errors import TalksiteError
 from talksite.site import home, video
 from talksite.site.options import Options
@@ -30,8 +30,12 @@ def page_macros(
     snippets_dir = options.path(options.snippets_dir)
     folder = options.snippets_dir
 
-    def cheese(matrix: str) -> str:
-        return swiss_cheese(snippets_dir / matrix, talk.layers, source=f"{folder}/{matrix}")
+    diagrams = Diagrams(talk.layers, snippets_dir, folder)
+    # Each diagram kind (swiss_cheese, timeline, ...): its figure's HTML, drawn at build time.
+    figures = {
+        kind: (lambda *args, _draw=draw, **kwargs: _draw(*args, **kwargs).html)
+        for kind, draw in diagrams.kinds().items()
+    }
 
     macros: dict[str, Callable[..., str]] = {
         "hero": partial(home.hero, talk),
@@ -40,8 +44,13 @@ def page_macros(
         "speaker": partial(home.speaker, talk),
         "layer_cards": partial(home.layer_cards, talk),
         "layer_outline": partial(home.layer_outline, talk),
-        "snippet": partial(render_snippet, snippets_dir=snippets_dir, folder=folder),
-        "swiss_cheese": cheese,
+        "snippet": partial(
+            render_snippet,
+            snippets_dir=snippets_dir,
+            folder=folder,
+            verified_on=options.verified_on,
+        ),
+        **figures,
     }
     return {name: _reporting(name, macro, report) for name, macro in macros.items()}
 

@@ -37,6 +37,8 @@ class PluginConfig(base.Config):
     slides_file = c.Type(str, default="talk/slides.md")
     #: Also print the deck to ``site/slides/slides.pdf`` (needs Chromium).
     slides_pdf = c.Type(bool, default=False)
+    #: The PostgreSQL major versions every test run checks the snippets on (the pages say so).
+    verified_on = c.ListOfItems(c.Type(int), default=[])
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class Options:
     snippets_dir: str
     slides_file: str
     slides_pdf: bool
+    verified_on: tuple[int, ...]
 
     @classmethod
     def resolve(cls, config: PluginConfig, *, config_file: str | os.PathLike[str]) -> Options:
@@ -58,6 +61,7 @@ class Options:
             snippets_dir=config.snippets_dir,
             slides_file=config.slides_file,
             slides_pdf=pdf == "1" if pdf else config.slides_pdf,
+            verified_on=tuple(config.verified_on),
         )
 
     def path(self, relative: str) -> Path:

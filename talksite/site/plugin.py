@@ -16,6 +16,7 @@ Registered as ``talksite`` in the ``mkdocs.plugins`` entry point group.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -25,6 +26,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from talksite import deck
+from talksite.diagrams import Diagrams, Figure
 from talksite.errors import ContentError, MacroError, Problem, TalksiteError
 from talksite.site.content import check_content
 from talksite.site.macros import page_macros
@@ -46,6 +48,9 @@ log = logging.getLogger("mkdocs.plugins.talksite")
 ASSETS_DIR = "assets/talksite"
 _STYLESHEETS = ("talksite.css",)
 _SCRIPTS = ("facade.js", "keyboard.js")
+_FAVICON = "favicon.svg"
+#: Material's own icon, used when mkdocs.yml names none: talksite's replaces it.
+_THEME_FAVICON = "assets/images/favicon.png"
 
 
 class TalksitePlugin(BasePlugin[PluginConfig]):
@@ -54,6 +59,7 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
     options: Options
     talk: Talk
     slides: list[deck.Slide]
+    figures: dict[str, Callable[..., Figure]]
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.options = Options.resolve(self.config, config_file=config.config_file_path)
@@ -78,13 +84,18 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         macros = config.plugins["macros"]
         macros.register_variables({"talk": self.talk})
         macros.register_macros(page_macros(self.talk, self.options, report=self._macro_failed))
+        # The same diagram kinds for the deck's placeholders and "Slides as text".
+        folder = self.options.snippets_dir
+        self.figures = Diagrams(self.talk.layers, self.options.path(folder), folder).kinds()
         config.extra_css.extend(f"{ASSETS_DIR}/{name}" for name in _STYLESHEETS)
+        if config.theme.get("favicon") in (None, _THEME_FAVICON):
+            config.theme["favicon"] = f"{ASSETS_DIR}/{_FAVICON}"
         config.extra_javascript.extend(f"{ASSETS_DIR}/{name}" for name in _SCRIPTS)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assets = resources.files("talksite.site") / "assets"
-        for name in (*_STYLESHEETS, *_SCRIPTS):
+        for name in (*_STYLESHEETS, *_SCRIPTS, _FAVICON):
             files.append(
                 File.generated(config, f"{ASSETS_DIR}/{name}", content=(assets / name).read_bytes())
             )
@@ -96,6 +107,7 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
                     config,
                     source=self.options.slides_file,
                     pdf=self.options.slides_pdf,
+                    figures=self.figures,
                 )
             )
         except TalksiteError as error:
@@ -132,6 +144,9 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
                 language=config.theme.get("language") or "en",
                 source=self.options.slides_file,
                 page_url=page_url,
+                figures=self.figures,
+                description=config.site_description or "",
+                favicon=config.theme.get("favicon"),
             )
         except TalksiteError as error:
             _fail(error)

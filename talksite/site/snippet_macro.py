@@ -8,6 +8,8 @@ that the file, the section and the recording exist, for every call it could read
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from talksite.errors import MacroError
@@ -17,11 +19,17 @@ __all__ = ["render_snippet"]
 
 
 def render_snippet(
-    path: str, section: str | None = None, *, snippets_dir: Path, folder: str
+    path: str,
+    section: str | None = None,
+    *,
+    snippets_dir: Path,
+    folder: str,
+    verified_on: Sequence[int] = (),
 ) -> str:
     """Markdown for one snippet section, its recorded output and the command to run it.
 
-    `folder` is the snippets folder as readers see it (``snippets``).
+    `folder` is the snippets folder as readers see it (``snippets``); `verified_on`, the
+    PostgreSQL major versions every test run checks it on.
     """
     source = snippets_dir / path
     if source.suffix != ".py" or not source.is_file():
@@ -31,7 +39,7 @@ def render_snippet(
             f"snippet({path!r}): no recorded output",
             f"expected one beside it: run `talksite record {folder}/{path}`",
         )
-    precision = _precision_note(source)
+    notes = [*_precision_note(source), *_versions_note(verified_on)]
     include = f"{path}:{section}" if section else path
     output_include = Path(path).with_suffix(OUTPUT_SUFFIX).as_posix()
     shown = f"{folder}/{path}"
@@ -46,7 +54,8 @@ def render_snippet(
             f'--8<-- "{output_include}"',
             "```",
             "",
-            *precision,
+            *_version_outputs(source, path),
+            *notes,
             '<p class="snippet-run" markdown>',
             f"Run it yourself: `talksite run {shown}`",
             "</p>",
@@ -66,3 +75,23 @@ def _precision_note(source: Path) -> list[str]:
         " differ by one step, and the tests allow that, nothing more.</p>",
         "",
     ]
+
+
+def _versions_note(majors: Sequence[int]) -> list[str]:
+    if not majors:
+        return []
+    names = " and ".join(f"PostgreSQL {major}" for major in majors)
+    return [f'<p class="snippet-versions">Checked on {names} by every test run.</p>', ""]
+
+
+def _version_outputs(source: Path, path: str) -> list[str]:
+    """The output on other major versions, where it differs from the recording above."""
+    blocks = []
+    for recording in sorted(source.parent.glob(f"{source.stem}.pg*{OUTPUT_SUFFIX}")):
+        major = re.fullmatch(rf"{re.escape(source.stem)}\.pg(\d+)\.out", recording.name)
+        if major is None:
+            continue
+        include = (Path(path).parent / recording.name).as_posix()
+        title = f"Output on PostgreSQL {major.group(1)}"
+        blocks += [f'```text title="{title}"', f'--8<-- "{include}"', "```", ""]
+    return blocks

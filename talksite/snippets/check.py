@@ -6,10 +6,11 @@ with the recording. ``talksite run``, ``talksite record`` and the tests all go t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 from talksite.errors import NotApplicable
-from talksite.postgres import DATABASE_URL_VARIABLE, Servers
+from talksite.postgres import DATABASE_URL_VARIABLE, Servers, default_major
 from talksite.snippets.compare import normalise, output_diff, same_output
 from talksite.snippets.model import Snippet
 from talksite.snippets.runner import RunResult, database_for, run
@@ -27,6 +28,8 @@ class Outcome:
     output: str
     #: The recording, or None when the snippet has none yet.
     expected: str | None
+    #: The PostgreSQL major version it ran on.
+    server_major: int = 0
 
     @property
     def matches(self) -> bool:
@@ -49,7 +52,7 @@ class Outcome:
                 f" and review {snippet.expected_path.name}"
             )
         if not self.matches:
-            diff = output_diff(snippet, self.expected, self.output)
+            diff = output_diff(snippet, self.expected, self.output, major=self.server_major)
             return (
                 f"{snippet.id} printed something else than recorded"
                 f" (run `talksite record {snippet.id}` if the change is right):\n{diff}"
@@ -73,11 +76,12 @@ def check(snippet: Snippet, servers: Servers, *, echo: TextIO | None = None) -> 
     with database_for(snippet, servers) as database:
         result = run(snippet, database, echo=echo)
         output = normalise(result.output, database, precision=needs.precision_s)
-    return Outcome(snippet=snippet, result=result, output=output, expected=snippet.expected())
+    major = database.server_major
+    return Outcome(snippet, result, output, snippet.expected(major), server_major=major)
 
 
-def record(outcome: Outcome) -> bool:
-    """Write a successful run's output as the snippet's recording; True if it changed.
+def record(outcome: Outcome) -> Path | None:
+    """Write a successful run's output as the snippet's recording; returns the file written.
 
     A run that matches the recording (durations within one step) leaves it as it is, so
     that re-recording does not churn the files.
@@ -85,6 +89,12 @@ def record(outcome: Outcome) -> bool:
     if not outcome.result.ok:
         raise ValueError(f"{outcome.snippet.id}: a failed run is never recorded")
     if outcome.matches:
-        return False
-    outcome.snippet.expected_path.write_text(outcome.output, encoding="utf-8")
-    return True
+        return None
+    snippet = outcome.snippet
+    target = snippet.recording_for(outcome.server_major)
+    if target == snippet.expected_path and outcome.server_major != default_major():
+        # Another version prints something else: a recording of its own, beside the one
+        # the page shows.
+        target = snippet.major_path(outcome.server_major)
+    target.write_text(outcome.output, encoding="utf-8")
+    return target

@@ -12,7 +12,7 @@ from talksite.errors import SetupError
 from talksite.postgres import Database
 from talksite.snippets.model import DURATION_PRECISION_S, Snippet
 
-__all__ = ["DURATION_PRECISION_S", "durations", "normalise", "output_diff", "same_output"]
+__all__ = ["durations", "normalise", "output_diff", "same_output"]
 
 _PID = re.compile(r"\b(pid[ =:]+)\d+", re.IGNORECASE)
 _DURATION = re.compile(r"(?<![\w.])(\d+\.\d+)( ?s)\b")
@@ -69,12 +69,13 @@ def _port(url: str) -> int:
     return port
 
 
-def output_diff(snippet: Snippet, expected: str, actual: str) -> str:
+def output_diff(snippet: Snippet, expected: str, actual: str, *, major: int | None = None) -> str:
+    """A unified diff from the recording (the version's own, if it has one) to this run."""
     return "".join(
         difflib.unified_diff(
             expected.splitlines(keepends=True),
             actual.splitlines(keepends=True),
-            fromfile=f"{snippet.expected_path.name} (recorded)",
+            fromfile=f"{snippet.recording_for(major).name} (recorded)",
             tofile=f"{snippet.path.name} (this run)",
         )
     )

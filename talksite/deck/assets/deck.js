@@ -36,6 +36,43 @@
     });
   }
 
+  // Long code in steps: a code block with data-steps="1-11|13-21" shows one range of its
+  // lines at a time, the next on each press, as reveal.js fragments (empty markers, so that
+  // reveal.js counts the steps). The whole section stays in the page: only its display changes.
+  // Printed (?print-pdf), every line shows, smaller (deck.css).
+  function range(text) {
+    var ends = text.split("-");
+    return [Number(ends[0]), Number(ends[ends.length - 1])];
+  }
+
+  function showStep(block) {
+    var ranges = block.getAttribute("data-steps").split("|").map(range);
+    var step = block.querySelectorAll(".deck-step.visible").length;
+    var current = ranges[Math.min(step, ranges.length - 1)];
+    block.querySelectorAll("code > .line").forEach(function (line, index) {
+      line.hidden = index + 1 < current[0] || index + 1 > current[1];
+    });
+  }
+
+  var stepped = document.querySelectorAll(".reveal .slides .highlight[data-steps]");
+  if (!query.has("print-pdf")) {
+    stepped.forEach(function (block) {
+      var count = block.getAttribute("data-steps").split("|").length;
+      for (var i = 1; i < count; i++) {
+        var marker = document.createElement("span");
+        marker.className = "fragment deck-step";
+        marker.setAttribute("aria-hidden", "true");
+        block.appendChild(marker);
+      }
+      showStep(block);
+    });
+    ["fragmentshown", "fragmenthidden", "slidechanged", "ready"].forEach(function (name) {
+      Reveal.on(name, function () {
+        stepped.forEach(showStep);
+      });
+    });
+  }
+
   Reveal.initialize({
     hash: true,
     width: 1280,
