@@ -20,7 +20,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT_S = 600
 #: Not part of the package, and large or private: left out of the copy the wheel is built from.
+#: Left out at the top level only: the package has a talksite/site/ of its own.
 NOT_SOURCE = (".git", ".venv", "node_modules", "site", "build", "dist", "artifacts")
+#: Left out at any depth.
 NOT_SOURCE_PATTERNS = ("*.egg-info", "__pycache__", ".pytest_cache", ".ruff_cache")
 
 
@@ -46,6 +48,16 @@ def ok(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[
     return result
 
 
+def not_source(folder: str, names: list[str]) -> set[str]:
+    """What the copy of the repository leaves out of `folder` (for shutil.copytree)."""
+    left_out = set(shutil.ignore_patterns(*NOT_SOURCE_PATTERNS)(folder, names))
+    if Path(folder) == ROOT:
+        left_out |= set(NOT_SOURCE) & set(names)
+        # talksite build's folders beside site/: site.building-*, site.old-*
+        left_out |= {name for name in names if name.startswith("site.")}
+    return left_out
+
+
 @pytest.fixture(scope="module")
 def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("packaging")
@@ -54,7 +66,7 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def wheel(work: Path) -> Path:
     source = work / "source"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*NOT_SOURCE, *NOT_SOURCE_PATTERNS))
+    shutil.copytree(ROOT, source, ignore=not_source)
     wheels = work / "wheels"
     ok(
         run(
@@ -76,7 +88,7 @@ def venv(work: Path, wheel: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def talk(work: Path, venv: Path) -> Path:
+def packaged_talk(work: Path, venv: Path) -> Path:
     """A new talk, made outside the repository by the installed ``talksite new``."""
     folder = work / "talks" / "packaged-talk"
     folder.parent.mkdir()
@@ -85,9 +97,11 @@ def talk(work: Path, venv: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def made(talk: Path, venv: Path, wheel: Path) -> str:
+def made(packaged_talk: Path, venv: Path, wheel: Path) -> str:
     """The new talk's own ``make test site``, with the virtualenv and the wheel; its output."""
-    return ok(run(["make", "test", "site", f"VENV={venv}", f"TALKSITE={wheel}"], talk)).stdout
+    return ok(
+        run(["make", "test", "site", f"VENV={venv}", f"TALKSITE={wheel}"], packaged_talk)
+    ).stdout
 
 
 def python_says(venv: Path, code: str) -> str:
@@ -120,21 +134,23 @@ def test_the_mkdocs_plugin_is_found_through_its_entry_point(venv: Path) -> None:
 
 
 def test_a_new_talk_passes_its_tests_and_builds_with_the_installed_wheel(
-    talk: Path, made: str
+    packaged_talk: Path, made: str
 ) -> None:
     assert "1 passed" in made
-    site = talk / "site"
+    site = packaged_talk / "site"
     assert (site / "first-layer" / "index.html").is_file()
     for name in ("reveal.js", "reveal.css", "reset.css", "plugin/notes.js"):
         assert (site / "slides" / "reveal" / name).is_file(), name
     # The deck's reveal.js came from the talk's own npm ci, not from any checkout.
-    assert (talk / "node_modules" / "reveal.js" / "package.json").is_file()
+    assert (packaged_talk / "node_modules" / "reveal.js" / "package.json").is_file()
 
 
-def test_without_npm_ci_the_build_names_the_fix(work: Path, venv: Path, talk: Path) -> None:
+def test_without_npm_ci_the_build_names_the_fix(
+    work: Path, venv: Path, packaged_talk: Path
+) -> None:
     """A talk that pins reveal.js but has not installed it: the error says what to run."""
     bare = work / "talks" / "without-node-modules"
-    shutil.copytree(talk, bare, ignore=shutil.ignore_patterns("node_modules", "site"))
+    shutil.copytree(packaged_talk, bare, ignore=shutil.ignore_patterns("node_modules", "site"))
     result = run([str(venv / "bin" / "mkdocs"), "build", "--strict", "--site-dir", "site"], bare)
     assert result.returncode != 0
     assert f"reveal.js is not installed: run `npm ci` in {bare}" in result.stderr
