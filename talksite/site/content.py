@@ -65,6 +65,8 @@ def check_content(options: Options, *, docs_dir: Path) -> Content:
     if slides_path.is_file():
         _check_references(content, slides_path, in_slides=True)
     _check_slide_pages(content)
+    # A recorded output drawn on a page and on a slide is read twice: report each problem once.
+    content.problems = list(dict.fromkeys(content.problems))
     return content
 
 
