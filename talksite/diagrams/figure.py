@@ -80,7 +80,8 @@ def style(scope: str, rules: str) -> str:
     dark = " ".join(f"{s.format(scope=scope)} {{ {_DARK} }}" for s in _DARK_SCOPES)
     system = _SYSTEM_DARK.format(scope=scope, dark=_DARK)
     base = (
-        f"{scope} {{ {_LIGHT} margin: 0 0 1rem; }}"
+        # Material draws a figure as wide as its content: a diagram takes the column's width.
+        f"{scope}, .md-typeset {scope} {{ {_LIGHT} margin: 0 0 1rem; display: block; width: 100%; }}"
         f" {scope} svg {{ display: block; width: 100%; height: auto; color: currentColor; }}"
         f" {scope} text {{ fill: currentColor; font-size: {FONT_PX}px;"
         " font-family: var(--deck-code-font, var(--md-code-font-family, monospace)); }"
