@@ -205,7 +205,12 @@ def swiss_cheese(matrix: Path, layers: Sequence[Layer], *, source: str) -> str:
 
 
 def cheese_figure(
-    matrix: Path, layers: Sequence[Layer], *, source: str, run: int | None = None
+    matrix: Path,
+    layers: Sequence[Layer],
+    *,
+    source: str,
+    run: int | None = None,
+    ident: str = "tsk-cheese-run",
 ) -> Figure:
     """The page's figure as a :class:`Figure`; with ``run``, only that run (1 = the table's
     first), drawn large with its caption: small enough for a slide."""
@@ -218,7 +223,7 @@ def cheese_figure(
         what = f"there is no run {run}"
         raise ContentError(Problem(source, 1, what, f"expected 1 to {len(runs)}"))
     chosen = runs[run - 1]
-    drawing = diagram(chosen, layers, ident=f"tsk-cheese-run-{run}", labels=True)
+    drawing = diagram(chosen, layers, ident=ident, labels=True)
     holes = [layer.title for layer in layers if layer.slug not in chosen.fixed]
     title = "Swiss cheese, recorded run: holes in " + (", ".join(holes) or "no layer")
     html_text = (

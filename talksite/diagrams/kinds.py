@@ -84,7 +84,7 @@ class Diagrams:
             run = kwargs.get("run")
             if run is not None and not isinstance(run, int):
                 raise MacroError(f"run={run!r} is not a run number", "expected run=1 or so")
-            return cheese_figure(path, self.layers, source=source, run=run)
+            return cheese_figure(path, self.layers, source=source, run=run, ident=ident)
         if kind == "matrix_chart":
             return matrix_chart(path, self.layers, source=source, ident=ident)
         drawn: Callable[..., Figure] = timeline if kind == "timeline" else lock_queue
