@@ -60,7 +60,10 @@ def test_the_timeline_reads_every_t_line_and_leaves_out_the_rest() -> None:
             "t=0.0s  a  start\nt=one  b  x\n",
             r"^x\.out:2: cannot read 't=one  b  x'; expected t=SECONDSs, two spaces, an actor",
         ),
-        ("t=2.0s  a  start\nt=1.0s  b  x\n", r"^x\.out:2: t=1s comes after t=2s; expected times"),
+        (
+            "t=2.0s  a  start\nt=1.0s  b  x\n",
+            r"^x\.out:2: t=1\.0s comes after t=2\.0s; expected times",
+        ),
         ("header\nt=0.0s  a  alone\n", r"^x\.out:1: 1 timeline event; expected at least two"),
     ],
 )
@@ -105,7 +108,7 @@ def test_the_timeline_changes_when_a_recorded_line_changes(tmp_path: Path) -> No
     before = diagrams.timeline(TIMELINE, source="a.out", ident="t")
     moved = _copy_with(tmp_path, TIMELINE, "t=1.5s  web", "t=2.0s  web")
     after = diagrams.timeline(moved, source="a.out", ident="t")
-    assert before.html != after.html and "t=2 s, web:" in after.description
+    assert before.html != after.html and "t=2.0s, web:" in after.description
     (tmp_path / "again").mkdir()
     renamed = _copy_with(tmp_path / "again", TIMELINE, "COMMIT", "ROLLBACK")
     assert "ROLLBACK" in _texts(diagrams.timeline(renamed, source="a.out", ident="t").html)

@@ -58,6 +58,8 @@ class Event:
     at: float
     actor: str
     text: str
+    #: The time as recorded (``0.5s``): words use it, so that they read like the output.
+    stamp: str = ""
 
 
 def parse_timeline(text: str, *, source: str) -> list[Event]:
@@ -72,9 +74,10 @@ def parse_timeline(text: str, *, source: str) -> list[Event]:
             expected = "expected t=SECONDSs, two spaces, an actor, two spaces, what happened"
             problems.append(Problem(source, number, f"cannot read {line!r}", expected))
             continue
-        event = Event(float(found.group("at")), found.group("actor"), found.group("text"))
+        at = found.group("at")
+        event = Event(float(at), found.group("actor"), found.group("text"), f"{at}s")
         if events and event.at < events[-1].at:
-            what = f"t={event.at:g}s comes after t={events[-1].at:g}s"
+            what = f"t={event.stamp} comes after t={events[-1].stamp}"
             problems.append(Problem(source, number, what, "expected times that never decrease"))
         events.append(event)
     if not problems and len(events) < 2:
@@ -93,7 +96,8 @@ def _merged(events: list[Event]) -> list[Event]:
         if same is None:
             merged.append(event)
         else:
-            merged[merged.index(same)] = Event(same.at, same.actor, f"{same.text}; {event.text}")
+            joined = f"{same.text}; {event.text}"
+            merged[merged.index(same)] = Event(same.at, same.actor, joined, same.stamp)
     return merged
 
 
@@ -108,10 +112,10 @@ def _ticks(start: float, end: float) -> list[float]:
 def _describe(events: list[Event]) -> tuple[str, str]:
     actors = list(dict.fromkeys(e.actor for e in events))
     title = (
-        f"Timeline of {len(events)} recorded events from t={events[0].at:g} s"
-        f" to t={events[-1].at:g} s: {', '.join(actors)}"
+        f"Timeline of {len(events)} recorded events from t={events[0].stamp}"
+        f" to t={events[-1].stamp}: {', '.join(actors)}"
     )
-    return title, " ".join(f"t={e.at:g} s, {e.actor}: {e.text}." for e in events)
+    return title, " ".join(f"t={e.stamp}, {e.actor}: {e.text}." for e in events)
 
 
 def draw_timeline(events: list[Event], *, ident: str) -> Figure:
@@ -150,7 +154,7 @@ def _lane(lane: int, actor: str, events: list[Event], *, x: Callable[[float], fl
     line_y = _TOP + _LANE * lane + _ROW + 12
     xs = [x(e.at) for e in events]
     parts = [
-        f'<text class="tsk-actor" x="0" y="{line_y + 7}">{html.escape(actor)}</text>',
+        f'<text class="tsk-actor" x="2" y="{line_y + 7}">{html.escape(actor)}</text>',
         f'<line class="tsk-lane" x1="{xs[0]:.1f}" y1="{line_y}" x2="{WIDTH}" y2="{line_y}"/>',
         f'<line class="tsk-life" x1="{xs[0]:.1f}" y1="{line_y}" x2="{xs[-1]:.1f}" y2="{line_y}"/>',
     ]
@@ -159,7 +163,7 @@ def _lane(lane: int, actor: str, events: list[Event], *, x: Callable[[float], fl
         room = (xs[index + 2] if index + 2 < len(xs) else WIDTH) - at_x - 8
         label = fit(event.text, room)
         baseline = line_y - 12 if index % 2 == 0 else line_y + _ROW + 4
-        tooltip = html.escape(f"t={event.at:g} s, {event.actor}: {event.text}")
+        tooltip = html.escape(f"t={event.stamp}, {event.actor}: {event.text}")
         parts.append(
             f'<circle class="tsk-event" cx="{at_x:.1f}" cy="{line_y}" r="8">'
             f"<title>{tooltip}</title></circle>"
