@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from talksite.deck import DeckError, Slide, load_slides
 from talksite.diagrams import KINDS, Diagrams, parse_call
@@ -130,7 +131,7 @@ def _check_macro(content: Content, source: str, line: int, call: str) -> list[Pr
 
 
 def _check_diagram(
-    content: Content, source: str, line: int, kind: str, args: list[object], kwargs: dict
+    content: Content, source: str, line: int, kind: str, args: list[Any], kwargs: dict[str, Any]
 ) -> list[Problem]:
     """A diagram call: its recorded output exists, and follows the kind's format."""
     folder = content.options.snippets_dir
