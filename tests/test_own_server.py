@@ -41,9 +41,11 @@ def snippet(path: str) -> snippets.Snippet:
 def test_a_snippet_the_server_cannot_serve_is_not_applicable(
     own_server_url: str, path: str, reason: str
 ) -> None:
-    with Servers(external_url=own_server_url, external_replica_url=None) as servers:
-        with pytest.raises(pytest.skip.Exception) as skipped:
-            check_snippet(snippet(path), servers)
+    with (
+        Servers(external_url=own_server_url, external_replica_url=None) as servers,
+        pytest.raises(pytest.skip.Exception) as skipped,
+    ):
+        check_snippet(snippet(path), servers)
     message = str(skipped.value)
     assert message.startswith("not applicable on the server in TALK_DATABASE_URL: ")
     assert reason in message
