@@ -9,6 +9,7 @@ half-way, once it has printed a given text.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import io
 import os
 import signal
@@ -24,10 +25,12 @@ import pytest
 from talksite import snippets
 from talksite.postgres import Database, Servers
 
-__all__ = ["Started", "processes_of_run", "started"]
+__all__ = ["Started", "lock_held", "processes_of_run", "started"]
 
 #: How long a snippet may take to print what a test waits for (the machine may be busy).
 READY_TIMEOUT_S = 60.0
+#: How long a test waits for a lab's lock that a run holds (a run ends within its timeout).
+LOCK_WAIT_S = 90.0
 
 
 def processes_of_run(database: Database) -> dict[int, str]:
@@ -49,6 +52,28 @@ def processes_of_run(database: Database) -> dict[int, str]:
         except (OSError, IndexError):  # gone meanwhile, or not ours to read
             continue
     return found
+
+
+@contextlib.contextmanager
+def lock_held(path: Path) -> Iterator[None]:
+    """Hold the lock file a lab's runs take (``flock``), waiting while a run holds it.
+
+    Meanwhile no run can wire that lab, so whatever of it exists is a leftover. Other people's
+    runs on this machine take the same locks, whenever they are free.
+    """
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = time.monotonic() + LOCK_WAIT_S
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                assert time.monotonic() < deadline, f"{path} stayed locked for {LOCK_WAIT_S} s"
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)
 
 
 class _Output(io.StringIO):

@@ -5,7 +5,6 @@ checked by test_snippets.py.)"""
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import html
 import itertools
 import os
@@ -20,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from snippet_support import Started, started
+from snippet_support import LOCK_WAIT_S, Started, lock_held, started
 
 from talksite import diagrams, snippets
 from talksite.postgres import Servers
@@ -32,8 +31,6 @@ MATRIX = OUTAGE_DIR / "matrix.out"
 SVG = "{http://www.w3.org/2000/svg}"
 #: What outage.py prints once the deploy's migration waits for its lock, half-way through.
 MIGRATION_WAITS = "waiting for AccessExclusiveLock"
-#: How long a test waits for an app server slot that another run holds (a run takes < 60 s).
-SLOT_WAIT_S = 90.0
 
 
 @pytest.fixture(scope="module")
@@ -222,28 +219,11 @@ def started_outage(servers: Servers) -> Iterator[tuple[Started, str]]:
         yield run, namespace_of(run)
 
 
-@contextlib.contextmanager
-def slot_held(network: object, namespace: str) -> Iterator[None]:
-    """Hold the lock of `namespace`'s slot as a run would, waiting while a run holds it.
-
-    Meanwhile no run can wire that slot, so any namespace of it that exists is a leftover.
-    (Other people's runs, matrix.py's sixteen at a time, may claim a slot whenever it is free.)
-    """
+def slot_held(network: object, namespace: str) -> contextlib.AbstractContextManager[None]:
+    """Hold the lock of `namespace`'s slot, as a run would: meanwhile any namespace of that
+    slot is a leftover. (Other people's runs, matrix.py's sixteen at a time, take free slots.)"""
     slot = int(namespace.removeprefix(network.PREFIX))  # type: ignore[attr-defined]
-    lock = Path(tempfile.gettempdir()) / f"talksite-outage-slot-{slot}.lock"
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        deadline = time.monotonic() + SLOT_WAIT_S
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                assert time.monotonic() < deadline, f"slot {slot} stayed busy for {SLOT_WAIT_S} s"
-                time.sleep(0.05)
-        yield
-    finally:
-        os.close(fd)
+    return lock_held(Path(tempfile.gettempdir()) / f"talksite-outage-slot-{slot}.lock")
 
 
 @pytest.mark.privileged
@@ -269,7 +249,7 @@ def test_the_next_run_in_a_slot_removes_what_a_sigkilled_run_left(
         assert run.result().returncode == -signal.SIGKILL
         assert namespace in network.leftovers()  # type: ignore[attr-defined]
     killed_slot = int(namespace.removeprefix(network.PREFIX))  # type: ignore[attr-defined]
-    deadline = time.monotonic() + SLOT_WAIT_S
+    deadline = time.monotonic() + LOCK_WAIT_S
     while True:  # claim slots until we hold the killed run's one (another run may hold it)
         with contextlib.ExitStack() as claims:
             slot = -1

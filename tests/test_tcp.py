@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
-from snippet_support import started
+from snippet_support import lock_held, started
 
 from talksite import snippets
 from talksite.postgres import Servers
@@ -22,6 +23,8 @@ pytestmark = pytest.mark.privileged
 
 TCP_DIR = Path(__file__).resolve().parent.parent / "snippets" / "tcp"
 PREFIX = "tsk-"  # every namespace and veth the lab creates is named tsk-...
+#: The lock a run holds while the lab is wired (snippets/tcp/lab.py): one lab at a time.
+LAB_LOCK = Path(tempfile.gettempdir()) / "talksite-tcp-lab.lock"
 #: What silent_peer.py prints once its app server runs in its namespace, wired to the server.
 WIRED = "app: waiting in recv()"
 
@@ -31,7 +34,8 @@ def load(name: str) -> snippets.Snippet:
 
 
 def lab_leftovers() -> list[str]:
-    """Namespaces and network interfaces named tsk-... that exist right now."""
+    """Namespaces and network interfaces named tsk-... that exist right now (a leftover only
+    while no run holds the lab: check under ``lock_held(LAB_LOCK)``)."""
     namespaces = subprocess.run(["ip", "netns", "list"], check=True, capture_output=True, text=True)
     links = subprocess.run(["ip", "-o", "link"], check=True, capture_output=True, text=True)
     found = [f"netns {line.split()[0]}" for line in namespaces.stdout.splitlines()]
@@ -42,7 +46,8 @@ def lab_leftovers() -> list[str]:
 def test_a_finished_run_leaves_nothing_behind(talksite_servers: Servers) -> None:
     outcome = snippets.check(load("orphan_backend.py"), talksite_servers)
     assert outcome.result.ok, outcome.failure()
-    assert lab_leftovers() == []
+    with lock_held(LAB_LOCK):
+        assert lab_leftovers() == []
 
 
 def test_sigterm_half_way_still_cleans_up(talksite_servers: Servers) -> None:
@@ -53,7 +58,8 @@ def test_sigterm_half_way_still_cleans_up(talksite_servers: Servers) -> None:
         result = run.result(timeout=10)
     assert result.returncode == 128 + signal.SIGTERM, result.output
     assert result.leftover_processes == (), "left in the snippet's session"
-    assert lab_leftovers() == []
+    with lock_held(LAB_LOCK):
+        assert lab_leftovers() == []
 
 
 def test_the_next_run_removes_what_a_sigkilled_run_left(talksite_servers: Servers) -> None:
@@ -64,4 +70,5 @@ def test_the_next_run_removes_what_a_sigkilled_run_left(talksite_servers: Server
         assert lab_leftovers() != []
     outcome = snippets.check(snippet, talksite_servers)
     assert outcome.result.ok, outcome.failure()
-    assert lab_leftovers() == []
+    with lock_held(LAB_LOCK):
+        assert lab_leftovers() == []
