@@ -7,8 +7,7 @@ with ``talksite new``. It provides:
 - the ``talksite_record`` fixture and the ``--record`` option: record outputs instead of
   checking them (the same run as ``talksite record``);
 - the ``privileged`` marker: the test needs root (network namespaces). Without root it is
-  skipped with that reason, except under ``CI=true``, where it fails: CI must run everything.
-  Under pytest-xdist with ``--dist loadgroup`` the privileged tests share one worker;
+  skipped with that reason, except under ``CI=true``, where it fails: CI must run everything;
 - :func:`snippet_params` and :func:`check_snippet`, for one parametrised snippet test.
 """
 
@@ -41,18 +40,6 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", f"{PRIVILEGED}: needs root, for example to create network namespaces"
     )
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (``-n N --dist loadgroup``), every privileged test runs on one
-    worker: they share machine-wide resources (network namespaces, fixed addresses) that
-    lock files would otherwise make them queue for, with the wait counted in their timeouts."""
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        if item.get_closest_marker(PRIVILEGED) is not None:
-            item.add_marker(pytest.mark.xdist_group(PRIVILEGED))
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import fcntl
 import os
 import select
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -21,7 +23,10 @@ from typing import TextIO
 from talksite.postgres import Database, Servers
 from talksite.snippets.model import Snippet
 
-__all__ = ["RunResult", "database_for", "run", "session_processes"]
+__all__ = ["PRIVILEGED_LOCK", "RunResult", "database_for", "run", "session_processes"]
+
+#: Privileged runs take turns on this lock, machine-wide.
+PRIVILEGED_LOCK = os.path.join(tempfile.gettempdir(), "talksite-privileged.lock")
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,25 @@ def environment(database: Database) -> dict[str, str]:
 
 
 def run(snippet: Snippet, database: Database, *, echo: TextIO | None = None) -> RunResult:
-    """Run the snippet as ``python snippet.py`` would; optionally echo its output live."""
+    """Run the snippet as ``python snippet.py`` would; optionally echo its output live.
+
+    Privileged snippets change machine-wide state (network namespaces, fixed addresses), so
+    they run one at a time on a machine, in parallel test runs too; the timeout starts when
+    this one's turn comes.
+    """
+    with _machine_turn() if snippet.directives.privileged else contextlib.nullcontext():
+        return _run(snippet, database, echo=echo)
+
+
+@contextlib.contextmanager
+def _machine_turn() -> Iterator[None]:
+    """Hold the machine-wide lock of privileged runs; it goes when its holder dies."""
+    with open(PRIVILEGED_LOCK, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _run(snippet: Snippet, database: Database, *, echo: TextIO | None) -> RunResult:
     started = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, str(snippet.path)],
