@@ -39,11 +39,13 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
+# Four pytest-xdist workers: most tests wait on servers, sockets and browsers rather than
+# compute, so four fit two cores; privileged snippets take turns machine-wide.
 test: lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n 4
 
 # The snippets alone; with PG=15, on that installed PostgreSQL major instead of the embedded
 # one (Debian: apt-get install postgresql-15), as .ci/run does for each version in mkdocs.yml's
 # verified_on.
 test-snippets: install
-	$(if $(PG),TALK_POSTGRES_BINDIR=/usr/lib/postgresql/$(PG)/bin) $(PY) -m pytest tests/test_snippets.py
+	$(if $(PG),TALK_POSTGRES_BINDIR=/usr/lib/postgresql/$(PG)/bin) $(PY) -m pytest -n 4 tests/test_snippets.py
