@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+from _lab.layers import LAYERS  # routing, locking, tcp, termination: shared with outage.py
 from psycopg import sql
 
 DATABASE_URL = os.environ["DATABASE_URL"]
@@ -21,7 +22,6 @@ if os.environ.get("DATABASE_IS_THROWAWAY") != "1":
     sys.exit("This snippet creates 16 databases: set DATABASE_IS_THROWAWAY=1 to run it")
 
 OUTAGE = Path(__file__).with_name("outage.py")
-LAYERS = ("routing", "locking", "tcp", "termination")
 
 
 def with_dbname(url, name):

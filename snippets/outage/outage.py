@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import psycopg
 from _lab import network  # the app server's namespace and cable: snippets/outage/_lab/network.py
+from _lab.layers import LAYERS  # routing, locking, tcp, termination: shared with matrix.py
 from psycopg import sql
 
 DATABASE_URL = os.environ["DATABASE_URL"]
@@ -24,7 +25,6 @@ REPLICA_DATABASE_URL = os.environ["REPLICA_DATABASE_URL"]
 if os.environ.get("DATABASE_IS_THROWAWAY") != "1":
     sys.exit("This snippet migrates a database and ends sessions: set DATABASE_IS_THROWAWAY=1")
 
-LAYERS = ("routing", "locking", "tcp", "termination")
 # --8<-- [start:scenario]
 # Scaled down to seconds; what they stand for in production in the comments.
 JOB_S = 6.0  # the cron job's long read (an hour)
