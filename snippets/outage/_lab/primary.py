@@ -32,8 +32,11 @@ class Lock:
 
 
 def waited_for(locks: list[Lock]) -> Lock | None:
-    """The lock this session waits for, if it waits."""
-    return next((lock for lock in locks if not lock.granted), None)
+    """The lock this session waits for, if another session is in its way. A lock not granted
+    with nobody in its way is being granted at this moment: pg_locks and pg_blocking_pids() are
+    two looks, a moment apart, and the blocker left in between (the cron job's COMMIT). It would
+    print as "waiting ... behind []", on a busy machine more often than on an idle one."""
+    return next((lock for lock in locks if not lock.granted and lock.blocked_by), None)
 
 
 def waiting(locks: list[Lock]) -> bool:
@@ -50,7 +53,8 @@ def describe(locks: list[Lock]) -> str:
     lock = waited_for(locks)
     if lock is not None:
         return f"{lock.state}, waiting for {lock.mode} behind {lock.blocked_by}"
-    return f"{locks[0].state}, holding {locks[0].mode}"
+    held = next((lock for lock in locks if lock.granted), locks[0])
+    return f"{held.state}, holding {held.mode}"
 
 
 def lock_queue(dba: psycopg.Connection) -> dict[str, list[Lock]]:
