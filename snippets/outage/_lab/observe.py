@@ -22,6 +22,7 @@ class Seen:
     deploy_started: float | None = None  # when the deploy ran `migrate`
     gave_up: float | None = None  # when the deploy gave up on it
     job_ended: float | None = None  # when the cron job said COMMIT
+    migration_queued: bool = False  # its backend was seen waiting for its lock
     migration: list[Lock] | None = None  # its backend, as last reported (None: not there)
     locks: dict[str, list[Lock]] = field(default_factory=dict)  # at the last look
     queue_reported: bool = False
@@ -66,7 +67,9 @@ def migration_events(sighting: Sighting, seen: Seen) -> list[Event]:
     """The migration's backend: waiting, idle holding its lock, or gone. (While its statement
     runs it is "active, holding": a moment too short to report the same way every time.)"""
     backend = sighting.locks.get(MIGRATION)
-    if backend is not None and not waiting(backend) and running(backend):
+    if backend is not None and waiting(backend):
+        seen.migration_queued = True
+    elif backend is not None and running(backend):
         backend = seen.migration
     if backend == seen.migration:
         return []

@@ -111,7 +111,8 @@ def pass_on(said: Iterable[tuple[str, str]], plan: Plan, seen: Seen, now: float,
 
 def deploy_step(plan: Plan, lab: Lab, seen: Seen, now: float, timeline: Timeline) -> None:
     """At migrate_at_s the deploy runs `migrate`; deploy_timeout_s later, if it still runs, the
-    deploy gives up on it."""
+    deploy gives up on it. It gives up on a migration that has been seen in the lock queue, as
+    the scenario has it, not on one that a busy machine has not yet brought that far."""
     migration = lab.actors.migration
     if seen.deploy_started is None:
         if now >= plan.migrate_at_s:
@@ -120,6 +121,7 @@ def deploy_step(plan: Plan, lab: Lab, seen: Seen, now: float, timeline: Timeline
             lab.actors.go(MIGRATION)
     elif (
         seen.gave_up is None
+        and seen.migration_queued
         and migration.poll() is None
         and now >= seen.deploy_started + plan.deploy_timeout_s
     ):
