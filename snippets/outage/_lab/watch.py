@@ -65,6 +65,9 @@ class Plan:
 
 @dataclass(frozen=True)
 class Lab:
+    """What the clock acts on and looks at: the DBA's connection to the primary, the app server,
+    the actors and the web workers."""
+
     dba: psycopg.Connection
     app_server: AppServer
     actors: Actors
@@ -81,6 +84,8 @@ def run_clock(plan: Plan, lab: Lab, timeline: Timeline) -> dict[str, Any]:
         deploy_step(plan, lab, seen, now, timeline)
         sighting = observe(lab.dba, lab.web, now)
         report(classify(sighting, seen, plan.client_timeout_s), timeline)
+        # Once the job has ended, the watch ends at a planned time (job_s + watch_after_job_s),
+        # not a while after the COMMIT: a late COMMIT does not move the last lines' times.
         if seen.job_ended is not None and now >= plan.job_s + plan.watch_after_job_s:
             break
         if now > plan.job_s + 10:
@@ -99,7 +104,9 @@ def start_the_job(actors: Actors, timeline: Timeline) -> None:
     timeline.log(who, line)
 
 
-def pass_on(said: Iterable[tuple[str, str]], plan: Plan, seen: Seen, now: float, timeline):
+def pass_on(
+    said: Iterable[tuple[str, str]], plan: Plan, seen: Seen, now: float, timeline: Timeline
+):
     """The actors' own words: the job's start and end, the migration's attempts."""
     for who, line in said:
         if who == CRON_JOB and line == "COMMIT":
