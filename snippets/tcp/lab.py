@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 
 import psycopg
@@ -71,6 +72,22 @@ def cut() -> None:
     # --8<-- [end:lab]
 
 
+def unacknowledged() -> int:
+    """Bytes sent over the cable, by either side, that the other side has not acknowledged yet
+    (`ss`'s Send-Q on this machine's connections to the app server and on the app server's)."""
+    ss = ["ss", "-tnH", "state", "established"]
+    here = subprocess.check_output([*ss, "dst", APP_HOST], text=True)
+    there = subprocess.check_output(in_namespace(*ss), text=True)
+    return sum(int(line.split()[1]) for line in (here + there).splitlines())
+
+
+def wait_until_acknowledged() -> None:
+    """Wait until each side has acknowledged all it received: a receiver may delay its ACKs,
+    and data still unacknowledged at the cut would put TCP's retransmission timer in charge."""
+    while unacknowledged():
+        time.sleep(0.01)
+
+
 def start_app(script: str, *args: str) -> subprocess.Popen[str]:
     """Run `python script args...` on the app server; talk to it through .stdin and .stdout."""
     process = subprocess.Popen(
@@ -94,9 +111,11 @@ def leftovers() -> list[str]:
 
 def remove_leftovers() -> None:
     """Delete what a run that was killed (SIGKILL: no clean-up runs) left behind."""
-    for name in leftovers():
-        ip("netns", "delete", name, check=False)
+    found = leftovers()
+    for name in found:  # links first: deleting one end of a veth deletes both, there and then
         ip("link", "delete", name, check=False)
+    for name in found:  # (a namespace deleted first would leave its links to the kernel, later)
+        ip("netns", "delete", name, check=False)
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:
@@ -126,7 +145,6 @@ def wired() -> Iterator[list[str]]:
                 process.kill()
                 process.wait()
             _app_processes.clear()
-            ip("netns", "delete", NAMESPACE, check=False)  # takes both ends of the cable with it
             remove_leftovers()
             left_behind.extend(leftovers())
 

@@ -35,7 +35,7 @@ def main() -> None:
         admin.execute("CREATE TABLE accounts (id int PRIMARY KEY)")
         app = lab.start_app(__file__, "app")
         print(app.stdout.readline(), end="")
-        time.sleep(0.5)  # let the app's kernel acknowledge the answer (ACKs may be delayed)
+        lab.wait_until_acknowledged()  # by the app's kernel (ACKs may be delayed)
         lab.cut()
         app.kill()
         print("cable pulled, app server gone")

@@ -69,7 +69,7 @@ def main() -> None:
         query = "SELECT wait_event_type FROM pg_stat_activity WHERE client_addr = %s"
         while admin.execute(query, (lab.APP_HOST,)).fetchone() != ("Lock",):
             time.sleep(0.05)
-        time.sleep(0.5)  # let the server's kernel acknowledge the query (ACKs may be delayed)
+        lab.wait_until_acknowledged()  # by the server's kernel (ACKs may be delayed)
         lab.cut()
         app.kill()
         print("cable pulled, app server gone, its migration still waiting for the lock")
