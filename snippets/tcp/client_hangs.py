@@ -15,10 +15,11 @@ DATABASE_URL = os.environ["DATABASE_URL"]
 
 def backend_state(admin: psycopg.Connection) -> str | None:
     """What the database says the app's connection is doing (None: no query from it yet)."""
-    row = admin.execute(
-        "SELECT state FROM pg_stat_activity WHERE client_addr = %s AND query_start IS NOT NULL",
-        (lab.APP_HOST,),
-    ).fetchone()
+    query = """
+        SELECT state FROM pg_stat_activity
+        WHERE datname = current_database() AND client_addr = %s AND query_start IS NOT NULL
+    """
+    row = admin.execute(query, (lab.APP_HOST,)).fetchone()
     return row[0] if row else None
 
 

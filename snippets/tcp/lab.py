@@ -72,13 +72,20 @@ def cut() -> None:
     # --8<-- [end:lab]
 
 
+def established(*prefix: str) -> list[list[str]]:
+    """`ss`'s established TCP connections (after `prefix`): Recv-Q, Send-Q, local, peer."""
+    output = subprocess.check_output([*prefix, "ss", "-tnH", "state", "established"], text=True)
+    return [line.split() for line in output.splitlines()]
+
+
 def unacknowledged() -> int:
-    """Bytes sent over the cable, by either side, that the other side has not acknowledged yet
-    (`ss`'s Send-Q on this machine's connections to the app server and on the app server's)."""
-    ss = ["ss", "-tnH", "state", "established"]
-    here = subprocess.check_output([*ss, "dst", APP_HOST], text=True)
-    there = subprocess.check_output(in_namespace(*ss), text=True)
-    return sum(int(line.split()[1]) for line in (here + there).splitlines())
+    """Bytes sent on the app server's connections, by either end, that the other end has not
+    acknowledged yet (Send-Q). This machine may still hold connections of an earlier app
+    server, their last answer never acknowledged: those do not count."""
+    there = established(*in_namespace())
+    apps = {local for _, _, local, _ in there}
+    here = [row for row in established() if row[3] in apps]
+    return sum(int(send_q) for _, send_q, _, _ in there + here)
 
 
 def wait_until_acknowledged() -> None:

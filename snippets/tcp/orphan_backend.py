@@ -26,7 +26,7 @@ def app_server() -> None:
 ORPHAN = """
     SELECT a.state, l.mode
     FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND l.relation = 'accounts'::regclass
-    WHERE a.client_addr = %s
+    WHERE a.datname = current_database() AND a.client_addr = %s
 """
 
 

@@ -33,7 +33,8 @@ def main() -> None:
         app = lab.start_app(__file__, "app")
         print(app.stdout.readline(), end="")
         lab.wait_until_acknowledged()  # by the app's kernel (ACKs may be delayed)
-        query = "SELECT state_change FROM pg_stat_activity WHERE client_addr = %s"
+        query = """SELECT state_change FROM pg_stat_activity
+                   WHERE datname = current_database() AND client_addr = %s"""
         (answered,) = admin.execute(query, (lab.APP_HOST,)).fetchone()  # its last answer
         lab.cut()
         app.kill()

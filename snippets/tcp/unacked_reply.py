@@ -54,7 +54,7 @@ def messages(data: bytes) -> list[str]:
 ORPHAN = """
     SELECT a.state, string_agg(DISTINCT l.mode, ', ')
     FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND l.relation = 'accounts'::regclass
-    WHERE a.client_addr = %s GROUP BY a.state
+    WHERE a.datname = current_database() AND a.client_addr = %s GROUP BY a.state
 """
 
 
@@ -66,7 +66,8 @@ def main() -> None:
         report.execute("SELECT count(*) FROM accounts")
         app = lab.start_app(__file__, "app")
         print(app.stdout.readline(), end="")
-        query = "SELECT wait_event_type FROM pg_stat_activity WHERE client_addr = %s"
+        query = """SELECT wait_event_type FROM pg_stat_activity
+                   WHERE datname = current_database() AND client_addr = %s"""
         while admin.execute(query, (lab.APP_HOST,)).fetchone() != ("Lock",):
             time.sleep(0.05)
         lab.wait_until_acknowledged()  # by the server's kernel (ACKs may be delayed)

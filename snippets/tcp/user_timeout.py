@@ -33,7 +33,8 @@ def main() -> None:
         report.execute("SELECT count(*) FROM accounts")
         app = lab.start_app(__file__, "app")
         print(app.stdout.readline(), end="")
-        query = "SELECT wait_event_type FROM pg_stat_activity WHERE client_addr = %s"
+        query = """SELECT wait_event_type FROM pg_stat_activity
+                   WHERE datname = current_database() AND client_addr = %s"""
         while admin.execute(query, (lab.APP_HOST,)).fetchone() != ("Lock",):
             time.sleep(0.05)
         lab.wait_until_acknowledged()  # by the server's kernel (ACKs may be delayed)
