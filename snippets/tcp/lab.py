@@ -1,4 +1,4 @@
-# talksite: privileged timeout=30 waits=2
+# talksite: privileged timeout=90 waits=2
 """The lab the TCP snippets share: an "app server" in a network namespace of its own, wired to
 this machine (the database host) by a virtual cable, and a way to pull that cable silently.
 Run it to see both work. Needs root and iproute2's `ip`; all it creates is named tsk-..."""
@@ -140,6 +140,7 @@ def wired() -> Iterator[list[str]]:
         sys.exit("the TCP lab needs root: it creates a network namespace and a veth pair")
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     # One lab at a time (its names and addresses are fixed); the lock goes when its holder dies.
+    # Runs in parallel queue here, which is why the TCP snippets declare a long timeout.
     with open(LOCK_FILE, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         remove_leftovers()
