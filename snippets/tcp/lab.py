@@ -162,8 +162,10 @@ def app_server() -> None:
     url = os.environ["DATABASE_URL"]
     with psycopg.connect(url) as conn:
         seen_as = conn.execute("SELECT inet_client_addr()").fetchone()[0]
-        print(f"app: connected to {conn.info.host}:{conn.info.port}; the server sees {seen_as}")
-    sys.stdout.flush()
+        server = f"{conn.info.host}:{conn.info.port}"
+    # Only now, the transaction committed and the connection closed: the cable may be pulled
+    # as soon as this line is read, and a COMMIT cut off from its answer would wait for hours.
+    print(f"app: connected to {server}; the server sees {seen_as}", flush=True)
     input()  # wait for the cable to be pulled
     try:
         psycopg.connect(url, connect_timeout=1)
