@@ -74,7 +74,7 @@ def cron_job_finishes():
     log("cron-job", "COMMIT")
 
 
-threading.Thread(target=cron_job_finishes).start()
+threading.Thread(target=cron_job_finishes, daemon=True).start()
 
 with psycopg.connect(DATABASE_URL, autocommit=True, application_name="migration") as conn:
     migrate_with_lock_timeout(
