@@ -74,11 +74,10 @@ def waiting_sessions():
         JOIN pg_stat_activity blocker ON blocker.pid = b.pid
         WHERE waiter.datname = current_database() AND waiter.application_name LIKE 'web-%'
     """
-    for _ in range(100):  # until all of them have queued, at most 1 s
-        count, blockers = dba.execute(query).fetchone()
-        if count == WORKERS:
-            break
+    count, blockers = dba.execute(query).fetchone()
+    while count < WORKERS:  # until all of them have queued
         time.sleep(0.01)
+        count, blockers = dba.execute(query).fetchone()
     log("dba", f"{count} web sessions wait for a lock, blocked by {blockers}")
 
 

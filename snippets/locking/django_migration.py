@@ -51,6 +51,8 @@ settings.configure(
             "OPTIONS": {
                 "application_name": "migration",
                 # Sent to the server when connecting: every statement of `migrate` has them.
+                # lock_timeout=1s is a production value; statement_timeout=10s is for this
+                # demo only: index builds and backfills on big tables take far longer.
                 "options": "-c lock_timeout=1s -c statement_timeout=10s",
             },
         },

@@ -14,8 +14,6 @@ DATABASE_URL = os.environ["DATABASE_URL"]
 if os.environ.get("DATABASE_IS_THROWAWAY") != "1":
     sys.exit("This snippet creates a table: set DATABASE_IS_THROWAWAY=1 to run it on your database")
 
-START = time.monotonic()
-
 
 def log(who, what, at=None):
     """Print one step with its time since START; `at` for a step that ended earlier."""
@@ -60,6 +58,7 @@ dba = session("dba")  # our observer: it only reads pg_locks and pg_stat_activit
 dba.execute("CREATE TABLE orders (id int PRIMARY KEY, total int)")
 dba.execute("INSERT INTO orders SELECT i, i * 10 FROM generate_series(1, 100) AS i")
 
+START = time.monotonic()
 # --8<-- [start:queue]
 cron = psycopg.connect(DATABASE_URL, application_name="cron-job")  # not autocommit
 cron.execute("SELECT count(*) FROM orders")  # BEGIN is implicit; the transaction stays open

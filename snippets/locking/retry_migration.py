@@ -57,11 +57,24 @@ log("cron-job", "SELECT count(*) FROM orders; transaction left open until t=2.0s
 
 
 def cron_job_finishes():
+    """Commit at t=2.0s, and never before the migration's second wait for the lock has ended."""
+    waiting = """
+        SELECT 1 FROM pg_stat_activity WHERE datname = current_database()
+        AND application_name = 'migration' AND wait_event_type = 'Lock'
+    """
+    with psycopg.connect(DATABASE_URL, autocommit=True) as observer:
+        waits, was_waiting = 0, False
+        while waits < 2 or was_waiting:
+            is_waiting = observer.execute(waiting).fetchone() is not None
+            waits += is_waiting and not was_waiting
+            was_waiting = is_waiting
+            time.sleep(0.01)
+    time.sleep(max(0.0, 2.0 - (time.monotonic() - START)))
     cron.commit()
     log("cron-job", "COMMIT")
 
 
-threading.Timer(2.0, cron_job_finishes).start()
+threading.Thread(target=cron_job_finishes, daemon=True).start()
 
 with psycopg.connect(DATABASE_URL, autocommit=True, application_name="migration") as conn:
     migrate_with_lock_timeout(

@@ -8,11 +8,12 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+from _lab.layers import LAYERS  # routing, locking, tcp, termination: shared with outage.py
+from _lab.primary import wait_for_replica
 from psycopg import sql
 
 DATABASE_URL = os.environ["DATABASE_URL"]
@@ -21,22 +22,10 @@ if os.environ.get("DATABASE_IS_THROWAWAY") != "1":
     sys.exit("This snippet creates 16 databases: set DATABASE_IS_THROWAWAY=1 to run it")
 
 OUTAGE = Path(__file__).with_name("outage.py")
-LAYERS = ("routing", "locking", "tcp", "termination")
 
 
 def with_dbname(url, name):
     return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
-def wait_for_replica(admin):
-    """Wait until the replica has replayed everything written on the primary so far."""
-    lsn = admin.execute("SELECT pg_current_wal_insert_lsn()").fetchone()[0]
-    with psycopg.connect(REPLICA_DATABASE_URL, autocommit=True) as replica:
-        for _ in range(3000):
-            if replica.execute("SELECT pg_last_wal_replay_lsn() >= %s", [lsn]).fetchone()[0]:
-                return
-            time.sleep(0.01)
-    sys.exit("the replica did not catch up within 30 s")
 
 
 # --8<-- [start:runs]
@@ -65,7 +54,7 @@ def run_all(admin):
             admin.execute(
                 sql.SQL("CREATE DATABASE {} STRATEGY FILE_COPY").format(sql.Identifier(name))
             )
-        wait_for_replica(admin)
+        wait_for_replica(admin, REPLICA_DATABASE_URL, within_s=30)  # the 16 new databases
         for name, fixed in zip(names, combinations):
             runs.append(start_run(name, [layer for layer, f in zip(LAYERS, fixed) if f]))
         for process in runs:  # each has set up its actors, table and app server

@@ -1,4 +1,4 @@
-# talksite: privileged timeout=30 waits=3.5
+# talksite: privileged timeout=90 waits=3
 """A psycopg client whose database silently became unreachable hangs inside its query: the
 server finished the query, its answer was lost, and 3 s later the client is still waiting."""
 
@@ -14,23 +14,25 @@ DATABASE_URL = os.environ["DATABASE_URL"]
 
 
 def backend_state(admin: psycopg.Connection) -> str | None:
-    """What the database says the app's connection is doing (None: no such connection)."""
-    row = admin.execute(
-        "SELECT state FROM pg_stat_activity WHERE client_addr = %s", (lab.APP_HOST,)
-    ).fetchone()
+    """What the database says the app's connection is doing (None: no query from it yet)."""
+    query = """
+        SELECT state FROM pg_stat_activity
+        WHERE datname = current_database() AND client_addr = %s AND query_start IS NOT NULL
+    """
+    row = admin.execute(query, (lab.APP_HOST,)).fetchone()
     return row[0] if row else None
 
 
 # --8<-- [start:hang]
 def app_server() -> None:
-    """Runs on the app server: a query that takes the database 1 s."""
+    """Runs on the app server: a query that takes the database 2 s."""
     conn = psycopg.connect(DATABASE_URL, autocommit=True)
     sock = socket.fromfd(conn.fileno(), socket.AF_INET, socket.SOCK_STREAM)
     keepalive = sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE)
     idle = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE)
     print(f"app: connected; libpq turned keepalive on ({keepalive}), first probe after {idle} s")
-    print("app: SELECT pg_sleep(1) ...", flush=True)
-    conn.execute("SELECT pg_sleep(1)")
+    print("app: SELECT pg_sleep(2) ...", flush=True)
+    conn.execute("SELECT pg_sleep(2)")
     print("app: got the answer", flush=True)
 
 
@@ -39,11 +41,12 @@ def main() -> None:
         app = lab.start_app(__file__, "app")
         print(app.stdout.readline(), end="")
         print(app.stdout.readline(), end="")
-        while backend_state(admin) != "active":  # the query has reached the server
+        while backend_state(admin) is None:  # until the query has reached the server
             time.sleep(0.05)
-        time.sleep(0.5)  # let the server's kernel acknowledge the query (ACKs may be delayed)
+        lab.wait_until_acknowledged()  # by the server's kernel (ACKs may be delayed)
         lab.cut()
-        print("cable pulled while the query runs")
+        running = backend_state(admin) == "active"
+        print("cable pulled while the query runs" if running else "cable pulled too late")
 
         time.sleep(3)
         print(f"3 s later the database says the app's connection is {backend_state(admin)!r}")

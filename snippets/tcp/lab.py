@@ -1,4 +1,4 @@
-# talksite: privileged timeout=30 waits=2
+# talksite: privileged timeout=90 waits=2
 """The lab the TCP snippets share: an "app server" in a network namespace of its own, wired to
 this machine (the database host) by a virtual cable, and a way to pull that cable silently.
 Run it to see both work. Needs root and iproute2's `ip`; all it creates is named tsk-..."""
@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 
 import psycopg
@@ -71,6 +72,29 @@ def cut() -> None:
     # --8<-- [end:lab]
 
 
+def established(*prefix: str) -> list[list[str]]:
+    """`ss`'s established TCP connections (after `prefix`): Recv-Q, Send-Q, local, peer."""
+    output = subprocess.check_output([*prefix, "ss", "-tnH", "state", "established"], text=True)
+    return [line.split() for line in output.splitlines()]
+
+
+def unacknowledged() -> int:
+    """Bytes sent on the app server's connections, by either end, that the other end has not
+    acknowledged yet (Send-Q). This machine may still hold connections of an earlier app
+    server, their last answer never acknowledged: those do not count."""
+    there = established(*in_namespace())
+    apps = {local for _, _, local, _ in there}
+    here = [row for row in established() if row[3] in apps]
+    return sum(int(send_q) for _, send_q, _, _ in there + here)
+
+
+def wait_until_acknowledged() -> None:
+    """Wait until each side has acknowledged all it received: a receiver may delay its ACKs,
+    and data still unacknowledged at the cut would put TCP's retransmission timer in charge."""
+    while unacknowledged():
+        time.sleep(0.01)
+
+
 def start_app(script: str, *args: str) -> subprocess.Popen[str]:
     """Run `python script args...` on the app server; talk to it through .stdin and .stdout."""
     process = subprocess.Popen(
@@ -94,9 +118,11 @@ def leftovers() -> list[str]:
 
 def remove_leftovers() -> None:
     """Delete what a run that was killed (SIGKILL: no clean-up runs) left behind."""
-    for name in leftovers():
-        ip("netns", "delete", name, check=False)
+    found = leftovers()
+    for name in found:  # links first: deleting one end of a veth deletes both, there and then
         ip("link", "delete", name, check=False)
+    for name in found:  # (a namespace deleted first would leave its links to the kernel, later)
+        ip("netns", "delete", name, check=False)
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:
@@ -114,6 +140,7 @@ def wired() -> Iterator[list[str]]:
         sys.exit("the TCP lab needs root: it creates a network namespace and a veth pair")
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     # One lab at a time (its names and addresses are fixed); the lock goes when its holder dies.
+    # Runs in parallel queue here, which is why the TCP snippets declare a long timeout.
     with open(LOCK_FILE, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         remove_leftovers()
@@ -126,7 +153,6 @@ def wired() -> Iterator[list[str]]:
                 process.kill()
                 process.wait()
             _app_processes.clear()
-            ip("netns", "delete", NAMESPACE, check=False)  # takes both ends of the cable with it
             remove_leftovers()
             left_behind.extend(leftovers())
 
@@ -136,8 +162,10 @@ def app_server() -> None:
     url = os.environ["DATABASE_URL"]
     with psycopg.connect(url) as conn:
         seen_as = conn.execute("SELECT inet_client_addr()").fetchone()[0]
-        print(f"app: connected to {conn.info.host}:{conn.info.port}; the server sees {seen_as}")
-    sys.stdout.flush()
+        server = f"{conn.info.host}:{conn.info.port}"
+    # Only now, the transaction committed and the connection closed: the cable may be pulled
+    # as soon as this line is read, and a COMMIT cut off from its answer would wait for hours.
+    print(f"app: connected to {server}; the server sees {seen_as}", flush=True)
     input()  # wait for the cable to be pulled
     try:
         psycopg.connect(url, connect_timeout=1)

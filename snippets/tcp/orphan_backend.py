@@ -1,4 +1,4 @@
-# talksite: privileged timeout=30 waits=3.5
+# talksite: privileged timeout=90 waits=3
 """The server side: when the app server silently disappears, its backend stays in
 pg_stat_activity, idle in its transaction, and keeps its locks: here still after 3 s."""
 
@@ -26,7 +26,7 @@ def app_server() -> None:
 ORPHAN = """
     SELECT a.state, l.mode
     FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND l.relation = 'accounts'::regclass
-    WHERE a.client_addr = %s
+    WHERE a.datname = current_database() AND a.client_addr = %s
 """
 
 
@@ -35,7 +35,7 @@ def main() -> None:
         admin.execute("CREATE TABLE accounts (id int PRIMARY KEY)")
         app = lab.start_app(__file__, "app")
         print(app.stdout.readline(), end="")
-        time.sleep(0.5)  # let the app's kernel acknowledge the answer (ACKs may be delayed)
+        lab.wait_until_acknowledged()  # by the app's kernel (ACKs may be delayed)
         lab.cut()
         app.kill()
         print("cable pulled, app server gone")

@@ -1,4 +1,4 @@
-# talksite: privileged timeout=30 waits=3.5
+# talksite: privileged timeout=90 waits=3
 # talksite: server.tcp_keepalives_idle=1 server.tcp_keepalives_interval=1
 # talksite: server.tcp_keepalives_count=1
 """Keepalive is not enough: when the app vanishes while its migration waits for a lock, the
@@ -54,7 +54,7 @@ def messages(data: bytes) -> list[str]:
 ORPHAN = """
     SELECT a.state, string_agg(DISTINCT l.mode, ', ')
     FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND l.relation = 'accounts'::regclass
-    WHERE a.client_addr = %s GROUP BY a.state
+    WHERE a.datname = current_database() AND a.client_addr = %s GROUP BY a.state
 """
 
 
@@ -66,10 +66,11 @@ def main() -> None:
         report.execute("SELECT count(*) FROM accounts")
         app = lab.start_app(__file__, "app")
         print(app.stdout.readline(), end="")
-        query = "SELECT wait_event_type FROM pg_stat_activity WHERE client_addr = %s"
+        query = """SELECT wait_event_type FROM pg_stat_activity
+                   WHERE datname = current_database() AND client_addr = %s"""
         while admin.execute(query, (lab.APP_HOST,)).fetchone() != ("Lock",):
             time.sleep(0.05)
-        time.sleep(0.5)  # let the server's kernel acknowledge the query (ACKs may be delayed)
+        lab.wait_until_acknowledged()  # by the server's kernel (ACKs may be delayed)
         lab.cut()
         app.kill()
         print("cable pulled, app server gone, its migration still waiting for the lock")

@@ -61,10 +61,10 @@ admin.execute("CREATE TABLE orders (id int)")
 report = psycopg.connect(URL, application_name="report")
 report.execute("SELECT count(*) FROM orders")  # its open transaction holds ACCESS SHARE
 
-cron_job = start_client("cron-job", "SELECT pg_sleep(3)")
 migration = start_client("migration", "ALTER TABLE orders ADD COLUMN note text")
-wait_until(lambda: waits_for(admin, "cron-job", "Timeout/PgSleep"))
 wait_until(lambda: waits_for(admin, "migration", "Lock/relation"))
+cron_job = start_client("cron-job", "SELECT pg_sleep(3)")
+wait_until(lambda: waits_for(admin, "cron-job", "Timeout/PgSleep"))
 sleep_started = activity(admin, "cron-job")[2]
 
 for client in (cron_job, migration):
@@ -107,7 +107,9 @@ print(f"report committed; migration's backend ended. Column orders.note exists: 
 
 wait_until(lambda: activity(admin, "cron-job") is None)
 lived = admin.execute("SELECT clock_timestamp() - %s", (sleep_started,)).fetchone()[0]
-print(f"cron-job's backend ended when pg_sleep(3) returned: {lived.total_seconds():.1f} s")
+lived = lived.total_seconds()  # never less than 3 s; a busy machine may notice the end late
+after = "3 to 5 s" if 3 <= lived < 5 else f"{lived:.1f} s"
+print(f"cron-job's backend ended when pg_sleep(3) returned, {after} after its query started")
 # --8<-- [end:proceed]
 # --8<-- [end:demo]
 report.close()

@@ -101,6 +101,17 @@ class AppServer:
         ip("neigh", "replace", self.db_host, "lladdr", NOBODY, "dev", APP_END, "nud", "permanent",
            namespace=self.namespace)  # fmt: skip
 
+    def unacknowledged(self, port: int) -> int:
+        """Bytes this machine has sent the app server from `port`, never acknowledged: the
+        Send-Q that `ss -tn` shows for that connection (0 if there is none)."""
+        output = subprocess.run(
+            ["ss", "-tnH", "state", "established", "dst", self.address, "sport", f"= :{port}"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+        return int(output[1]) if output else 0
+
     def remove(self) -> None:
         """Kill what runs on it and delete the namespace, which takes the cable with it."""
         for process in self.processes:
