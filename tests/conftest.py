@@ -1,6 +1,7 @@
 """The fixtures the test modules share, each defined here once.
 
-- ``built_site``: this repository's site, built with ``talksite build`` once per session;
+- ``built_site``: this repository's site, built with ``talksite build`` once per session
+  (once for all of pytest-xdist's workers);
 - ``site_url``: that site on http://127.0.0.1, for the session;
 - ``this_talk``: this repository's talk/talk.yml, loaded;
 - ``browser``: headless Chromium for one module. Without a Chromium that starts, the module's
@@ -12,6 +13,7 @@ pytest plugin, provides ``talksite_servers``, ``talksite_record`` and the ``priv
 
 from __future__ import annotations
 
+import fcntl
 import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -27,8 +29,20 @@ if TYPE_CHECKING:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    """This talk's site, built strictly, once for every test that looks at it."""
-    return build_site(tmp_path_factory.mktemp("built") / "site")
+    """This talk's site, built strictly, once for every test that looks at it.
+
+    Under pytest-xdist the workers share one build: the first to ask builds it, holding a
+    lock in the run's folder, and the others wait for it and read it. Nothing writes to it.
+    """
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's own
+    site = shared / "built-site"
+    with open(shared / "built-site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (site / "index.html").is_file():
+            return build_site(site)
+    return BuiltSite(site)
 
 
 @pytest.fixture(scope="session")
