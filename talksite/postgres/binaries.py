@@ -10,6 +10,7 @@ created on first use.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
 import importlib.util
@@ -17,6 +18,7 @@ import os
 import re
 import signal
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 from talksite.errors import ServerError
@@ -30,6 +32,7 @@ __all__ = [
     "child_setup",
     "make_traversable",
     "service_user_ids",
+    "signals_deferred",
 ]
 
 SERVICE_USER = "talksite-pg"
@@ -126,6 +129,8 @@ def make_traversable(path: Path) -> None:
 
 def child_setup(ids: tuple[int, int] | None) -> None:
     """Runs in the child between fork and exec."""
+    # The parent may be deferring Ctrl-C and SIGTERM (signals_deferred): not the child.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     # Own process group: a Ctrl-C in the terminal reaches us, and we stop the server in order.
     os.setpgid(0, 0)
     if ids is not None:
@@ -136,3 +141,15 @@ def child_setup(ids: tuple[int, int] | None) -> None:
     # Set after setuid, which clears it.
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGQUIT)
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block ends, so that what it starts is on record
+    (a server on the list, a work folder in its field) for the clean-up they trigger."""
+    deferred = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, deferred)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

@@ -25,7 +25,13 @@ from pathlib import Path
 import psycopg
 
 from talksite.errors import ServerError
-from talksite.postgres.binaries import bin_dir, child_setup, make_traversable, service_user_ids
+from talksite.postgres.binaries import (
+    bin_dir,
+    child_setup,
+    make_traversable,
+    service_user_ids,
+    signals_deferred,
+)
 
 __all__ = ["HOST", "SUPERUSER", "WORKDIR_PREFIX", "Launcher", "Server"]
 
@@ -200,7 +206,7 @@ class Launcher:
         for _attempt in range(3):
             options = {**THROWAWAY_SETTINGS, **settings, "port": str(_free_port())}
             log_path = datadir.parent / f"{datadir.name}.log"
-            with open(log_path, "wb") as log:
+            with open(log_path, "wb") as log, signals_deferred():
                 process = subprocess.Popen(
                     [str(bin_dir() / "postgres"), "-D", str(datadir)]
                     + [arg for key, value in options.items() for arg in ("-c", f"{key}={value}")],
@@ -210,9 +216,9 @@ class Launcher:
                     # Only prctl and set*id calls run there: safe even with threads about.
                     preexec_fn=lambda: child_setup(self._ids),  # noqa: PLW1509
                 )
-            port = int(options["port"])
-            server = Server(name, port, datadir, log_path, process, is_replica=is_replica)
-            self.servers.append(server)
+                port = int(options["port"])
+                server = Server(name, port, datadir, log_path, process, is_replica=is_replica)
+                self.servers.append(server)  # on the list before a signal can unwind us
             if _wait_until_ready(server):
                 return server
             log_tail = server.log_tail()

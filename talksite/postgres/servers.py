@@ -20,6 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 
 from talksite.errors import NotApplicable, ServerError
+from talksite.postgres.binaries import signals_deferred
 from talksite.postgres.launcher import Launcher, Server
 from talksite.postgres.replication import resume_replay, wait_for_replay
 
@@ -70,7 +71,8 @@ class Servers:
     _shared_replica: Server | None = None
 
     def __enter__(self) -> Self:
-        self.launcher = Launcher()
+        with signals_deferred():  # an interrupted start leaves no work folder unrecorded
+            self.launcher = Launcher()
         return self
 
     def __exit__(self, *exc_info: object) -> None:

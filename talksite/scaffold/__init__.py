@@ -97,7 +97,7 @@ def talksite_requirement() -> str:
     install's PEP 610 record (``direct_url.json``) gives the wheel, archive or VCS URL it came
     from; an install from a package index has none, and is just ``talksite``.
     """
-    checkout = Path(__file__).resolve().parent.parent
+    checkout = Path(__file__).resolve().parents[2]  # talksite/scaffold/__init__.py
     pyproject = checkout / "pyproject.toml"
     if pyproject.is_file():
         project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
