@@ -6,7 +6,6 @@ retried with pauses. The migrations are real files: snippets/locking/_django/loc
 import io
 import os
 import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -100,24 +99,37 @@ print("".join(f"  {line}\n" for line in sql.getvalue().splitlines()), end="")
 print(f"applied: {applied('lockdemo')}")
 
 
-def web_request():
-    """A request that arrives at t=0.5s, while the migration waits. Returns when it finished."""
-    time.sleep(0.5)
-    with psycopg.connect(DATABASE_URL, application_name="web-1") as conn:
-        conn.execute("SELECT count(*) FROM lockdemo_ticket")
-    return time.monotonic() - START
+def wait_until_the_migration_waits_for_its_lock(timeout=10.0):
+    """Poll pg_stat_activity until the migration's session is waiting for a lock."""
+    query = """SELECT 1 FROM pg_stat_activity WHERE datname = current_database()
+               AND application_name = 'migration' AND wait_event_type = 'Lock'"""
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(DATABASE_URL, autocommit=True, application_name="observer") as conn:
+        while conn.execute(query).fetchone() is None:
+            if time.monotonic() > deadline:
+                sys.exit("timed out: the migration never waited for its lock")
+            time.sleep(0.01)
 
 
-START = time.monotonic()
 # --8<-- [start:scenario]
 cron = psycopg.connect(DATABASE_URL, application_name="cron-job")
 cron.execute("SELECT count(*) FROM lockdemo_ticket")  # transaction left open: ACCESS SHARE held
-log("cron-job", "SELECT count(*) FROM lockdemo_ticket; transaction left open until t=1.5s")
-threading.Timer(1.5, lambda: (cron.commit(), log("cron-job", "COMMIT"))).start()
-web = ThreadPoolExecutor().submit(web_request)
+print("cron-job: SELECT count(*) FROM lockdemo_ticket; transaction left open")
+# Django opens a connection per thread: the migration gets its own, from the "migrations" alias.
+migration = ThreadPoolExecutor().submit(migrate_with_retries, "lockdemo")
 
-migrate_with_retries("lockdemo", first_pause=0.75)  # attempt 2 at about t=1.8s
+wait_until_the_migration_waits_for_its_lock()  # t=0, whatever Django's start-up took
+START = time.monotonic()
+log("migration", "attempt 1: waits for its lock (pg_stat_activity)")
+with psycopg.connect(DATABASE_URL, application_name="web-1") as web:
+    web.execute("SELECT count(*) FROM lockdemo_ticket")  # queues behind the migration
+answered = time.monotonic() - START  # attempt 1 has given up: its request left the queue
+time.sleep(max(0.0, 1.5 - answered))
+cron.commit()
+log("cron-job", "COMMIT")
+
+migration.result()  # attempt 2, after the first pause (1 s), at about t=2.0s
 log("dba", f"applied: {applied('lockdemo')}")
-log("web-1", "arrived at t=0.5s, waited behind attempt 1, answered", at=web.result())
+log("web-1", "arrived while attempt 1 waited, queued behind it, answered", at=answered)
 # --8<-- [end:scenario]
 cron.close()
