@@ -7,7 +7,7 @@ shows up. It reports figures; it is not a test.
 Usage: python benchmarks/stress.py [--runs N] [--competitors K] [--workers W] [pytest args...]
   --runs N         how many times to run the suite (default 10)
   --competitors K  CPU-bound processes to start beside it (default 2), ended by their pid after
-  --workers W      pytest-xdist workers (default: as `make test` runs, -n auto; 0 for serial)
+  --workers W      pytest-xdist workers (default 4, as `make test` runs them; 0 for serial)
   further arguments go to pytest, e.g. -k tcp
 """
 
@@ -72,7 +72,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--competitors", type=int, default=2)
-    parser.add_argument("--workers", default="auto")
+    parser.add_argument("--workers", default="4")
     args, extra = parser.parse_known_args()
     tally: Counter[str] = Counter()
     failing_runs = 0
