@@ -72,6 +72,10 @@ def test_an_interrupted_run_ends_in_time_and_leaves_nothing(
         text=True,
         env=env,
         cwd=REPO,
+        # As from a terminal, where Ctrl-C comes from: a run started from a background job
+        # (`make test &`) would inherit SIGINT ignored, and lose it until talksite's own
+        # handler is installed.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert runner.stdout is not None
     try:
