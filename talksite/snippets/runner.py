@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import ctypes
 import fcntl
 import os
 import select
@@ -25,6 +26,9 @@ from talksite.snippets.model import Snippet
 
 __all__ = ["PRIVILEGED_LOCK", "RunResult", "database_for", "run", "session_processes"]
 
+# Looked up once, here: the child between fork and exec should only make the call.
+_prctl = ctypes.CDLL(None, use_errno=True).prctl
+_PR_SET_PDEATHSIG = 1
 #: Privileged runs take turns on this lock, machine-wide.
 PRIVILEGED_LOCK = os.path.join(tempfile.gettempdir(), "talksite-privileged.lock")
 
@@ -107,6 +111,7 @@ def _run(snippet: Snippet, database: Database, *, echo: TextIO | None) -> RunRes
         cwd=snippet.root.parent,
         # A session of its own, so that everything it starts can be found and ended.
         start_new_session=True,
+        preexec_fn=_die_with_runner,
     )
     chunks: list[str] = []
     finished = threading.Event()
@@ -132,6 +137,12 @@ def _run(snippet: Snippet, database: Database, *, echo: TextIO | None) -> RunRes
         timed_out=timed_out,
         leftover_processes=() if timed_out else leftovers,
     )
+
+
+def _die_with_runner() -> None:
+    """In the snippet's process, before exec: if the runner is killed outright (SIGKILL, no
+    clean-up), the kernel kills the snippet too, rather than leave it running."""
+    _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _collect(
