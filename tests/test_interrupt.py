@@ -7,13 +7,16 @@ servers' start-up to the snippet's run, taking the three signals in turn.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 import pytest
 
@@ -62,38 +65,50 @@ def slow_snippet(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@contextlib.contextmanager
+def talksite_run(snippet: Path) -> Iterator[tuple[subprocess.Popen[str], TextIO]]:
+    """`talksite run snippet`, its stdout a pipe and its stderr kept for a failure message;
+    killed at the end if it still runs."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TALK_")}
+    with tempfile.TemporaryFile(mode="w+") as stderr:
+        runner = subprocess.Popen(
+            [sys.executable, "-m", "talksite.cli", "run", str(snippet)],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            env=env,
+            cwd=REPO,
+            # As from a terminal, where Ctrl-C comes from: a run started from a background
+            # job (`make test &`) would inherit SIGINT ignored, and lose it until talksite's
+            # own handler is installed.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+        try:
+            yield runner, stderr
+        finally:
+            if runner.poll() is None:
+                runner.kill()
+                runner.wait()
+            assert runner.stdout is not None
+            runner.stdout.close()
+
+
 @pytest.mark.parametrize("attempt", range(RUNS))
 def test_an_interrupted_run_ends_in_time_and_leaves_nothing(
     slow_snippet: Path, attempt: int
 ) -> None:
     sig = (signal.SIGINT, signal.SIGTERM, signal.SIGKILL)[attempt % 3]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TALK_")}
-    runner = subprocess.Popen(
-        [sys.executable, "-m", "talksite.cli", "run", str(slow_snippet)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=env,
-        cwd=REPO,
-        # As from a terminal, where Ctrl-C comes from: a run started from a background job
-        # (`make test &`) would inherit SIGINT ignored, and lose it until talksite's own
-        # handler is installed.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
-    assert runner.stdout is not None
-    try:
+    with talksite_run(slow_snippet) as (runner, stderr):
+        assert runner.stdout is not None
         if attempt % 4 < 2:
             # During start-up: the servers, the database, the snippet's launch.
             time.sleep(0.1 * attempt)
-        else:
-            assert runner.stdout.readline() == "ready\n"  # the snippet is running
+        elif runner.stdout.readline() != "ready\n":  # the snippet should be running
+            runner.wait(timeout=DEADLINE_S)
+            stderr.seek(0)
+            pytest.fail(f"talksite run ended unasked ({runner.returncode}):\n{stderr.read()}")
         runner.send_signal(sig)
         runner.wait(timeout=DEADLINE_S)
-    finally:
-        if runner.poll() is None:
-            runner.kill()
-            runner.wait()
-        runner.stdout.close()
     deadline = time.monotonic() + 5  # the kernel reaps what the run killed
     while leftovers(runner.pid, slow_snippet) and time.monotonic() < deadline:
         time.sleep(0.05)

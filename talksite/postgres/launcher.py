@@ -9,7 +9,6 @@ owner was killed before it could.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
 import shutil
@@ -32,6 +31,7 @@ from talksite.postgres.binaries import (
     service_user_ids,
     signals_deferred,
 )
+from talksite.processes import kill_group, wait_unreaped
 
 __all__ = ["HOST", "SUPERUSER", "WORKDIR_PREFIX", "Launcher", "Server"]
 
@@ -130,16 +130,11 @@ class Launcher:
         Immediate (SIGQUIT), not fast: the data is thrown away, so the shutdown checkpoint
         would only cost time, and on a busy machine it can cost seconds per server.
         """
-        if server.process.poll() is None:
-            server.process.send_signal(signal.SIGQUIT)
-            try:
-                server.process.wait(STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.process.pid, signal.SIGKILL)
-                server.process.wait()
+        if not wait_unreaped(server.process, 0):
+            os.kill(server.process.pid, signal.SIGQUIT)  # unreaped: the pid is still its own
+            wait_unreaped(server.process, STOP_TIMEOUT_S)
         # A killed postmaster can leave backends behind; they are in its process group.
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(server.process.pid, signal.SIGKILL)
+        kill_group(server.process)
         shutil.rmtree(server.datadir, ignore_errors=True)
         if server in self.servers:
             self.servers.remove(server)
@@ -165,7 +160,11 @@ class Launcher:
         fingerprint = f"{postgres_binary.st_size}-{int(postgres_binary.st_mtime)}"
         cached = Path(tempfile.gettempdir()) / f"talksite-template-{os.geteuid()}-{fingerprint}"
         owner = self._ids[0] if self._ids is not None else os.geteuid()
-        if not (cached / "PG_VERSION").is_file() or cached.stat().st_uid != owner:
+
+        def usable() -> bool:
+            return (cached / "PG_VERSION").is_file() and cached.stat().st_uid == owner
+
+        if not usable():
             building = self._new_datadir("template")
             self._run_tool(
                 "initdb",
@@ -173,7 +172,10 @@ class Launcher:
                 + ["--locale=C", "--no-sync", "--no-instructions"],
             )
             (building / "pg_hba.conf").write_text(PG_HBA)
-            shutil.rmtree(cached, ignore_errors=True)
+            # Only a stale template goes (say, the service user's uid changed): a usable one
+            # that a concurrent run put there meanwhile may be being copied right now.
+            if cached.exists() and not usable():
+                shutil.rmtree(cached, ignore_errors=True)
             try:
                 building.rename(cached)  # atomic: a concurrent run sees all of it or none
             except OSError:
@@ -223,9 +225,7 @@ class Launcher:
                 return server
             log_tail = server.log_tail()
             self.servers.remove(server)
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+            kill_group(process)
             if "could not bind" not in log_tail:  # only a port race is worth another try
                 break
         shutil.rmtree(datadir, ignore_errors=True)

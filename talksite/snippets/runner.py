@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TextIO
 
 from talksite.postgres import Database, Servers
+from talksite.processes import kill_group, wait_unreaped
 from talksite.snippets.model import Snippet
 
 __all__ = ["PRIVILEGED_LOCK", "RunResult", "database_for", "run", "session_processes"]
@@ -119,13 +120,12 @@ def _run(snippet: Snippet, database: Database, *, echo: TextIO | None) -> RunRes
     reader.start()
     timed_out = False
     try:
-        process.wait(timeout=snippet.directives.timeout_s)
-    except subprocess.TimeoutExpired:
-        timed_out = True
+        # Unreaped until its session is ended, so that its pid cannot meanwhile become a
+        # stranger's (see talksite.processes).
+        timed_out = not wait_unreaped(process, snippet.directives.timeout_s)
     finally:
         # Also on Ctrl-C: no snippet outlives its runner.
-        leftovers = _end_session(process.pid)
-        process.wait()
+        leftovers = _end_session(process)
         finished.set()
         reader.join()
         if process.stdout is not None:
@@ -191,12 +191,12 @@ def session_processes(session_id: int) -> dict[int, str]:
     return found
 
 
-def _end_session(session_id: int) -> tuple[str, ...]:
-    """Kill every process still in the snippet's session; describe the ones found."""
-    leftovers = session_processes(session_id)
+def _end_session(leader: subprocess.Popen[bytes]) -> tuple[str, ...]:
+    """Kill every process still in the snippet's session, and reap its leader; describe the
+    processes found besides the leader."""
+    leftovers = session_processes(leader.pid)
     for pid in leftovers:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(session_id, signal.SIGKILL)
+    kill_group(leader)
     return tuple(leftovers.values())
