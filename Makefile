@@ -42,7 +42,7 @@ lint: install
 # Four pytest-xdist workers: most tests wait on servers, sockets and browsers rather than
 # compute, so four fit two cores; privileged snippets take turns machine-wide.
 test: lint
-	$(PY) -m pytest -n 4
+	$(PY) -m pytest -n 4 --dist loadgroup
 
 # The snippets alone; with PG=15, on that installed PostgreSQL major instead of the embedded
 # one (Debian: apt-get install postgresql-15), as .ci/run does for each version in mkdocs.yml's

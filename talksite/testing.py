@@ -7,7 +7,10 @@ with ``talksite new``. It provides:
 - the ``talksite_record`` fixture and the ``--record`` option: record outputs instead of
   checking them (the same run as ``talksite record``);
 - the ``privileged`` marker: the test needs root (network namespaces). Without root it is
-  skipped with that reason, except under ``CI=true``, where it fails: CI must run everything;
+  skipped with that reason, except under ``CI=true``, where it fails: CI must run everything.
+  Under pytest-xdist's ``--dist loadgroup``, privileged tests form one group, scheduled first:
+  they take turns machine-wide anyway, and one worker running them in a row keeps the other
+  workers from waiting on each other's turn;
 - :func:`snippet_params` and :func:`check_snippet`, for one parametrised snippet test.
 """
 
@@ -18,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _pytest.nodeid import NodeId
 
 from talksite import snippets
 from talksite.errors import NotApplicable
@@ -49,6 +53,26 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason}, and CI must run it", pytrace=False)
     pytest.skip(reason)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under ``--dist loadgroup``: privileged tests form the group ``privileged``, and groups
+    (the ``xdist_group`` marker's too) run first, each on one worker."""
+    # Set by xdist from `--dist loadgroup`, on the controller and on each worker alike.
+    if not getattr(config.option, "loadgroup", False):
+        return
+    grouped = []
+    for item in items:
+        groups = {str(mark.args[0]) for mark in item.iter_markers("xdist_group")}
+        if item.get_closest_marker(PRIVILEGED) is not None:
+            groups.add(PRIVILEGED)
+        if groups:
+            # xdist reads the group from a nodeid suffix; pytest 9 keeps the nodeid in `_id`,
+            # where xdist 3.8 no longer puts it.
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(sorted(groups))}")  # type: ignore[attr-defined]
+            grouped.append(item)
+    items[:] = grouped + [item for item in items if item not in grouped]
 
 
 @pytest.fixture(scope="session")

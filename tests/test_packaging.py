@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pytest
 
+#: One worker builds the wheel and the virtualenv (module fixtures) and runs every test here.
+pytestmark = pytest.mark.xdist_group("packaging")
+
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT_S = 600
 #: Not part of the package, and large or private: left out of the copy the wheel is built from.
@@ -83,7 +86,20 @@ def wheel(work: Path) -> Path:
 def venv(work: Path, wheel: Path) -> Path:
     venv = work / "venv"
     ok(run([sys.executable, "-m", "venv", str(venv)], work))
-    ok(run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)], work))
+    ok(
+        run(
+            [
+                str(venv / "bin" / "python"),
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "--no-compile",
+                str(wheel),
+            ],
+            work,
+        )
+    )
     return venv
 
 

@@ -163,7 +163,7 @@ def test_failing_or_leaky_snippets_fail(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "snippets/demo/crash.py exited with status 1" in result.stdout
     assert "no database today" in result.stdout
-    assert "snippets/demo/leak.py left processes running: sleep 120" in result.stdout
+    assert "snippets/demo/leak.py left processes running: sleep 120" in result.stdout, result.stdout
     assert "snippets/demo/slow.py timed out after 1." in result.stdout
 
 

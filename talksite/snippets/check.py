@@ -13,7 +13,7 @@ from talksite.errors import NotApplicable
 from talksite.postgres import DATABASE_URL_VARIABLE, Servers, default_major
 from talksite.snippets.compare import normalise, output_diff, same_output
 from talksite.snippets.model import Snippet
-from talksite.snippets.runner import RunResult, database_for, run
+from talksite.snippets.runner import RunResult, database_for, machine_turn, run
 
 __all__ = ["Outcome", "check", "record"]
 
@@ -73,7 +73,8 @@ def check(snippet: Snippet, servers: Servers, *, echo: TextIO | None = None) -> 
         raise NotApplicable(
             f"{snippet.id} is not applicable on the server in {DATABASE_URL_VARIABLE}: {reason}"
         )
-    with database_for(snippet, servers) as database:
+    # The turn covers the servers a privileged snippet gets of its own, too.
+    with machine_turn(snippet), database_for(snippet, servers) as database:
         result = run(snippet, database, echo=echo)
         output = normalise(result.output, database, precision=needs.precision_s)
     major = database.server_major

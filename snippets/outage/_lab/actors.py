@@ -17,6 +17,7 @@ import queue
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterable, Iterator
 
 from _lab.network import AppServer
@@ -41,18 +42,20 @@ def wait_for_go() -> None:
 
 
 class Actors:
-    """The two actor processes, and one queue of (who, line) for everything they print."""
+    """The two actor processes, and one queue of (who, line, at) for everything they print:
+    `at` is when the line arrived (time.monotonic()), so that the clock can place it when it
+    was said rather than when a tick, late on a busy machine, came round to it."""
 
     def __init__(self, cron_job: subprocess.Popen[str], migration: subprocess.Popen[str]):
         self.cron_job, self.migration = cron_job, migration
-        self.lines: queue.Queue[tuple[str, str]] = queue.Queue()
+        self.lines: queue.Queue[tuple[str, str, float]] = queue.Queue()
         for who, process in ((CRON_JOB, cron_job), (MIGRATION, migration)):
             threading.Thread(target=self._forward, args=(who, process), daemon=True).start()
 
     def _forward(self, who: str, process: subprocess.Popen[str]) -> None:
         assert process.stdout is not None
         for line in process.stdout:
-            self.lines.put((who, line.rstrip("\n")))
+            self.lines.put((who, line.rstrip("\n"), time.monotonic()))
 
     def go(self, who: str) -> None:
         process = self.cron_job if who == CRON_JOB else self.migration
@@ -60,10 +63,10 @@ class Actors:
         process.stdin.write("go\n")
         process.stdin.flush()
 
-    def next_line(self, timeout: float) -> tuple[str, str]:
+    def next_line(self, timeout: float) -> tuple[str, str, float]:
         return self.lines.get(timeout=timeout)
 
-    def said(self) -> Iterator[tuple[str, str]]:
+    def said(self) -> Iterator[tuple[str, str, float]]:
         """What the actors have printed since the last call, without waiting."""
         with contextlib.suppress(queue.Empty):
             while True:
@@ -74,7 +77,7 @@ class Actors:
         quiet). An actor that prints anything else has failed: exit with its traceback."""
         ready: set[str] = set()
         while ready != {CRON_JOB, MIGRATION}:
-            who, line = self.next_line(timeout=120)
+            who, line, _ = self.next_line(timeout=120)
             if line == "ready":
                 ready.add(who)
             elif line.startswith("its session: "):
@@ -88,7 +91,8 @@ class Actors:
         more: list[str] = []
         with contextlib.suppress(queue.Empty):
             while len(more) < 40:
-                more.append(": ".join(self.lines.get(timeout=2)))
+                who, line, _ = self.lines.get(timeout=2)
+                more.append(f"{who}: {line}")
         return more
 
 

@@ -80,7 +80,7 @@ def run_clock(plan: Plan, lab: Lab, timeline: Timeline) -> dict[str, Any]:
     seen = Seen()
     while True:
         now = timeline.now()
-        pass_on(lab.actors.said(), plan, seen, now, timeline)
+        pass_on(lab.actors.said(), plan, seen, timeline)
         deploy_step(plan, lab, seen, now, timeline)
         sighting = observe(lab.dba, lab.web, now)
         report(classify(sighting, seen, plan.client_timeout_s), timeline)
@@ -99,21 +99,21 @@ def run_clock(plan: Plan, lab: Lab, timeline: Timeline) -> dict[str, Any]:
 def start_the_job(actors: Actors, timeline: Timeline) -> None:
     """t=0 is the moment the cron job has read the table: from then on it holds its lock."""
     actors.go(CRON_JOB)
-    who, line = actors.next_line(timeout=30)
-    timeline.start = time.monotonic()
-    timeline.log(who, line)
+    who, line, at = actors.next_line(timeout=30)
+    timeline.start = at
+    timeline.log(who, line, at=0.0)
 
 
-def pass_on(
-    said: Iterable[tuple[str, str]], plan: Plan, seen: Seen, now: float, timeline: Timeline
-):
-    """The actors' own words: the job's start and end, the migration's attempts."""
-    for who, line in said:
+def pass_on(said: Iterable[tuple[str, str, float]], plan: Plan, seen: Seen, timeline: Timeline):
+    """The actors' own words, at the time each arrived: the job's start and end, the
+    migration's attempts."""
+    for who, line, arrived in said:
+        at = arrived - timeline.start
         if who == CRON_JOB and line == "COMMIT":
-            seen.job_ended = now
+            seen.job_ended = at
             if "routing" not in plan.fixes:
                 continue  # the primary's view reports it, in order with its effects
-        timeline.log(who, line)
+        timeline.log(who, line, at=at)
 
 
 def deploy_step(plan: Plan, lab: Lab, seen: Seen, now: float, timeline: Timeline) -> None:
