@@ -1,0 +1,44 @@
+"""talksite.testing under pytest-xdist's `--dist loadgroup`: privileged tests run in a row on
+one worker, so that workers never queue for each other's machine turn."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+TESTS = """\
+import pytest
+
+{}
+"""
+ONE_TEST = """\
+@pytest.mark.{mark}
+def test_{number}():
+    pass
+"""
+
+
+def test_privileged_tests_form_one_group_on_one_worker(tmp_path: Path) -> None:
+    marks = ["privileged" if number % 2 else "usefixtures" for number in range(12)]
+    (tmp_path / "test_many.py").write_text(
+        TESTS.format("\n\n".join(ONE_TEST.format(mark=m, number=n) for n, m in enumerate(marks)))
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "talksite.testing", "-p", "no:cacheprovider"]
+        + ["-n", "3", "--dist", "loadgroup", "-v", "test_many.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    ran = re.findall(
+        r"\[(gw\d)\] .*? (?:PASSED|SKIPPED) test_many.py::test_(\d+)(\S*)", result.stdout
+    )
+    assert len(ran) == 12, result.stdout + result.stderr
+    privileged = {(worker, suffix) for worker, number, suffix in ran if int(number) % 2}
+    assert len(privileged) == 1, f"privileged tests on several workers: {privileged}"
+    assert privileged.pop()[1] == "@privileged"
+    others = {worker for worker, number, _ in ran if not int(number) % 2}
+    assert len(others) > 1, "the other tests should spread over the workers"
