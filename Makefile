@@ -40,7 +40,8 @@ lint: install
 	$(PY) -m ruff format --check .
 
 # Four pytest-xdist workers: most tests wait on servers, sockets and browsers rather than
-# compute, so four fit two cores; privileged snippets take turns machine-wide.
+# compute, so four fit two cores. Privileged tests take turns machine-wide, so they are one
+# group (talksite.testing), run first by one worker; see "In parallel" in the README.
 test: lint
 	$(PY) -m pytest -n 4 --dist loadgroup
 
@@ -48,4 +49,4 @@ test: lint
 # one (Debian: apt-get install postgresql-15), as .ci/run does for each version in mkdocs.yml's
 # verified_on.
 test-snippets: install
-	$(if $(PG),TALK_POSTGRES_BINDIR=/usr/lib/postgresql/$(PG)/bin) $(PY) -m pytest -n 4 tests/test_snippets.py
+	$(if $(PG),TALK_POSTGRES_BINDIR=/usr/lib/postgresql/$(PG)/bin) $(PY) -m pytest -n 4 --dist loadgroup tests/test_snippets.py

@@ -7,7 +7,7 @@ shows up. It reports figures; it is not a test.
 Usage: python benchmarks/stress.py [--runs N] [--competitors K] [--workers W] [pytest args...]
   --runs N         how many times to run the suite (default 10)
   --competitors K  CPU-bound processes to start beside it (default 2), ended by their pid after
-  --workers W      pytest-xdist workers (default 4, as `make test` runs them; 0 for serial)
+  --workers W      pytest-xdist workers (default 4, grouped as `make test` runs them; 0: serial)
   further arguments go to pytest, e.g. -k tcp
 """
 
@@ -52,7 +52,7 @@ def run_suite(workers: str, extra: list[str]) -> tuple[int, list[str], float]:
         report = Path(scratch) / "report.xml"
         command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
         if workers != "0":
-            command += ["-n", workers]
+            command += ["-n", workers, "--dist", "loadgroup"]
         command += [f"--junitxml={report}", "tests/test_snippets.py", *extra]
         started = time.perf_counter()
         subprocess.run(command, cwd=REPO, check=False, capture_output=True, text=True)
