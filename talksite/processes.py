@@ -1,4 +1,5 @@
-"""Ending a child and what it started, without killing a stranger by a reused pid.
+"""Ending a child and what it started: with its parent, if that dies (:func:`die_with_parent`),
+and without killing a stranger by a reused pid.
 
 A process group lives on as long as any member does; once the last is gone and the leader is
 reaped, the kernel may give the leader's pid, and with it the group id, to any new process. On
@@ -10,12 +11,23 @@ leader is waited for without being reaped: while it is a zombie, its pid stays o
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import select
 import signal
 import subprocess
 
-__all__ = ["kill_group", "wait_unreaped"]
+__all__ = ["die_with_parent", "kill_group", "wait_unreaped"]
+
+# Looked up once, here: a child between fork and exec should only make the call.
+_prctl = ctypes.CDLL(None, use_errno=True).prctl
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(signum: int) -> None:
+    """In a child, before exec: when its parent dies, even by SIGKILL, the kernel sends it
+    `signum`. Call it after any setuid, which clears it."""
+    _prctl(_PR_SET_PDEATHSIG, signum)
 
 
 def wait_unreaped(process: subprocess.Popen[bytes], timeout_s: float | None) -> bool:

@@ -11,7 +11,6 @@ created on first use.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import functools
 import importlib.util
 import os
@@ -22,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from talksite.errors import ServerError
+from talksite.processes import die_with_parent
 
 __all__ = [
     "BINDIR_VARIABLE",
@@ -41,7 +41,6 @@ BINDIR_VARIABLE = "TALK_POSTGRES_BINDIR"
 MINIMUM_MAJOR = 14
 #: The programs the launcher runs.
 TOOLS = ("postgres", "initdb", "pg_basebackup")
-_PR_SET_PDEATHSIG = 1
 
 
 def bin_dir() -> Path:
@@ -137,10 +136,8 @@ def child_setup(ids: tuple[int, int] | None) -> None:
         os.setgroups([])
         os.setgid(ids[1])
         os.setuid(ids[0])
-    # If we die, even by SIGKILL, the kernel sends the server SIGQUIT (immediate shutdown).
-    # Set after setuid, which clears it.
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGQUIT)
+    # If we die, even by SIGKILL, the server gets SIGQUIT (immediate shutdown).
+    die_with_parent(signal.SIGQUIT)
 
 
 @contextlib.contextmanager

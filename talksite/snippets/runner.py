@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import ctypes
 import fcntl
 import os
 import select
@@ -22,7 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from talksite.postgres import Database, Servers
-from talksite.processes import kill_group, wait_unreaped
+from talksite.processes import die_with_parent, kill_group, wait_unreaped
 from talksite.snippets.model import Snippet
 
 __all__ = [
@@ -34,9 +33,6 @@ __all__ = [
     "session_processes",
 ]
 
-# Looked up once, here: the child between fork and exec should only make the call.
-_prctl = ctypes.CDLL(None, use_errno=True).prctl
-_PR_SET_PDEATHSIG = 1
 #: Privileged runs take turns on this lock, machine-wide.
 PRIVILEGED_LOCK = os.path.join(tempfile.gettempdir(), "talksite-privileged.lock")
 #: Added to a privileged run's niceness: negative, ahead of the runs queueing for its turn.
@@ -171,7 +167,7 @@ def _run(snippet: Snippet, database: Database, *, echo: TextIO | None) -> RunRes
 def _die_with_runner() -> None:
     """In the snippet's process, before exec: if the runner is killed outright (SIGKILL, no
     clean-up), the kernel kills the snippet too, rather than leave it running."""
-    _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    die_with_parent(signal.SIGKILL)
 
 
 def _collect(
