@@ -13,19 +13,24 @@ import fcntl
 import io
 import os
 import signal
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 import pytest
 
 from talksite import snippets
-from talksite.postgres import Database, Servers
+from talksite.postgres import DATABASE_URL_VARIABLE, REPLICA_URL_VARIABLE, Database, Servers
 
-__all__ = ["Started", "lock_held", "processes_of_run", "started"]
+__all__ = ["Started", "lock_held", "processes_of_run", "started", "talksite_run"]
+
+REPO = Path(__file__).resolve().parent.parent
 
 #: How long a snippet may take to print what a test waits for (the machine may be busy).
 READY_TIMEOUT_S = 60.0
@@ -52,6 +57,38 @@ def processes_of_run(database: Database) -> dict[int, str]:
         except (OSError, IndexError):  # gone meanwhile, or not ours to read
             continue
     return found
+
+
+@contextlib.contextmanager
+def talksite_run(snippet: Path) -> Iterator[tuple[subprocess.Popen[str], TextIO]]:
+    """`talksite run snippet` on throwaway servers, its stdout a pipe and its stderr kept for a
+    failure message; killed at the end if it still runs."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in (DATABASE_URL_VARIABLE, REPLICA_URL_VARIABLE)
+    }
+    with tempfile.TemporaryFile(mode="w+") as stderr:
+        runner = subprocess.Popen(
+            [sys.executable, "-m", "talksite.cli", "run", str(snippet)],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            env=env,
+            cwd=REPO,
+            # As from a terminal, where Ctrl-C comes from: a run started from a background
+            # job (`make test &`) would inherit SIGINT ignored, and lose it until talksite's
+            # own handler is installed.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+        try:
+            yield runner, stderr
+        finally:
+            if runner.poll() is None:
+                runner.kill()
+                runner.wait()
+            assert runner.stdout is not None
+            runner.stdout.close()
 
 
 @contextlib.contextmanager

@@ -7,22 +7,16 @@ servers' start-up to the snippet's run, taking the three signals in turn.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import signal
-import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
 
 import pytest
+from snippet_support import talksite_run
 
 from talksite.postgres import Servers
 
-REPO = Path(__file__).resolve().parent.parent
 RUNS = 12
 #: Issue 15: interrupted, `talksite run` is gone within this many seconds.
 DEADLINE_S = 5.0
@@ -63,34 +57,6 @@ def slow_snippet(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path.parent.mkdir()
     path.write_text(SLOW_SNIPPET)
     return path
-
-
-@contextlib.contextmanager
-def talksite_run(snippet: Path) -> Iterator[tuple[subprocess.Popen[str], TextIO]]:
-    """`talksite run snippet`, its stdout a pipe and its stderr kept for a failure message;
-    killed at the end if it still runs."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TALK_")}
-    with tempfile.TemporaryFile(mode="w+") as stderr:
-        runner = subprocess.Popen(
-            [sys.executable, "-m", "talksite.cli", "run", str(snippet)],
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            text=True,
-            env=env,
-            cwd=REPO,
-            # As from a terminal, where Ctrl-C comes from: a run started from a background
-            # job (`make test &`) would inherit SIGINT ignored, and lose it until talksite's
-            # own handler is installed.
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-        )
-        try:
-            yield runner, stderr
-        finally:
-            if runner.poll() is None:
-                runner.kill()
-                runner.wait()
-            assert runner.stdout is not None
-            runner.stdout.close()
 
 
 @pytest.mark.parametrize("attempt", range(RUNS))

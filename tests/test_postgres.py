@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import psycopg
 import pytest
+from snippet_support import talksite_run
 
 from talksite import postgres
 from talksite.errors import NotApplicable
 from talksite.postgres import Servers
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def scalar(url: str, sql: str) -> object:
@@ -133,22 +129,14 @@ def test_talksite_run_leaves_nothing_when_interrupted(tmp_path: Path, sig: signa
     snippet = tmp_path / "snippets" / "slow.py"
     snippet.parent.mkdir()
     snippet.write_text(SLOW_SNIPPET)
-    env = {k: v for k, v in os.environ.items() if k not in ("TALK_DATABASE_URL",)}
-    runner = subprocess.Popen(
-        [sys.executable, "-m", "talksite.cli", "run", str(snippet)],
-        stdout=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=REPO,
-    )
-    assert runner.stdout is not None
-    assert runner.stdout.readline() == "ready\n"
-    workdirs = list(Path(tempfile.gettempdir()).glob(f"talksite-pg-{runner.pid}-*"))
-    assert len(workdirs) == 1 and postgres_processes_using(workdirs[0])
+    with talksite_run(snippet) as (runner, _):
+        assert runner.stdout is not None
+        assert runner.stdout.readline() == "ready\n"
+        workdirs = list(Path(tempfile.gettempdir()).glob(f"talksite-pg-{runner.pid}-*"))
+        assert len(workdirs) == 1 and postgres_processes_using(workdirs[0])
 
-    runner.send_signal(sig)
-    runner.wait(timeout=30)
-    runner.stdout.close()
+        runner.send_signal(sig)
+        runner.wait(timeout=30)
 
     deadline = time.monotonic() + 10
     while postgres_processes_using(workdirs[0]) and time.monotonic() < deadline:
