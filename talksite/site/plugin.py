@@ -8,6 +8,8 @@
 - ``on_files``: talksite's stylesheet and scripts, and the generated "Slides as text" page.
 - ``on_page_markdown``: links to the slides that name the page.
 - ``on_env``: a macro that failed on a page stops the build here, before any page is written.
+- ``on_post_page``: the page's social card (drawn, or copied from the cache) and the Open
+  Graph and Twitter tags that point at it (:mod:`talksite.site.social`).
 - ``on_post_build``: renders the deck into ``site/slides/``, and the PDF if asked.
 
 Registered as ``talksite`` in the ``mkdocs.plugins`` entry point group.
@@ -25,12 +27,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from talksite import deck
+from talksite import cards, deck
 from talksite.diagrams import Diagrams, Figure
 from talksite.errors import ContentError, MacroError, Problem, TalksiteError
 from talksite.site.content import check_content
 from talksite.site.macros import page_macros
 from talksite.site.options import Options, PluginConfig, check_markdown_setup
+from talksite.site.social import add_tags, page_social
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -60,6 +63,8 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
     talk: Talk
     slides: list[deck.Slide]
     figures: dict[str, Callable[..., Figure]]
+    card_palette: cards.Palette
+    cards_cache: Path
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.options = Options.resolve(self.config, config_file=config.config_file_path)
@@ -68,6 +73,11 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         self._files: Files | None = None
         try:
             check_markdown_setup(config, self.options)
+            self.card_palette = cards.card_palette(config.theme.get("palette"))
+            self.cards_cache = self.options.path(self.options.cards_cache_dir)
+            cards.check_cache_dir(
+                self.cards_cache, option="mkdocs.yml: plugins: talksite: cards_cache_dir"
+            )
         except TalksiteError as error:
             _fail(error)
         content = check_content(self.options, docs_dir=Path(config.docs_dir))
@@ -125,6 +135,18 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         if self._page_problems:
             _stop(self._page_problems)
         return env
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        social = page_social(
+            page, talk=self.talk, palette=self.card_palette, site_url=config.site_url
+        )
+        cards.write_card(
+            social.card, Path(config.site_dir) / social.card_path, cache_dir=self.cards_cache
+        )
+        try:
+            return add_tags(output, social, source=page.file.src_uri)
+        except TalksiteError as error:
+            _fail(error)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         files = self._files
