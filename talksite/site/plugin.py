@@ -33,7 +33,7 @@ from talksite.errors import ContentError, MacroError, Problem, TalksiteError
 from talksite.site.content import check_content
 from talksite.site.macros import page_macros
 from talksite.site.options import Options, PluginConfig, check_markdown_setup
-from talksite.site.social import add_tags, page_social
+from talksite.site.social import Social, Where, add_tags, page_social, social
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -137,16 +137,10 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         return env
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        social = page_social(
+        tags = page_social(
             page, talk=self.talk, palette=self.card_palette, site_url=config.site_url
         )
-        cards.write_card(
-            social.card, Path(config.site_dir) / social.card_path, cache_dir=self.cards_cache
-        )
-        try:
-            return add_tags(output, social, source=page.file.src_uri)
-        except TalksiteError as error:
-            _fail(error)
+        return self._with_card(output, tags, config=config, source=page.file.src_uri)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         files = self._files
@@ -170,6 +164,21 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
                 description=config.site_description or "",
                 favicon=config.theme.get("favicon"),
             )
+            # The deck is a page readers share too: it gets its own card.
+            deck_tags = social(
+                title="Slides",
+                description=config.site_description or "",
+                where=Where(card_name=deck.DECK_DIR, url=f"{deck.DECK_DIR}/"),
+                home=False,
+                talk=self.talk,
+                palette=self.card_palette,
+                site_url=config.site_url,
+            )
+            html = index.read_text(encoding="utf-8")
+            source = f"{deck.DECK_DIR}/index.html"
+            index.write_text(
+                self._with_card(html, deck_tags, config=config, source=source), encoding="utf-8"
+            )
         except TalksiteError as error:
             _fail(error)
         if self.options.slides_pdf:
@@ -185,6 +194,15 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         for option in (self.options.talk_file, self.options.slides_file):
             server.watch(str(self.options.path(option)))
         return server
+
+    def _with_card(self, html: str, tags: Social, *, config: MkDocsConfig, source: str) -> str:
+        """Write the page's card into the site; returns its HTML with the tags that name it."""
+        target = Path(config.site_dir) / tags.card_path
+        cards.write_card(tags.card, target, cache_dir=self.cards_cache)
+        try:
+            return add_tags(html, tags, source=source)
+        except TalksiteError as error:
+            _fail(error)
 
     def _macro_failed(self, name: str, error: TalksiteError) -> None:
         """Note a macro's error against the page, at the first line that calls the macro."""

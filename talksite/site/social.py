@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from talksite.talk import Talk
 
-__all__ = ["CARDS_DIR", "Social", "add_tags", "page_social"]
+__all__ = ["CARDS_DIR", "Social", "Where", "add_tags", "page_social", "social"]
 
 #: Where the cards go in the built site.
 CARDS_DIR = "assets/cards"
@@ -62,27 +62,56 @@ def _description(page: Page, talk: Talk) -> str:
     return layers.get(page.file.src_uri, talk.abstract.lead)
 
 
+@dataclass(frozen=True)
+class Where:
+    """How a page is named: its card's file name and its own URL, both from the site's root."""
+
+    card_name: str  # "a/b" makes assets/cards/a/b.png
+    url: str  # "a/b/"; "" for the home page
+
+
 def page_social(page: Page, *, talk: Talk, palette: Palette, site_url: str | None) -> Social:
-    """The card and tags of ``page``; ``site_url`` may be unset (see the module's notes)."""
-    title = talk.title if page.is_homepage else _plain(page.title or talk.title)
-    event = talk.event
+    """The card and tags of one of the site's pages."""
+    return social(
+        title=_plain(page.title or talk.title),
+        description=_description(page, talk),
+        where=Where(card_name=page.file.src_uri.rsplit(".", 1)[0], url=page.url),
+        home=page.is_homepage,
+        talk=talk,
+        palette=palette,
+        site_url=site_url,
+    )
+
+
+def social(
+    *,
+    title: str,
+    description: str,
+    where: Where,
+    home: bool,
+    talk: Talk,
+    palette: Palette,
+    site_url: str | None,
+) -> Social:
+    """The card and tags of any page (the deck's too); ``site_url`` may be unset (see above)."""
+    title = talk.title if home else title
     card = Card(
         title=title,
-        kicker="" if page.is_homepage else talk.title,
-        byline=f"{talk.speaker.name} · {event.name}, {event.city}",
+        kicker="" if home else talk.title,
+        byline=f"{talk.speaker.name} · {talk.event.name}, {talk.event.city}",
         palette=palette,
     )
-    card_path = f"{CARDS_DIR}/{page.file.src_uri.rsplit('.', 1)[0]}.png"
+    card_path = f"{CARDS_DIR}/{where.card_name}.png"
     if site_url:
-        image, url = urljoin(site_url, card_path), page.canonical_url
+        image, url = urljoin(site_url, card_path), urljoin(site_url, where.url)
     else:
-        image, url = get_relative_url(card_path, page.url or "."), None
+        image, url = get_relative_url(card_path, where.url or "."), None
     tags = render(
         "social.html",
-        type="website" if page.is_homepage else "article",
+        type="website" if home else "article",
         site_name=talk.title,
         title=title,
-        description=" ".join(_description(page, talk).split()),
+        description=" ".join(description.split()),
         url=url,
         image=image,
         width=WIDTH,
