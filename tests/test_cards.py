@@ -142,7 +142,14 @@ def test_the_key_changes_with_the_renderer(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_the_palette_follows_mkdocs_yml_and_defaults_to_materials() -> None:
     assert cards.card_palette(None) == cards.card_palette([{"primary": "indigo"}])
-    amber = cards.card_palette([{"scheme": "default", "primary": "Amber", "accent": "lime"}])
+    # As in mkdocs.yml: an automatic entry names no colours; the first entry that does counts.
+    amber = cards.card_palette(
+        [
+            {"media": "(prefers-color-scheme)"},
+            {"scheme": "default", "primary": "Amber", "accent": "lime"},
+            {"scheme": "slate", "primary": "red", "accent": "red"},
+        ]
+    )
     assert (amber.background, amber.text, amber.accent) == ("#ffc105", "#212121", "#b0eb00")
 
 

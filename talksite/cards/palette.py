@@ -80,21 +80,20 @@ class Palette:
 
 
 def card_palette(palette: Sequence[Mapping[str, Any]] | Mapping[str, Any] | None) -> Palette:
-    """The card's colours from ``theme.palette`` (one mapping, or a list: the first is used).
+    """The card's colours from ``theme.palette`` (one mapping, or a list of them).
 
-    An unknown colour name stops the build, naming the key and what Material accepts.
+    Each colour is the first the list names: an "automatic" entry that only toggles the scheme
+    names none. An unknown colour name stops the build, naming the key and what Material accepts.
     """
-    if isinstance(palette, Mapping):
-        palette = [palette]
-    first: Mapping[str, Any] = palette[0] if palette else {}
-    primary = _name(first, "primary", PRIMARY)
-    accent = _name(first, "accent", ACCENT)
+    entries = [palette] if isinstance(palette, Mapping) else list(palette or [])
+    primary = _name(entries, "primary", PRIMARY)
+    accent = _name(entries, "accent", ACCENT)
     background, text = PRIMARY[primary]
     return Palette(background=background, text=text, accent=ACCENT[accent])
 
 
-def _name(entry: Mapping[str, Any], key: str, known: Mapping[str, object]) -> str:
-    value = entry.get(key)
+def _name(entries: Sequence[Mapping[str, Any]], key: str, known: Mapping[str, object]) -> str:
+    value = next((entry[key] for entry in entries if entry.get(key) is not None), None)
     if value is None or value == "custom":
         return DEFAULT
     name = str(value).strip().lower().replace(" ", "-")
