@@ -16,7 +16,7 @@ from PIL import Image
 
 from talksite import cards
 from talksite.cards import cache as card_cache
-from talksite.cards.draw import LINE_SPACING, MARGIN, STRIPE, TITLE_SIZES, _font, fit, render, wrap
+from talksite.cards.draw import LINE_SPACING, MARGIN, STRIPE, TITLE_SIZES, fit, font, render, wrap
 from talksite.cards.palette import ACCENT, PRIMARY
 from talksite.errors import SetupError
 from talksite.site.social import page_social
@@ -63,7 +63,7 @@ def test_the_same_card_draws_the_same_bytes_and_another_draws_others() -> None:
 def test_a_long_title_wraps_onto_lines_that_fit_the_width() -> None:
     size, lines = fit(LONG, width=900, height=400, sizes=TITLE_SIZES)
     assert len(lines) > 1
-    assert all(_font(size).getlength(line) <= 900 for line in lines)
+    assert all(font(size).getlength(line) <= 900 for line in lines)
     assert " ".join(line.removesuffix("…") for line in lines).split()[0] == "An"
 
 
@@ -82,9 +82,9 @@ def test_a_title_too_long_for_any_size_ends_in_an_ellipsis_inside_its_box() -> N
 
 
 def test_a_word_wider_than_the_box_is_cut_rather_than_overflowing() -> None:
-    lines = wrap("x" * 200, _font(60), 500)
+    lines = wrap("x" * 200, font(60), 500)
     assert len(lines) > 1 and "".join(lines) == "x" * 200
-    assert all(_font(60).getlength(line) <= 500 for line in lines)
+    assert all(font(60).getlength(line) <= 500 for line in lines)
 
 
 def test_no_text_is_drawn_in_the_right_margin_however_long_the_texts() -> None:

@@ -21,7 +21,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from talksite.cards.palette import Palette
 
-__all__ = ["FONT", "HEIGHT", "MARGIN", "WIDTH", "Card", "fit", "render", "wrap"]
+__all__ = ["FONT", "HEIGHT", "MARGIN", "WIDTH", "Card", "fit", "font", "render", "wrap"]
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 80
@@ -48,10 +48,11 @@ class Card:
 
 
 @cache
-def _font(size: int) -> Font:
-    font = ImageFont.load_default(size=size)
-    assert isinstance(font, ImageFont.FreeTypeFont)  # Pillow's wheels all have FreeType
-    return font
+def font(size: int) -> Font:
+    """Pillow's bundled font at ``size`` pixels (the only font cards use)."""
+    loaded = ImageFont.load_default(size=size)
+    assert isinstance(loaded, ImageFont.FreeTypeFont)  # Pillow's wheels all have FreeType
+    return loaded
 
 
 def _line_height(size: int) -> int:
@@ -95,13 +96,13 @@ def fit(text: str, *, width: float, height: float, sizes: tuple[int, ...]) -> tu
     ellipsis.
     """
     for size in sizes:
-        lines = wrap(text, _font(size), width)
+        lines = wrap(text, font(size), width)
         if len(lines) * _line_height(size) <= height:
             return size, lines
     size = sizes[-1]
     room = max(1, int(height // _line_height(size)))
-    lines = wrap(text, _font(size), width)
-    return size, [*lines[: room - 1], _ellipsise(lines[room - 1], _font(size), width)]
+    lines = wrap(text, font(size), width)
+    return size, [*lines[: room - 1], _ellipsise(lines[room - 1], font(size), width)]
 
 
 def render(card: Card) -> bytes:
@@ -116,7 +117,7 @@ def render(card: Card) -> bytes:
         _, kicker = fit(card.kicker, width=width, height=2 * _line_height(KICKER_SIZE),
                         sizes=(KICKER_SIZE,))  # fmt: skip
         top = _lines(draw, kicker, KICKER_SIZE, (left, top), palette.text) + 36
-    byline_font = _font(BYLINE_SIZE)
+    byline_font = font(BYLINE_SIZE)
     byline = card.byline
     if byline_font.getlength(byline) > width:
         byline = _ellipsise(byline, byline_font, width)
@@ -145,7 +146,7 @@ def _lines(
     # Only a regular weight is bundled; a stroke of the text's own colour makes it bold.
     stroke = max(1, size // 40) if bold else 0
     for line in lines:
-        draw.text((x, y), line, font=_font(size), fill=colour, stroke_width=stroke,
+        draw.text((x, y), line, font=font(size), fill=colour, stroke_width=stroke,
                   stroke_fill=colour)  # fmt: skip
         y += _line_height(size)
     return y
