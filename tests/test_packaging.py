@@ -26,7 +26,7 @@ TIMEOUT_S = 600
 #: Left out at the top level only: the package has a talksite/site/ of its own.
 NOT_SOURCE = (".git", ".venv", "node_modules", "site", "build", "dist", "artifacts")
 #: Left out at any depth.
-NOT_SOURCE_PATTERNS = ("*.egg-info", "__pycache__", ".pytest_cache", ".ruff_cache")
+NOT_SOURCE_PATTERNS = ("*.egg-info", "__pycache__", ".pytest_cache", ".ruff_cache", ".cache")
 
 
 def clean_env() -> dict[str, str]:

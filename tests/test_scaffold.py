@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from mkdocs.config import load_config
+from PIL import Image
 
 from talksite import scaffold
 from talksite.talk import parse_talk
@@ -118,6 +120,20 @@ def test_the_new_talk_builds_strictly_with_its_deck(new_site: Path) -> None:
     # The snippet's recorded output, shown on its page.
     assert "6 * 7 = 42" in layer
     assert "after SET: lock_timeout = 1s" in layer
+
+
+def test_the_new_talks_pages_have_social_cards(new_talk: Path, new_site: Path) -> None:
+    site_url = load_config(str(new_talk / "mkdocs.yml")).site_url
+    home = (new_site / "index.html").read_text(encoding="utf-8")
+    image = f"{site_url}assets/cards/index.png"
+    assert f'<meta property="og:image" content="{image}">' in home
+    with Image.open(new_site / "assets" / "cards" / "index.png") as card:
+        assert card.size == (1200, 630)
+    layer = (new_site / "first-layer" / "index.html").read_text(encoding="utf-8")
+    assert f'content="{site_url}assets/cards/first-layer.png"' in layer
+    # Drawn cards are kept between builds, and out of the talk's repository.
+    assert list((new_talk / ".cache" / "talksite" / "cards").glob("*.png"))
+    assert ".cache/" in (new_talk / ".gitignore").read_text(encoding="utf-8").splitlines()
     deck = (new_site / "slides" / "index.html").read_text(encoding="utf-8")
     assert deck.count("<section") == 3
     assert (new_site / "slides" / "reveal" / "reveal.js").is_file()

@@ -39,6 +39,8 @@ class PluginConfig(base.Config):
     slides_pdf = c.Type(bool, default=False)
     #: The PostgreSQL major versions every test run checks the snippets on (the pages say so).
     verified_on = c.ListOfItems(c.Type(int), default=[])
+    #: Where drawn social cards are kept between builds, so that unchanged ones are copied.
+    cards_cache_dir = c.Type(str, default=".cache/talksite/cards")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class Options:
     slides_file: str
     slides_pdf: bool
     verified_on: tuple[int, ...]
+    cards_cache_dir: str
 
     @classmethod
     def resolve(cls, config: PluginConfig, *, config_file: str | os.PathLike[str]) -> Options:
@@ -62,6 +65,7 @@ class Options:
             slides_file=config.slides_file,
             slides_pdf=pdf == "1" if pdf else config.slides_pdf,
             verified_on=tuple(config.verified_on),
+            cards_cache_dir=config.cards_cache_dir,
         )
 
     def path(self, relative: str) -> Path:

@@ -8,6 +8,8 @@
 - ``on_files``: talksite's stylesheet and scripts, and the generated "Slides as text" page.
 - ``on_page_markdown``: links to the slides that name the page.
 - ``on_env``: a macro that failed on a page stops the build here, before any page is written.
+- ``on_post_page``: the page's social card (drawn, or copied from the cache) and the Open
+  Graph and Twitter tags that point at it (:mod:`talksite.site.social`).
 - ``on_post_build``: renders the deck into ``site/slides/``, and the PDF if asked.
 
 Registered as ``talksite`` in the ``mkdocs.plugins`` entry point group.
@@ -25,12 +27,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from talksite import deck
+from talksite import cards, deck
 from talksite.diagrams import Diagrams, Figure
 from talksite.errors import ContentError, MacroError, Problem, TalksiteError
 from talksite.site.content import check_content
 from talksite.site.macros import page_macros
 from talksite.site.options import Options, PluginConfig, check_markdown_setup
+from talksite.site.social import Social, Where, add_tags, page_social, social
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -60,6 +63,8 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
     talk: Talk
     slides: list[deck.Slide]
     figures: dict[str, Callable[..., Figure]]
+    card_palette: cards.Palette
+    cards_cache: Path
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.options = Options.resolve(self.config, config_file=config.config_file_path)
@@ -68,6 +73,11 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         self._files: Files | None = None
         try:
             check_markdown_setup(config, self.options)
+            self.card_palette = cards.card_palette(config.theme.get("palette"))
+            self.cards_cache = self.options.path(self.options.cards_cache_dir)
+            cards.check_cache_dir(
+                self.cards_cache, option="mkdocs.yml: plugins: talksite: cards_cache_dir"
+            )
         except TalksiteError as error:
             _fail(error)
         content = check_content(self.options, docs_dir=Path(config.docs_dir))
@@ -126,6 +136,12 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
             _stop(self._page_problems)
         return env
 
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        tags = page_social(
+            page, talk=self.talk, palette=self.card_palette, site_url=config.site_url
+        )
+        return self._with_card(output, tags, config=config, source=page.file.src_uri)
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         files = self._files
 
@@ -148,6 +164,21 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
                 description=config.site_description or "",
                 favicon=config.theme.get("favicon"),
             )
+            # The deck is a page readers share too: it gets its own card.
+            deck_tags = social(
+                title="Slides",
+                description=config.site_description or "",
+                where=Where(card_name=deck.DECK_DIR, url=f"{deck.DECK_DIR}/"),
+                home=False,
+                talk=self.talk,
+                palette=self.card_palette,
+                site_url=config.site_url,
+            )
+            html = index.read_text(encoding="utf-8")
+            source = f"{deck.DECK_DIR}/index.html"
+            index.write_text(
+                self._with_card(html, deck_tags, config=config, source=source), encoding="utf-8"
+            )
         except TalksiteError as error:
             _fail(error)
         if self.options.slides_pdf:
@@ -163,6 +194,15 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         for option in (self.options.talk_file, self.options.slides_file):
             server.watch(str(self.options.path(option)))
         return server
+
+    def _with_card(self, html: str, tags: Social, *, config: MkDocsConfig, source: str) -> str:
+        """Write the page's card into the site; returns its HTML with the tags that name it."""
+        target = Path(config.site_dir) / tags.card_path
+        cards.write_card(tags.card, target, cache_dir=self.cards_cache)
+        try:
+            return add_tags(html, tags, source=source)
+        except TalksiteError as error:
+            _fail(error)
 
     def _macro_failed(self, name: str, error: TalksiteError) -> None:
         """Note a macro's error against the page, at the first line that calls the macro."""
