@@ -247,7 +247,7 @@ def test_the_sdist_carries_the_package_the_readme_and_the_license(sdist: Path) -
 def wheel_metadata(wheel: Path) -> email.message.Message:
     with zipfile.ZipFile(wheel) as archive:
         (name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
-        return email.message_from_bytes(archive.read(name))
+        return email.message_from_string(archive.read(name).decode("utf-8"))
 
 
 def test_the_version_lives_in_talksite_init_only(wheel: Path, sdist: Path) -> None:
@@ -265,7 +265,7 @@ def test_the_metadata_shows_the_readme_license_and_python_on_pypi(wheel: Path) -
     assert metadata["Requires-Python"] == ">=3.11"
     assert metadata["Description-Content-Type"] == "text/markdown"
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert metadata.get_payload().strip() == readme.strip()
+    assert metadata.get_payload().strip() == readme.strip(), "the README is not the description"
     assert "Framework :: MkDocs" in metadata.get_all("Classifier")
 
 

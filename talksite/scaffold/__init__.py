@@ -42,7 +42,7 @@ VALUES_FILE = "talk-values.yml"
 TALK_FILE = "talk/talk.yml"
 MAKEFILE = "Makefile"
 TALKSITE_MARKER = "@TALKSITE@"
-#: At the top of the template only: a talk may have a folder called github/ of its own.
+#: At the top of the template only: deeper down, a folder may be called github/ for its own sake.
 RENAMED = {"gitignore": ".gitignore", "github": ".github"}
 TALK_YML_HEADER = (
     "The talk's facts: every page, the home page's video and the deck read them through",
