@@ -184,7 +184,7 @@ def test_the_weekly_run_proposes_new_recordings_when_an_output_drifts(project: A
     assert [step.get("if") for step in after] == [drifted] * 3
     record, pull_request, fail = after
     assert "record" in record["run"]
-    assert pull_request["uses"] == "peter-evans/create-pull-request@v7"
+    assert pull_request["uses"] == "peter-evans/create-pull-request@v8"
     assert pull_request["with"]["add-paths"] == "snippets/**/*.out"
     assert fail["run"].rstrip().endswith("exit 1")
 
@@ -213,7 +213,7 @@ def test_pages_deploys_the_strict_build_with_the_site_url(project: Any) -> None:
     assert deploy["needs"] == "build"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["environment"]["name"] == "github-pages"
-    assert [step["uses"] for step in deploy["steps"]] == ["actions/deploy-pages@v4"]
+    assert [step["uses"] for step in deploy["steps"]] == ["actions/deploy-pages@v5"]
 
 
 @pytest.mark.parametrize("project", PROJECTS)
