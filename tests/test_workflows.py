@@ -202,6 +202,7 @@ def test_pages_deploys_the_strict_build_with_the_site_url(project: Any) -> None:
     assert "workflow_dispatch" in on
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
     assert "github.event.workflow_run.conclusion == 'success'" in build["if"]
+    assert "github.event.workflow_run.event == 'push'" in build["if"]
     (site,) = [step for step in build["steps"] if step.get("run") == "make site"]
     assert re.search(r"\nsite: install\n\t\S*talksite build\n", made.makefile)  # strict
     configure = step_using(workflow, "actions/configure-pages")
