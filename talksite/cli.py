@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -76,6 +77,10 @@ def new_command(directory: Path) -> int:
     print(f"Created a new talk in {directory} ({len(created)} files). Next:")
     print(f"  cd {directory}")
     print("  make test    # installs talksite and reveal.js, then runs the snippet's test")
+    source = scaffold.install_source()
+    if source is not None:
+        # The Makefile names this release on the package index; this copy came from elsewhere.
+        print(f"  (or, with this copy of talksite: make test TALKSITE={shlex.quote(source)})")
     print("  make serve   # the site at http://127.0.0.1:8000, reloading as you edit")
     return 0
 

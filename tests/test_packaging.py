@@ -1,21 +1,32 @@
-"""Packaging: the wheel, in a fresh virtualenv and without this source tree, is all a talk needs.
+"""Packaging: the release build passes PyPI's checks, and its wheel, in a fresh virtualenv and
+without this source tree, is all a talk needs.
 
-The wheel is built from a copy of the repository, which is deleted before anything is
-installed; the virtualenv has no system site-packages and gets its dependencies from the
-package index. A new talk, made outside the repository by that virtualenv's ``talksite new``,
-then runs its own ``make test site`` with it: its snippet test, and a strict build whose deck
-takes reveal.js from the talk's own ``npm ci``.
+The release is built as it would be published, ``python -m build`` (an sdist, then the wheel
+from the sdist, in an isolated environment whose setuptools comes from the package index),
+from a copy of the repository that is deleted before anything is installed; ``twine check
+--strict`` passes on both. The virtualenv has no system site-packages and gets its dependencies
+from the package index. A new talk, made outside the repository by that virtualenv's
+``talksite new``, then runs its own ``make test site`` with the wheel as its ``TALKSITE`` (its
+default, ``talksite==VERSION``, would come from PyPI): its snippet test, and a strict build
+whose deck takes reveal.js from the talk's own ``npm ci``.
 """
 
 from __future__ import annotations
 
+import email
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tarfile
+import tomllib
+import zipfile
 from pathlib import Path
 
 import pytest
+
+import talksite
 
 #: One worker builds the wheel and the virtualenv (module fixtures) and runs every test here.
 pytestmark = pytest.mark.xdist_group("packaging")
@@ -67,18 +78,25 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def wheel(work: Path) -> Path:
+def dist(work: Path) -> Path:
+    """The folder ``python -m build`` wrote the sdist and the wheel into."""
     source = work / "source"
     shutil.copytree(ROOT, source, ignore=not_source)
-    wheels = work / "wheels"
-    ok(
-        run(
-            [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), "."],
-            source,
-        )
-    )
+    dist = work / "dist"
+    ok(run([sys.executable, "-m", "build", "--outdir", str(dist), "."], source))
     shutil.rmtree(source)
-    (built,) = wheels.glob("talksite-*.whl")
+    return dist
+
+
+@pytest.fixture(scope="module")
+def wheel(dist: Path) -> Path:
+    (built,) = dist.glob("talksite-*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def sdist(dist: Path) -> Path:
+    (built,) = dist.glob("talksite-*.tar.gz")
     return built
 
 
@@ -104,12 +122,17 @@ def venv(work: Path, wheel: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def packaged_talk(work: Path, venv: Path) -> Path:
-    """A new talk, made outside the repository by the installed ``talksite new``."""
+def talksite_new(work: Path, venv: Path) -> tuple[Path, str]:
+    """A new talk, made outside the repository by the installed ``talksite new``; what it said."""
     folder = work / "talks" / "packaged-talk"
     folder.parent.mkdir()
-    ok(run([str(venv / "bin" / "talksite"), "new", str(folder)], folder.parent))
-    return folder
+    said = ok(run([str(venv / "bin" / "talksite"), "new", str(folder)], folder.parent)).stdout
+    return folder, said
+
+
+@pytest.fixture(scope="module")
+def packaged_talk(talksite_new: tuple[Path, str]) -> Path:
+    return talksite_new[0]
 
 
 @pytest.fixture(scope="module")
@@ -170,3 +193,84 @@ def test_without_npm_ci_the_build_names_the_fix(
     result = run([str(venv / "bin" / "mkdocs"), "build", "--strict", "--site-dir", "site"], bare)
     assert result.returncode != 0
     assert f"reveal.js is not installed: run `npm ci` in {bare}" in result.stderr
+
+
+def test_the_new_talks_makefile_names_this_release_and_talksite_new_names_the_wheel(
+    talksite_new: tuple[Path, str], venv: Path, wheel: Path
+) -> None:
+    """The default is the release on PyPI; ``talksite new`` tells how to use the wheel instead."""
+    folder, said = talksite_new
+    version = python_says(venv, "import talksite; print(talksite.__version__)")
+    makefile = (folder / "Makefile").read_text(encoding="utf-8")
+    assert f"\nTALKSITE ?= talksite=={version}\n" in makefile
+    assert f"make test TALKSITE={wheel}" in said
+
+
+# -- the release build -------------------------------------------------------------------------
+
+
+def package_files() -> list[str]:
+    """Every file of the talksite package in the source tree: modules, templates and assets."""
+    return sorted(
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "talksite").rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    )
+
+
+def test_twine_check_passes_on_the_sdist_and_the_wheel(dist: Path) -> None:
+    built = sorted(str(path) for path in dist.iterdir())
+    assert len(built) == 2, built
+    result = ok(run([sys.executable, "-m", "twine", "check", "--strict", *built], dist))
+    assert result.stdout.count("PASSED") == 2, result.stdout
+
+
+def test_the_wheel_carries_every_module_template_and_asset(wheel: Path) -> None:
+    expected = package_files()
+    data = [name for name in expected if not name.endswith(".py")]
+    # Templates, stylesheets, the deck's theme and the scaffold: what package-data must list.
+    assert any("/templates/" in name for name in data)
+    assert any("/assets/" in name for name in data)
+    assert any("/scaffold/template/" in name for name in data)
+    with zipfile.ZipFile(wheel) as archive:
+        carried = set(archive.namelist())
+    assert [name for name in expected if name not in carried] == []
+
+
+def test_the_sdist_carries_the_package_the_readme_and_the_license(sdist: Path) -> None:
+    with tarfile.open(sdist) as archive:
+        carried = {name.partition("/")[2] for name in archive.getnames()}
+    expected = [*package_files(), "README.md", "LICENSE", "pyproject.toml"]
+    assert [name for name in expected if name not in carried] == []
+
+
+def wheel_metadata(wheel: Path) -> email.message.Message:
+    with zipfile.ZipFile(wheel) as archive:
+        (name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        return email.message_from_string(archive.read(name).decode("utf-8"))
+
+
+def test_the_version_lives_in_talksite_init_only(wheel: Path, sdist: Path) -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" not in project["project"]
+    assert project["project"]["dynamic"] == ["version"]
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "talksite.__version__"}
+    assert wheel_metadata(wheel)["Version"] == talksite.__version__
+    assert sdist.name == f"talksite-{talksite.__version__}.tar.gz"
+
+
+def test_the_metadata_shows_the_readme_license_and_python_on_pypi(wheel: Path) -> None:
+    metadata = wheel_metadata(wheel)
+    assert metadata["License-Expression"] == "MIT"
+    assert metadata["Requires-Python"] == ">=3.11"
+    assert metadata["Description-Content-Type"] == "text/markdown"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert metadata.get_payload().strip() == readme.strip(), "the README is not the description"
+    assert "Framework :: MkDocs" in metadata.get_all("Classifier")
+
+
+def test_the_readme_has_no_relative_link_pypi_could_not_follow() -> None:
+    """On PyPI the README is the project's page, away from the repository's files."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)\s]+)", readme) + re.findall(r'src="([^"]+)"', readme)
+    assert [t for t in targets if not t.startswith(("https://", "http://", "#"))] == []

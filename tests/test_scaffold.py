@@ -16,6 +16,7 @@ import yaml
 from mkdocs.config import load_config
 from PIL import Image
 
+import talksite
 from talksite import scaffold
 from talksite.talk import parse_talk
 from talksite.talk.example import commented_talk_yml
@@ -94,6 +95,9 @@ def test_new_makes_every_file_a_talk_needs(new_talk: Path) -> None:
         if path.is_file() and "node_modules" not in path.parts
     )
     assert made == [
+        ".github/workflows/pages.yml",
+        ".github/workflows/tests.yml",
+        ".github/workflows/weekly.yml",
         ".gitignore",
         "Makefile",
         "README.md",
@@ -189,14 +193,20 @@ def test_new_refuses_a_file(tmp_path: Path) -> None:
 
 def test_new_fills_an_empty_folder(tmp_path: Path) -> None:
     result = ok(talksite_new(tmp_path))
-    assert result.stdout.startswith(f"Created a new talk in {tmp_path} (14 files). Next:\n")
+    assert result.stdout.startswith(f"Created a new talk in {tmp_path} (17 files). Next:\n")
     assert (tmp_path / "talk" / "talk.yml").is_file()
 
 
-def test_the_makefile_installs_talksite_from_this_checkout() -> None:
+def test_the_makefile_installs_this_release_of_talksite_by_default() -> None:
     makefile = scaffold.template_files()["Makefile"].decode("utf-8")
-    assert f"\nTALKSITE ?= {ROOT}\n" in makefile
+    assert f"\nTALKSITE ?= talksite=={talksite.__version__}\n" in makefile
     assert scaffold.TALKSITE_MARKER not in makefile
+
+
+def test_new_names_this_checkout_for_the_override(tmp_path: Path) -> None:
+    """Run from a checkout, talksite new says how to install talksite from it instead."""
+    said = ok(talksite_new(tmp_path / "from-a-checkout")).stdout
+    assert f"  (or, with this copy of talksite: make test TALKSITE={ROOT})\n" in said
 
 
 def test_the_new_talk_pins_the_reveal_js_that_talksite_pins() -> None:

@@ -6,10 +6,11 @@ changes made here:
 - ``talk/talk.yml`` is written from the template's ``talk-values.yml`` with every key's
   meaning above it, taken from the schema in :mod:`talksite.talk.schema`
   (:func:`talksite.talk.example.commented_talk_yml`), so the comments cannot drift;
-- the Makefile's ``TALKSITE`` default is what pip should install talksite from, as this copy
-  of talksite was installed (:func:`talksite_requirement`): talksite is not on PyPI;
-- ``gitignore`` becomes ``.gitignore`` (package data leaves out files whose names start with
-  a dot).
+- the Makefile's ``TALKSITE`` default is this release from the package index,
+  ``talksite==VERSION`` (:func:`talksite_requirement`); ``make test TALKSITE=...`` overrides it,
+  and :func:`install_source` says with what when this copy came from elsewhere;
+- ``gitignore`` becomes ``.gitignore`` and ``github/`` becomes ``.github/`` (package data
+  leaves out files and folders whose names start with a dot).
 """
 
 from __future__ import annotations
@@ -23,10 +24,17 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from talksite import __version__
 from talksite.errors import TalksiteError
 from talksite.talk.example import commented_talk_yml
 
-__all__ = ["ScaffoldError", "create", "talksite_requirement", "template_files"]
+__all__ = [
+    "ScaffoldError",
+    "create",
+    "install_source",
+    "talksite_requirement",
+    "template_files",
+]
 
 TEMPLATE_DIR = "template"
 #: The example talk's values; they become talk/talk.yml, with comments.
@@ -34,7 +42,8 @@ VALUES_FILE = "talk-values.yml"
 TALK_FILE = "talk/talk.yml"
 MAKEFILE = "Makefile"
 TALKSITE_MARKER = "@TALKSITE@"
-RENAMED = {"gitignore": ".gitignore"}
+#: At the top of the template only: deeper down, a folder may be called github/ for its own sake.
+RENAMED = {"gitignore": ".gitignore", "github": ".github"}
 TALK_YML_HEADER = (
     "The talk's facts: every page, the home page's video and the deck read them through",
     "talksite, which checks this file on every build. The comment above each key comes",
@@ -82,7 +91,8 @@ def _walk(folder: Traversable, relative: PurePosixPath) -> list[tuple[str, bytes
     for entry in folder.iterdir():
         if entry.name == "__pycache__" or entry.name.endswith(".pyc"):
             continue
-        path = relative / RENAMED.get(entry.name, entry.name)
+        top = relative == PurePosixPath()
+        path = relative / (RENAMED.get(entry.name, entry.name) if top else entry.name)
         if entry.is_dir():
             found.extend(_walk(entry, path))
         else:
@@ -91,11 +101,16 @@ def _walk(folder: Traversable, relative: PurePosixPath) -> list[tuple[str, bytes
 
 
 def talksite_requirement() -> str:
-    """What ``pip install`` should be given to install this talksite in a new talk's venv.
+    """The new talk's default ``TALKSITE``: this very release, from the package index."""
+    return f"talksite=={__version__}"
+
+
+def install_source() -> str | None:
+    """Where this talksite was installed from, for ``TALKSITE=``; None for a package index.
 
     A source checkout (an editable install, or PYTHONPATH) gives its folder; otherwise the
     install's PEP 610 record (``direct_url.json``) gives the wheel, archive or VCS URL it came
-    from; an install from a package index has none, and is just ``talksite``.
+    from; an install from a package index has none.
     """
     checkout = Path(__file__).resolve().parents[2]  # talksite/scaffold/__init__.py
     pyproject = checkout / "pyproject.toml"
@@ -108,7 +123,7 @@ def talksite_requirement() -> str:
     except metadata.PackageNotFoundError:
         record = None
     if not record:
-        return "talksite"
+        return None
     origin = json.loads(record)
     url = origin["url"]
     vcs = origin.get("vcs_info")
