@@ -116,6 +116,10 @@ def run_command(path: Path) -> int:
             f"talksite: this run's output differs from {snippet.expected_path.name}",
             file=sys.stderr,
         )
+    elif outcome.matches and (failure := outcome.failure()) is not None:
+        # The output is as recorded, but the recording does not say what made it.
+        print(f"talksite: {failure}", file=sys.stderr)
+        return 1
     return outcome.result.returncode or (0 if outcome.result.ok else 1)
 
 
@@ -137,7 +141,7 @@ def record_command(paths: Sequence[Path], root: Path) -> int:
                 failures += 1
                 print(f"FAILED {outcome.failure()}; not recorded")
                 continue
-            written = snippets.record(outcome)
+            written = snippets.record(outcome)  # the .out, or only its provenance
             status, name = ("recorded", written.name) if written else ("unchanged", "")
             name = name or snippet.recording_for(outcome.server_major).name
             print(f"{status:>9} {name}  ({outcome.result.duration_s:.1f} s)")

@@ -102,6 +102,7 @@ def test_new_makes_every_file_a_talk_needs(new_talk: Path) -> None:
         "package.json",
         "pytest.ini",
         "snippets/first-layer/ask.out",
+        "snippets/first-layer/ask.out.json",
         "snippets/first-layer/ask.py",
         "talk/slides.md",
         "talk/talk.yml",
@@ -141,6 +142,17 @@ def test_the_new_talks_test_fails_when_the_output_is_not_what_was_recorded(
     result = run([sys.executable, "-m", "pytest"], cwd=copy)
     assert result.returncode == 1, result.stdout
     assert "-6 * 7 = 41\n+6 * 7 = 42" in result.stdout
+
+
+def test_the_new_talks_test_fails_when_the_output_has_no_provenance(
+    new_talk: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "unsourced"
+    shutil.copytree(new_talk, copy, ignore=shutil.ignore_patterns("node_modules", "site"))
+    (copy / "snippets" / "first-layer" / "ask.out.json").unlink()
+    result = run([sys.executable, "-m", "pytest"], cwd=copy)
+    assert result.returncode == 1, result.stdout
+    assert "ask.out has no provenance; expected ask.out.json beside it" in result.stdout
 
 
 def test_nothing_of_this_talk_leaks_into_the_new_one(new_talk: Path, new_site: Path) -> None:

@@ -1,6 +1,6 @@
 """Check the talk's content before anything is built, and report every problem at once.
 
-talk.yml, the slides, every snippet, and every reference a page or slide makes to a snippet
+talk.yml, the slides, every snippet and its recordings' provenance, and every reference a page or slide makes to a snippet
 (``snippet()`` and diagram macro calls such as ``timeline()``, ``--8<--`` includes, the same
 calls on slides) are checked here, so
 that a build stops with one line per problem, ``path:line: what is wrong; what was expected``,
@@ -19,7 +19,7 @@ from talksite.deck import DeckError, Slide, load_slides
 from talksite.diagrams import KINDS, Diagrams, parse_call
 from talksite.errors import ContentError, MacroError, Problem
 from talksite.site.options import Options
-from talksite.snippets import OUTPUT_SUFFIX, SnippetError, load, sections
+from talksite.snippets import OUTPUT_SUFFIX, SnippetError, load, provenance, recordings, sections
 from talksite.talk import Talk, TalkConfigError, load_talk
 
 __all__ = ["Content", "check_content"]
@@ -81,6 +81,10 @@ def _check_snippets(content: Content) -> None:
             found = error.problems + found
         source = content.source(path)
         content.problems += [replace(problem, source=source) for problem in found]
+        for recording in recordings(path):
+            made = provenance.read(recording, source=content.source(provenance.sidecar(recording)))
+            if isinstance(made, Problem):
+                content.problems.append(made)
 
 
 def _lines(path: Path) -> Iterator[tuple[int, str]]:
