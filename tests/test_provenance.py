@@ -87,7 +87,10 @@ def test_a_recording_without_provenance_fails_and_record_adds_only_that(
     ("text", "expected"),
     [
         ("{\n  oops\n}\n", r"x.out.json:2: not JSON \(.*\); expected JSON"),
-        ('{"postgresql": "18.1"}\n', r"x.out.json:1: found \['postgresql'\]; expected an object .*"),
+        (
+            '{"postgresql": "18.1"}\n',
+            r"x.out.json:1: found \['postgresql'\]; expected an object .*",
+        ),
         (
             '{"postgresql": "18.1", "psycopg": "3", "django": "5", "python": "3",'
             ' "recorded_on": "yesterday"}',

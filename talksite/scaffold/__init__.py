@@ -34,6 +34,8 @@ VALUES_FILE = "talk-values.yml"
 TALK_FILE = "talk/talk.yml"
 MAKEFILE = "Makefile"
 TALKSITE_MARKER = "@TALKSITE@"
+#: talk.yml's keys that a new talk shows commented out: it has no video until it is recorded.
+LEFT_OUT = ("video",)
 RENAMED = {"gitignore": ".gitignore"}
 TALK_YML_HEADER = (
     "The talk's facts: every page, the home page's video and the deck read them through",
@@ -69,7 +71,8 @@ def template_files() -> dict[str, bytes]:
     root = resources.files("talksite.scaffold") / TEMPLATE_DIR
     files = {path: data for path, data in _walk(root, PurePosixPath())}
     values = yaml.safe_load(files.pop(VALUES_FILE).decode("utf-8"))
-    files[TALK_FILE] = commented_talk_yml(values, header=TALK_YML_HEADER).encode("utf-8")
+    talk_yml = commented_talk_yml(values, header=TALK_YML_HEADER, left_out=LEFT_OUT)
+    files[TALK_FILE] = talk_yml.encode("utf-8")
     makefile = files[MAKEFILE].decode("utf-8")
     if makefile.count(TALKSITE_MARKER) != 1:
         raise ScaffoldError(f"the template's Makefile must hold {TALKSITE_MARKER} once")
