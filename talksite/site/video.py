@@ -51,8 +51,8 @@ _POSTER_LINES = 3
 _POSTER_WIDTHS = (26, 30, 36, 44, 56)
 
 
-def _seconds(chapter: Chapter | None) -> int:
-    return int(chapter.at.total_seconds()) if chapter is not None else 0
+def _seconds(chapter: Chapter) -> int:
+    return int(chapter.at.total_seconds())
 
 
 def embed_url(video: Video, chapter: Chapter | None = None) -> str:
