@@ -65,6 +65,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     record.add_argument("--root", type=Path, default=Path(SNIPPETS_DIR), help="snippets folder")
 
+    new = commands.add_parser(
+        "new", help="start a new talk in a new or empty folder, ready to build and test"
+    )
+    new.add_argument("directory", type=Path, help="the new talk's folder")
+
     chapters = commands.add_parser(
         "chapters",
         help="turn a presenting log into YouTube chapter lines and a WebVTT chapters file",
@@ -82,11 +87,6 @@ def _parser() -> argparse.ArgumentParser:
         "-o", "--output", type=Path, help="write the chapter lines here (default: stdout)"
     )
     chapters.add_argument("--vtt", type=Path, help="the WebVTT file (default: LOG.vtt beside it)")
-
-    new = commands.add_parser(
-        "new", help="start a new talk in a new or empty folder, ready to build and test"
-    )
-    new.add_argument("directory", type=Path, help="the new talk's folder")
     return parser
 
 
