@@ -1,4 +1,5 @@
-"""The ``talksite`` command: build the site, run or record snippets, start a new talk."""
+"""The ``talksite`` command: build the site, run or record snippets, start a new talk, turn a
+presenting log into chapters."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import logging
 import shlex
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 
 from talksite import interrupt, scaffold, snippets
 from talksite.errors import NotApplicable, Problem, TalksiteError
 from talksite.postgres import Servers
+from talksite.talk import parse_video_time
 
 __all__ = ["main"]
 
@@ -31,6 +34,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return build_command(args.config_file, args.site_dir, pdf=args.pdf)
         if args.command == "run":
             return run_command(args.snippet)
+        if args.command == "chapters":
+            return chapters_command(args.log, args.offset, args.duration, args.output, args.vtt)
         return record_command(args.snippets, args.root)
     except TalksiteError as error:
         print(f"talksite: {error}", file=sys.stderr)
@@ -65,7 +70,57 @@ def _parser() -> argparse.ArgumentParser:
         "new", help="start a new talk in a new or empty folder, ready to build and test"
     )
     new.add_argument("directory", type=Path, help="the new talk's folder")
+
+    chapters = commands.add_parser(
+        "chapters",
+        help="turn a presenting log into YouTube chapter lines and a WebVTT chapters file",
+    )
+    chapters.add_argument("log", type=Path, help="the JSON Lines log talksite present wrote")
+    chapters.add_argument(
+        "--offset",
+        default="0:00",
+        help="the video time of the log's first line, H:MM:SS or M:SS (default 0:00)",
+    )
+    chapters.add_argument(
+        "--duration", help="the video's length, H:MM:SS: where the last chapter ends"
+    )
+    chapters.add_argument(
+        "-o", "--output", type=Path, help="write the chapter lines here (default: stdout)"
+    )
+    chapters.add_argument("--vtt", type=Path, help="the WebVTT file (default: LOG.vtt beside it)")
     return parser
+
+
+def _video_time(option: str, text: str | None) -> timedelta | None:
+    """An option's video time; a wrong one is a one-line error, like a wrong log line."""
+    if text is None:
+        return None
+    moment = parse_video_time(text)
+    if moment is None:
+        raise TalksiteError(f"{option}: expected a video time as H:MM:SS or M:SS, found {text!r}")
+    return moment
+
+
+def chapters_command(
+    log: Path, offset_text: str, duration_text: str | None, output: Path | None, vtt: Path | None
+) -> int:
+    from talksite import chapters
+
+    offset = _video_time("--offset", offset_text) or timedelta(0)
+    duration = _video_time("--duration", duration_text)
+    found = chapters.chapters(
+        chapters.read_log(log), offset=offset, duration=duration, source=str(log)
+    )
+    # Both texts are made before either file is written: a failure leaves no half output.
+    text, cues = chapters.youtube_text(found), chapters.webvtt(found, duration=duration)
+    vtt = vtt or chapters.vtt_path(log)
+    vtt.write_text(cues, encoding="utf-8")
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+    print(f"talksite: {len(found)} chapters; WebVTT in {vtt}", file=sys.stderr)
+    return 0
 
 
 def new_command(directory: Path) -> int:
@@ -121,6 +176,10 @@ def run_command(path: Path) -> int:
             f"talksite: this run's output differs from {snippet.expected_path.name}",
             file=sys.stderr,
         )
+    elif outcome.matches and (failure := outcome.failure()) is not None:
+        # The output is as recorded, but the recording does not say what made it.
+        print(f"talksite: {failure}", file=sys.stderr)
+        return 1
     return outcome.result.returncode or (0 if outcome.result.ok else 1)
 
 
@@ -142,7 +201,7 @@ def record_command(paths: Sequence[Path], root: Path) -> int:
                 failures += 1
                 print(f"FAILED {outcome.failure()}; not recorded")
                 continue
-            written = snippets.record(outcome)
+            written = snippets.record(outcome)  # the .out, or only its provenance
             status, name = ("recorded", written.name) if written else ("unchanged", "")
             name = name or snippet.recording_for(outcome.server_major).name
             print(f"{status:>9} {name}  ({outcome.result.duration_s:.1f} s)")

@@ -108,6 +108,20 @@ def test_a_snippet_without_its_recorded_output_says_how_to_record_it(talk: Path)
     )
 
 
+def test_a_recorded_output_without_provenance_fails_the_build(talk: Path) -> None:
+    (talk / "snippets/first-layer/ask.out.json").unlink()
+    result = talksite("build", cwd=talk)
+    assert_failed_cleanly(result, talk)
+    assert problems(result) == [
+        (
+            "snippets/first-layer/ask.out.json",
+            1,
+            "ask.out has no provenance; expected ask.out.json beside it:"
+            " run `talksite record` on its snippet",
+        )
+    ]
+
+
 def test_every_problem_in_every_file_is_reported_in_one_build(talk: Path) -> None:
     talk_line = replace(talk / "talk/talk.yml", "timezone: ", "timezone: Mars/Olympus_Mons #")
     speaker_line = replace(talk / "talk/talk.yml", "\nspeaker:\n", "\nspeaker:\n") + 1

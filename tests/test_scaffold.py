@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from PIL import Image
 import talksite
 from talksite import scaffold
 from talksite.talk import parse_talk
-from talksite.talk.example import commented_talk_yml
+from talksite.talk.example import LEFT_OUT, commented_talk_yml
 from talksite.talk.reference import (
     REFERENCE_END,
     REFERENCE_START,
@@ -108,6 +109,7 @@ def test_new_makes_every_file_a_talk_needs(new_talk: Path) -> None:
         "package.json",
         "pytest.ini",
         "snippets/first-layer/ask.out",
+        "snippets/first-layer/ask.out.json",
         "snippets/first-layer/ask.py",
         "talk/slides.md",
         "talk/talk.yml",
@@ -120,9 +122,13 @@ def test_the_new_talk_builds_strictly_with_its_deck(new_site: Path) -> None:
         assert (new_site / page).is_file(), page
     home = (new_site / "index.html").read_text(encoding="utf-8")
     assert "<title>The title of your talk</title>" in home
+    # No video yet: the home page says so, and shows no player and no "Watch the talk".
+    assert "The title of your talk has not been recorded yet" in home
+    assert "ts-video__play" not in home and "Watch the talk" not in home
     layer = (new_site / "first-layer" / "index.html").read_text(encoding="utf-8")
     # The snippet's recorded output, shown on its page.
     assert "6 * 7 = 42" in layer
+    assert '<p class="snippet-provenance">Recorded on ' in layer
     assert "after SET: lock_timeout = 1s" in layer
 
 
@@ -163,6 +169,17 @@ def test_the_new_talks_test_fails_when_the_output_is_not_what_was_recorded(
     assert "-6 * 7 = 41\n+6 * 7 = 42" in result.stdout
 
 
+def test_the_new_talks_test_fails_when_the_output_has_no_provenance(
+    new_talk: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "unsourced"
+    shutil.copytree(new_talk, copy, ignore=shutil.ignore_patterns("node_modules", "site"))
+    (copy / "snippets" / "first-layer" / "ask.out.json").unlink()
+    result = run([sys.executable, "-m", "pytest"], cwd=copy)
+    assert result.returncode == 1, result.stdout
+    assert "ask.out has no provenance; expected ask.out.json beside it" in result.stdout
+
+
 def test_nothing_of_this_talk_leaks_into_the_new_one(new_talk: Path, new_site: Path) -> None:
     assert leaks(new_talk) == []  # the talk's files and its built site, deck included
     assert (new_site / "slides" / "index.html").is_file()
@@ -193,7 +210,7 @@ def test_new_refuses_a_file(tmp_path: Path) -> None:
 
 def test_new_fills_an_empty_folder(tmp_path: Path) -> None:
     result = ok(talksite_new(tmp_path))
-    assert result.stdout.startswith(f"Created a new talk in {tmp_path} (17 files). Next:\n")
+    assert result.stdout.startswith(f"Created a new talk in {tmp_path} (18 files). Next:\n")
     assert (tmp_path / "talk" / "talk.yml").is_file()
 
 
@@ -227,7 +244,14 @@ def comments_by_key(text: str) -> list[tuple[str, str]]:
     """``(key, the comment lines just above it, joined)`` for every key line of a YAML file."""
     found = []
     comment: list[str] = []
+    left_out = False  # in a block written commented out: read it as if it were not
     for line in text.splitlines():
+        if line == f"# {LEFT_OUT}":
+            left_out = True
+            continue
+        left_out = left_out and line.startswith("#")
+        if left_out:
+            line = line.removeprefix("#").removeprefix(" ")
         stripped = line.strip()
         if stripped.startswith("#"):
             comment.append(stripped.lstrip("#").strip())
@@ -260,7 +284,13 @@ def test_talk_yml_explains_every_key_of_the_schema() -> None:
 def test_talk_yml_holds_exactly_the_example_values() -> None:
     values_text = (TEMPLATE / scaffold.VALUES_FILE).read_text(encoding="utf-8")
     talk_yml = scaffold.template_files()["talk/talk.yml"].decode("utf-8")
-    assert parse_talk(talk_yml, source="talk.yml") == parse_talk(values_text, source="values")
+    example = parse_talk(values_text, source="values")
+    # The video is there, commented out: a new talk has none until it is recorded.
+    assert example.video is not None
+    assert parse_talk(talk_yml, source="talk.yml") == replace(example, video=None)
+    shown = talk_yml.split(f"# {LEFT_OUT}\n", 1)[1].split("\n\n", 1)[0]
+    uncommented = "\n".join(line.removeprefix("# ") for line in shown.splitlines())
+    assert yaml.safe_load(uncommented)["video"]["id"] == example.video.id
 
 
 def test_this_talks_file_survives_being_rewritten_with_comments() -> None:

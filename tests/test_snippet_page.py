@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,10 @@ from browser_support import REPO, build, build_site
 
 from talksite.errors import MacroError
 from talksite.site.snippet_macro import render_snippet
+from talksite.snippets import Provenance, provenance
 
 FIXTURE = REPO / "tests" / "fixtures" / "minimal_talk"
+MADE = Provenance("18.1", "3.2.13", "5.2.9", "3.11.2", date(2030, 6, 14))
 
 SNIPPET = '''\
 """A demo snippet."""
@@ -32,6 +35,7 @@ def project(tmp_path: Path) -> Path:
     (project / "snippets" / "demo").mkdir(parents=True)
     (project / "snippets" / "demo" / "hello.py").write_text(SNIPPET)
     (project / "snippets" / "demo" / "hello.out").write_text("recorded <port>\n")
+    provenance.write(project / "snippets" / "demo" / "hello.out", MADE)
     return project
 
 
@@ -55,6 +59,12 @@ def test_the_page_shows_the_section_its_output_and_the_command(
     assert "--8&lt;--" not in page and "[start:greet]" not in page  # no markers
     assert "recorded &lt;port&gt;" in page  # the .out, as recorded
     assert "talksite run snippets/demo/hello.py" in page
+    # What printed the output, in small print under it.
+    small_print = (
+        '<p class="snippet-provenance">Recorded on 2030-06-14 with PostgreSQL 18.1,'
+        " psycopg 3.2.13, Django 5.2.9 and Python 3.11.2.</p>"
+    )
+    assert page.index("recorded &lt;port&gt;") < page.index(small_print)
 
 
 @pytest.mark.parametrize(

@@ -45,6 +45,8 @@ class Database:
     replica_url: str | None = None
     #: The primary's major version, for recordings that differ between versions.
     server_major: int = 0
+    #: The primary's own version string (``server_version``), for a recording's provenance.
+    server_version: str = ""
 
     @property
     def name(self) -> str:
@@ -171,7 +173,10 @@ class Servers:
         dbname = f"talksite_{secrets.token_hex(4)}"
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{dbname}"')
-            row = conn.execute("SELECT current_setting('server_version_num')::int").fetchone()
+            row = conn.execute(
+                "SELECT current_setting('server_version_num')::int,"
+                " current_setting('server_version')"
+            ).fetchone()
         assert row is not None
         if self.external_url is not None:  # our own servers are removed whole
             self._created_databases.append((admin_url, dbname))
@@ -184,6 +189,7 @@ class Servers:
             url=_with_dbname(admin_url, dbname),
             replica_url=replica_url,
             server_major=row[0] // 10000,
+            server_version=row[1],
         )
 
 

@@ -44,6 +44,8 @@ MAKEFILE = "Makefile"
 TALKSITE_MARKER = "@TALKSITE@"
 #: At the top of the template only: deeper down, a folder may be called github/ for its own sake.
 RENAMED = {"gitignore": ".gitignore", "github": ".github"}
+#: talk.yml's keys that a new talk shows commented out: it has no video until it is recorded.
+LEFT_OUT = ("video",)
 TALK_YML_HEADER = (
     "The talk's facts: every page, the home page's video and the deck read them through",
     "talksite, which checks this file on every build. The comment above each key comes",
@@ -78,7 +80,8 @@ def template_files() -> dict[str, bytes]:
     root = resources.files("talksite.scaffold") / TEMPLATE_DIR
     files = {path: data for path, data in _walk(root, PurePosixPath())}
     values = yaml.safe_load(files.pop(VALUES_FILE).decode("utf-8"))
-    files[TALK_FILE] = commented_talk_yml(values, header=TALK_YML_HEADER).encode("utf-8")
+    talk_yml = commented_talk_yml(values, header=TALK_YML_HEADER, left_out=LEFT_OUT)
+    files[TALK_FILE] = talk_yml.encode("utf-8")
     makefile = files[MAKEFILE].decode("utf-8")
     if makefile.count(TALKSITE_MARKER) != 1:
         raise ScaffoldError(f"the template's Makefile must hold {TALKSITE_MARKER} once")

@@ -1,6 +1,7 @@
 """Check the talk's content before anything is built, and report every problem at once.
 
-talk.yml, the slides, every snippet, and every reference a page or slide makes to a snippet
+talk.yml, the slides (and the slides that video chapters name), every snippet and its
+recordings' provenance, and every reference a page or slide makes to a snippet
 (``snippet()`` and diagram macro calls such as ``timeline()``, ``--8<--`` includes, the same
 calls on slides) are checked here, so
 that a build stops with one line per problem, ``path:line: what is wrong; what was expected``,
@@ -19,8 +20,8 @@ from talksite.deck import DeckError, Slide, load_slides
 from talksite.diagrams import KINDS, Diagrams, parse_call
 from talksite.errors import ContentError, MacroError, Problem
 from talksite.site.options import Options
-from talksite.snippets import OUTPUT_SUFFIX, SnippetError, load, sections
-from talksite.talk import Talk, TalkConfigError, load_talk
+from talksite.snippets import OUTPUT_SUFFIX, SnippetError, load, provenance, recordings, sections
+from talksite.talk import Talk, TalkConfigError, key_lines, load_talk
 
 __all__ = ["Content", "check_content"]
 
@@ -66,6 +67,7 @@ def check_content(options: Options, *, docs_dir: Path) -> Content:
     if slides_path.is_file():
         _check_references(content, slides_path, in_slides=True)
     _check_slide_pages(content)
+    _check_chapter_slides(content)
     # A recorded output drawn on a page and on a slide is read twice: report each problem once.
     content.problems = list(dict.fromkeys(content.problems))
     return content
@@ -81,6 +83,10 @@ def _check_snippets(content: Content) -> None:
             found = error.problems + found
         source = content.source(path)
         content.problems += [replace(problem, source=source) for problem in found]
+        for recording in recordings(path):
+            made = provenance.read(recording, source=content.source(provenance.sidecar(recording)))
+            if isinstance(made, Problem):
+                content.problems.append(made)
 
 
 def _lines(path: Path) -> Iterator[tuple[int, str]]:
@@ -194,3 +200,24 @@ def _check_slide_pages(content: Content) -> None:
                 f"expected a file in {content.source(content.docs_dir)}/",
             )
             content.problems.append(problem)
+
+
+def _check_chapter_slides(content: Content) -> None:
+    """A video chapter that names a slide names one the deck has (by its ``{: #id }``)."""
+    if content.talk is None or content.talk.video is None or not content.slides:
+        return  # talk.yml's or the slides' own problems are reported instead
+    ids = [slide.id for slide in content.slides if slide.id is not None]
+    lines: dict[str, int] | None = None
+    for index, chapter in enumerate(content.talk.video.chapters):
+        if chapter.slide is None or chapter.slide in ids:
+            continue
+        lines = lines or key_lines(content.options.path(content.options.talk_file))
+        path = f"video.chapters[{index}].slide"
+        content.problems.append(
+            Problem(
+                content.options.talk_file,
+                lines.get(path, 1),
+                f"{path}: no slide has the id {chapter.slide!r}",
+                f"expected one of the slides' ids: {', '.join(ids) or 'none (add {: #ID })'}",
+            )
+        )

@@ -6,7 +6,8 @@
   and the build stops before a file is written. Then it names the site after the talk and
   hands the talk and its macros to mkdocs-macros.
 - ``on_files``: talksite's stylesheet and scripts, and the generated "Slides as text" page.
-- ``on_page_markdown``: links to the slides that name the page.
+- ``on_page_markdown``: links to the slides that name the page, and to the video's chapters
+  that those slides show.
 - ``on_env``: a macro that failed on a page stops the build here, before any page is written.
 - ``on_post_page``: the page's social card (drawn, or copied from the cache) and the Open
   Graph and Twitter tags that point at it (:mod:`talksite.site.social`).
@@ -30,6 +31,7 @@ from mkdocs.structure.files import File, Files
 from talksite import cards, deck
 from talksite.diagrams import Diagrams, Figure
 from talksite.errors import ContentError, MacroError, Problem, TalksiteError
+from talksite.site import video
 from talksite.site.content import check_content
 from talksite.site.macros import page_macros
 from talksite.site.options import Options, PluginConfig, check_markdown_setup
@@ -84,7 +86,9 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         if content.problems:
             _stop(content.problems)
         assert content.talk is not None  # it loaded, or its problems were listed
-        self.talk, self.slides = content.talk, content.slides
+        self.talk = content.talk
+        # Slides that a video chapter names end with a link to it, in the deck and as text.
+        self.slides = video.link_slides(content.slides, self.talk)
 
         # talk.yml is the single source of truth: the site is named after the talk.
         config.site_name = self.talk.title
@@ -129,7 +133,8 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         self._page = page  # the page whose macros run next: see _macro_failed
-        return deck.link_slides(markdown, page, self.slides, pdf=self.options.slides_pdf)
+        markdown = deck.link_slides(markdown, page, self.slides, pdf=self.options.slides_pdf)
+        return video.link_layer_page(markdown, page, self.slides, self.talk)
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         if self._page_problems:

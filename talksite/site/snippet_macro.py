@@ -1,4 +1,5 @@
-"""The ``snippet()`` macro: a snippet's code, its recorded output, and how to run it.
+"""The ``snippet()`` macro: a snippet's code, its recorded output (with what made it, in small
+print), and how to run it.
 
 The macro writes ``--8<--`` include lines rather than the code itself, so that
 pymdownx.snippets (with ``check_paths: true``) reads the files at build time and the page can
@@ -8,12 +9,13 @@ that the file, the section and the recording exist, for every call it could read
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from talksite.errors import MacroError
-from talksite.snippets import OUTPUT_SUFFIX, durations, parse_directives
+from talksite.errors import MacroError, Problem
+from talksite.snippets import OUTPUT_SUFFIX, durations, parse_directives, provenance, recordings
 
 __all__ = ["render_snippet"]
 
@@ -54,6 +56,7 @@ def render_snippet(
             f'--8<-- "{output_include}"',
             "```",
             "",
+            *_provenance_note(source.with_suffix(OUTPUT_SUFFIX)),
             *_version_outputs(source, path),
             *notes,
             '<p class="snippet-run" markdown>',
@@ -84,14 +87,22 @@ def _versions_note(majors: Sequence[int]) -> list[str]:
     return [f'<p class="snippet-versions">Checked on {names} by every test run.</p>', ""]
 
 
+def _provenance_note(recording: Path) -> list[str]:
+    """Small print under an output: the versions that printed it, and the day."""
+    made = provenance.read(recording)
+    if isinstance(made, Problem):  # the content check lists it; the build has stopped
+        raise MacroError(made.what, made.expected)
+    return [f'<p class="snippet-provenance">{html.escape(made.sentence())}</p>', ""]
+
+
 def _version_outputs(source: Path, path: str) -> list[str]:
     """The output on other major versions, where it differs from the recording above."""
     blocks = []
-    for recording in sorted(source.parent.glob(f"{source.stem}.pg*{OUTPUT_SUFFIX}")):
+    for recording in recordings(source)[1:]:
         major = re.fullmatch(rf"{re.escape(source.stem)}\.pg(\d+)\.out", recording.name)
-        if major is None:
-            continue
+        assert major is not None  # recordings() returns only names of this form
         include = (Path(path).parent / recording.name).as_posix()
         title = f"Output on PostgreSQL {major.group(1)}"
         blocks += [f'```text title="{title}"', f'--8<-- "{include}"', "```", ""]
+        blocks += _provenance_note(recording)
     return blocks

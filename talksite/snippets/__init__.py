@@ -3,6 +3,7 @@ recording.
 
 :mod:`~talksite.snippets.model` says what a snippet is, :mod:`~talksite.snippets.runner`
 runs one, :mod:`~talksite.snippets.compare` normalises and diffs, and
+:mod:`~talksite.snippets.provenance` says what made a recording, and
 :mod:`~talksite.snippets.check` is the one path that ``talksite run``, ``talksite record`` and
 the tests share.
 """
@@ -18,8 +19,10 @@ from talksite.snippets.model import (
     discover,
     load,
     parse_directives,
+    recordings,
     sections,
 )
+from talksite.snippets.provenance import Provenance
 from talksite.snippets.runner import RunResult, database_for, run, session_processes
 
 __all__ = [
@@ -27,6 +30,7 @@ __all__ = [
     "OUTPUT_SUFFIX",
     "Directives",
     "Outcome",
+    "Provenance",
     "RunResult",
     "Snippet",
     "SnippetError",
@@ -39,6 +43,7 @@ __all__ = [
     "output_diff",
     "parse_directives",
     "record",
+    "recordings",
     "run",
     "same_output",
     "sections",

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from talksite.errors import NotApplicable
+from talksite.errors import NotApplicable, Problem
 from talksite.postgres import DATABASE_URL_VARIABLE, Servers, default_major
+from talksite.snippets import provenance
 from talksite.snippets.compare import normalise, output_diff, same_output
 from talksite.snippets.model import Snippet
 from talksite.snippets.runner import RunResult, database_for, machine_turn, run
@@ -28,8 +29,9 @@ class Outcome:
     output: str
     #: The recording, or None when the snippet has none yet.
     expected: str | None
-    #: The PostgreSQL major version it ran on.
+    #: The PostgreSQL major version it ran on, and the server's full version string.
     server_major: int = 0
+    server_version: str = ""
 
     @property
     def matches(self) -> bool:
@@ -57,6 +59,10 @@ class Outcome:
                 f"{snippet.id} printed something else than recorded"
                 f" (run `talksite record {snippet.id}` if the change is right):\n{diff}"
             )
+        # A recording must say what made it: the page shows it under the output.
+        found = provenance.read(snippet.recording_for(self.server_major))
+        if isinstance(found, Problem):
+            return f"{snippet.id}: {found}"
         return None
 
 
@@ -78,24 +84,38 @@ def check(snippet: Snippet, servers: Servers, *, echo: TextIO | None = None) -> 
         result = run(snippet, database, echo=echo)
         output = normalise(result.output, database, precision=needs.precision_s)
     major = database.server_major
-    return Outcome(snippet, result, output, snippet.expected(major), server_major=major)
+    return Outcome(
+        snippet,
+        result,
+        output,
+        snippet.expected(major),
+        server_major=major,
+        server_version=database.server_version,
+    )
 
 
 def record(outcome: Outcome) -> Path | None:
-    """Write a successful run's output as the snippet's recording; returns the file written.
+    """Write a successful run's output as the snippet's recording, with its provenance beside
+    it; returns the file written.
 
     A run that matches the recording (durations within one step) leaves it as it is, so
-    that re-recording does not churn the files.
+    that re-recording does not churn the files; it only gives provenance to a recording that
+    has none (this run printed exactly that recording).
     """
     if not outcome.result.ok:
         raise ValueError(f"{outcome.snippet.id}: a failed run is never recorded")
-    if outcome.matches:
-        return None
+    made = provenance.current(outcome.server_version)
     snippet = outcome.snippet
+    if outcome.matches:
+        existing = snippet.recording_for(outcome.server_major)
+        if isinstance(provenance.read(existing), provenance.Provenance):
+            return None
+        return provenance.write(existing, made)
     target = snippet.recording_for(outcome.server_major)
     if target == snippet.expected_path and outcome.server_major != default_major():
         # Another version prints something else: a recording of its own, beside the one
         # the page shows.
         target = snippet.major_path(outcome.server_major)
     target.write_text(outcome.output, encoding="utf-8")
+    provenance.write(target, made)
     return target

@@ -24,6 +24,7 @@ __all__ = [
     "discover",
     "load",
     "parse_directives",
+    "recordings",
     "sections",
 ]
 
@@ -86,6 +87,14 @@ class Snippet:
     def expected(self, major: int | None = None) -> str | None:
         path = self.recording_for(major)
         return path.read_text(encoding="utf-8") if path.exists() else None
+
+
+def recordings(path: Path) -> list[Path]:
+    """The snippet's recordings that exist: ``name.out``, then ``name.pgN.out`` by version."""
+    variants = re.compile(rf"{re.escape(path.stem)}\.pg\d+{re.escape(OUTPUT_SUFFIX)}")
+    found = sorted(p for p in path.parent.glob(f"{path.stem}.pg*") if variants.fullmatch(p.name))
+    main = path.with_suffix(OUTPUT_SUFFIX)
+    return [main, *found] if main.is_file() else found
 
 
 def discover(root: Path) -> list[Snippet]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import textwrap
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import MISSING, Field, fields, is_dataclass
 from datetime import date, time
 from typing import Any
@@ -19,21 +19,28 @@ import yaml
 from talksite.talk.reference import item_kind, unwrap_optional
 from talksite.talk.schema import Check, Talk
 
-__all__ = ["commented_talk_yml"]
+__all__ = ["LEFT_OUT", "commented_talk_yml"]
 
 #: Generated YAML keeps its lines within this width where it can.
 WIDTH = 96
 
 
-def commented_talk_yml(values: Mapping[str, Any], *, header: Sequence[str] = ()) -> str:
+#: The line above a top-level key written commented out (see :func:`commented_talk_yml`).
+LEFT_OUT = '(Left out for now: to give it, delete the "# " that starts each line below.)'
+
+
+def commented_talk_yml(
+    values: Mapping[str, Any], *, header: Sequence[str] = (), left_out: Collection[str] = ()
+) -> str:
     """A talk.yml holding ``values`` with every key's meaning above it, from the schema.
 
-    ``values`` is talk.yml as ``yaml.safe_load`` reads it, and must give every key of the
-    schema, optional ones included, so that the file shows them all. In a list, only the first
-    item's keys carry comments.
+    ``values`` is talk.yml as ``yaml.safe_load`` reads it; for the file to show every key,
+    it gives optional ones too (``talksite new``'s example does, and its test checks). In a list, only the first
+    item's keys carry comments. The optional top-level keys named in ``left_out`` are written
+    commented out, under a line that says how to give them (a new talk has no video yet).
     """
     lines = [f"# {line}".rstrip() for line in header]
-    _mapping(Talk, values, "", 0, lines, comments=True, top=True)
+    _mapping(Talk, values, "", 0, lines, comments=True, top=True, left_out=left_out)
     return "\n".join(lines) + "\n"
 
 
@@ -47,6 +54,7 @@ def _mapping(
     comments: bool,
     top: bool = False,
     first_prefix: str | None = None,
+    left_out: Collection[str] = (),
 ) -> None:
     """Write a mapping; ``first_prefix`` ("- ") starts its first key when it is a list item."""
     hints = typing.get_type_hints(cls)
@@ -56,7 +64,9 @@ def _mapping(
     for index, spec in enumerate(fields(cls)):
         where = f"{path}{spec.name}"
         if spec.name not in values:
-            raise ValueError(f"{where}: the example must give every key, optional ones too")
+            if spec.default is not MISSING:
+                continue  # an optional key the talk leaves out
+            raise ValueError(f"{where}: the example must give every required key")
         kind, _ = unwrap_optional(hints[spec.name])
         lead = comment_pad = " " * indent
         if index == 0 and first_prefix is not None:
@@ -67,7 +77,17 @@ def _mapping(
             lines.append("")
         if comments:
             lines.extend(_comment(spec, comment_pad))
-        _value(spec.name, kind, values[spec.name], where, lead, indent, lines, comments=comments)
+        if where not in left_out:
+            _value(
+                spec.name, kind, values[spec.name], where, lead, indent, lines, comments=comments
+            )
+            continue
+        if spec.default is MISSING:
+            raise ValueError(f"{where}: only an optional key can be left out")
+        block: list[str] = []
+        _value(spec.name, kind, values[spec.name], where, lead, indent, block, comments=comments)
+        lines.append(f"# {LEFT_OUT}")
+        lines.extend(f"# {line}".rstrip() for line in block)
 
 
 def _comment(spec: Field[Any], pad: str) -> list[str]:

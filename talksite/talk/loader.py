@@ -11,20 +11,19 @@ the loader goes on with the rest.
 
 from __future__ import annotations
 
-import re
 import types
 import typing
 from dataclasses import MISSING, fields, is_dataclass
-from datetime import date, time
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from talksite.errors import ContentError, Problem
+from talksite.talk.scalars import EXPECTED, NULL_TAG, ScalarError, found, scalar, video_time
 from talksite.talk.schema import Check, Talk
 
-__all__ = ["TalkConfigError", "load_talk", "parse_talk"]
+__all__ = ["TalkConfigError", "key_lines", "load_talk", "parse_talk"]
 
 
 class TalkConfigError(ContentError):
@@ -79,6 +78,14 @@ def parse_talk(text: str, *, source: str) -> Talk:
     return talk
 
 
+def key_lines(path: Path) -> dict[str, int]:
+    """The line of every key path (``video.chapters[0].slide``) of a valid talk file, for
+    checks that need more than the file (slide ids) to name the line they fault."""
+    loader = _Loader(str(path))
+    loader.build(Talk, yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader), "")
+    return loader.lines
+
+
 def _problem(source: str, line: int, path: str, problem: str) -> Problem:
     return Problem(source, line, f"{path}: {problem}")
 
@@ -91,6 +98,14 @@ def _check_relations(talk: Talk, loader: _Loader) -> None:
             f"expected a time after the start ({talk.event.start:%H:%M}),"
             f" found {talk.event.end:%H:%M}",
         )
+    chapters = talk.video.chapters if talk.video is not None else ()
+    for index, (before, chapter) in enumerate(zip(chapters, chapters[1:], strict=False), 1):
+        if chapter.at <= before.at:
+            loader.note(
+                f"video.chapters[{index}].at",
+                "expected a time after the chapter before it"
+                f" ({video_time(before.at)}), found {video_time(chapter.at)}",
+            )
     seen: set[str] = set()
     for index, layer in enumerate(talk.layers):
         if layer.slug in seen:
@@ -99,31 +114,6 @@ def _check_relations(talk: Talk, loader: _Loader) -> None:
                 f"expected a slug no other layer has, found {layer.slug!r} a second time",
             )
         seen.add(layer.slug)
-
-
-# What YAML's resolver made of an unquoted scalar, in words, for "found ..." messages.
-_TAG_WORDS = {
-    "tag:yaml.org,2002:int": "the number",
-    "tag:yaml.org,2002:float": "the number",
-    "tag:yaml.org,2002:bool": "the boolean",
-    "tag:yaml.org,2002:timestamp": "the date",
-}
-_NULL_TAG = "tag:yaml.org,2002:null"
-_STR_TAG = "tag:yaml.org,2002:str"
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_TIME = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
-
-
-def _found(node: yaml.Node) -> str:
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list" if node.value else "an empty list"
-    if node.tag == _NULL_TAG:
-        return "nothing (null)"
-    shown = node.value if len(node.value) <= 60 else node.value[:57] + "..."
-    words = _TAG_WORDS.get(node.tag)
-    return f"{words} {shown}" if words else repr(shown)
 
 
 def _joined(path: str, name: str) -> str:
@@ -154,7 +144,7 @@ class _Loader:
         schema = {f.name: f for f in fields(cls)}
         if not isinstance(node, yaml.MappingNode):
             self.fail(
-                path, f"expected a mapping with keys {', '.join(schema)}, found {_found(node)}"
+                path, f"expected a mapping with keys {', '.join(schema)}, found {found(node)}"
             )
         given, valid = self._keys(node, schema, path)
         hints = typing.get_type_hints(cls)
@@ -205,12 +195,12 @@ class _Loader:
         optional = typing.get_origin(kind) in (typing.Union, types.UnionType)
         if optional:
             (kind,) = (arg for arg in typing.get_args(kind) if arg is not type(None))
-            if isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG:
+            if isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG:
                 return None
         result = self.typed(kind, node, path)
         check: Check | None = metadata.get("check")
         if check is not None and not check.accepts(result):
-            self.fail(path, f"expected {check.expected}, found {_found(node)}")
+            self.fail(path, f"expected {check.expected}, found {found(node)}")
         return result
 
     def _items(self, kind: Any, node: yaml.SequenceNode, path: str) -> tuple[Any, ...]:
@@ -230,29 +220,11 @@ class _Loader:
         if typing.get_origin(kind) is tuple:
             item_kind = typing.get_args(kind)[0]
             if not isinstance(node, yaml.SequenceNode) or not node.value:
-                self.fail(path, f"expected a non-empty list, found {_found(node)}")
+                self.fail(path, f"expected a non-empty list, found {found(node)}")
             return self._items(item_kind, node, path)
-        if not isinstance(node, yaml.ScalarNode) or node.tag == _NULL_TAG:
-            self.fail(path, f"expected {_EXPECTED[kind]}, found {_found(node)}")
-        if kind is date:
-            if not _DATE.fullmatch(node.value):
-                self.fail(path, f"expected {_EXPECTED[date]}, found {_found(node)}")
-            try:
-                return date.fromisoformat(node.value)
-            except ValueError:
-                self.fail(path, f"expected a day of the calendar, found {node.value}")
-        if kind is time:
-            # Read as written: unquoted 14:35 resolves to YAML 1.1's base-60 integer 875.
-            if _TIME.fullmatch(node.value):
-                return time.fromisoformat(node.value)
-            self.fail(path, f"expected {_EXPECTED[time]}, found {_found(node)}")
-        if node.tag != _STR_TAG or not node.value.strip():
-            self.fail(path, f"expected {_EXPECTED[str]}, found {_found(node)}")
-        return node.value
-
-
-_EXPECTED: dict[Any, str] = {
-    str: "text (quote it if YAML reads it as something else)",
-    date: "a date as YYYY-MM-DD",
-    time: "a time as HH:MM (24-hour clock)",
-}
+        if not isinstance(node, yaml.ScalarNode) or node.tag == NULL_TAG:
+            self.fail(path, f"expected {EXPECTED[kind]}, found {found(node)}")
+        try:
+            return scalar(kind, node)
+        except ScalarError as error:
+            self.fail(path, str(error))

@@ -13,7 +13,7 @@ import types
 import typing
 from collections.abc import Iterator, Sequence
 from dataclasses import MISSING, dataclass, fields, is_dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +93,12 @@ def _type_text(kind: Any) -> str:
         return "list of mappings" if is_dataclass(item) else f"list of {_type_text(item)}"
     if is_dataclass(kind):
         return "mapping"
-    return {str: "text", date: "date, YYYY-MM-DD", time: 'time, "HH:MM" (quoted)'}[kind]
+    return {
+        str: "text",
+        date: "date, YYYY-MM-DD",
+        time: 'time, "HH:MM" (quoted)',
+        timedelta: "time into the video, M:SS or H:MM:SS",
+    }[kind]
 
 
 def _meaning(key: SchemaKey) -> str:

@@ -11,12 +11,13 @@ import re
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import MISSING, dataclass, field
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import Any
 
 __all__ = [
     "Abstract",
     "AbstractSection",
+    "Chapter",
     "Check",
     "Event",
     "Layer",
@@ -100,9 +101,26 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Chapter:
+    at: timedelta = key("Where the chapter starts in the video, as M:SS or H:MM:SS.")
+    title: str = key("The chapter's title, as the player lists it.")
+    slide: str | None = key(
+        "The id of the slide this part of the talk shows ({: #ID } in the slides): the slide"
+        " and its layer page link to this moment of the video.",
+        default=None,
+    )
+
+
+@dataclass(frozen=True)
 class Video:
     provider: str = key("Where the recording is hosted.", check=VIDEO_PROVIDER)
     id: str = key("The recording's id at the provider.", check=VIDEO_ID)
+    chapters: tuple[Chapter, ...] = key(
+        "The video's chapters, in order; each starts the player at its moment. Only real"
+        " timestamps, read from the video or from a presenting log (talksite chapters):"
+        " leave them out rather than guess.",
+        default=(),
+    )
 
 
 @dataclass(frozen=True)
@@ -125,12 +143,17 @@ class Layer:
         return self.short_title or self.title
 
 
-@dataclass(frozen=True)
+# Keyword-only: optional keys (video) may come before required ones (layers).
+@dataclass(frozen=True, kw_only=True)
 class Talk:
     title: str = key("The talk's title.")
     abstract: Abstract = key("The talk's abstract.")
     speaker: Speaker = key("Who gave the talk.")
     event: Event = key("Where and when the talk was given.")
     talk_page: str = key("The talk's page in the event's programme.", check=HTTPS_URL)
-    video: Video = key("The recording of the talk.")
+    video: Video | None = key(
+        "The recording of the talk. Leave it out until the talk is recorded: the site then"
+        " says so instead of showing a player.",
+        default=None,
+    )
     layers: tuple[Layer, ...] = key("The layers of the story, in the order the talk takes them.")
