@@ -20,7 +20,7 @@ SNIPPETS_DIR = "snippets"
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command in ("run", "record"):
+    if args.command in ("run", "record", "present"):
         # Ctrl-C and SIGTERM unwind through the clean-up that stops the servers.
         interrupt.unwind_on_signals()
     try:
@@ -30,6 +30,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return build_command(args.config_file, args.site_dir, pdf=args.pdf)
         if args.command == "run":
             return run_command(args.snippet)
+        if args.command == "present":
+            return present_command(args)
         return record_command(args.snippets, args.root)
     except TalksiteError as error:
         print(f"talksite: {error}", file=sys.stderr)
@@ -59,6 +61,21 @@ def _parser() -> argparse.ArgumentParser:
         "snippets", type=Path, nargs="*", help="snippet files (default: every snippet)"
     )
     record.add_argument("--root", type=Path, default=Path(SNIPPETS_DIR), help="snippets folder")
+
+    present = commands.add_parser(
+        "present", help="serve the deck for presenting, with live demos and audience pages"
+    )
+    present.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
+    present.add_argument("--site", type=Path, help="a built site to serve (default: build one)")
+    present.add_argument("--port", type=int, default=None, help="default 8400; 0: any free port")
+    present.add_argument(
+        "--lan",
+        nargs="?",
+        const="",
+        metavar="ADDRESS",
+        help="let the audience follow from the network, at ADDRESS (default: this machine's)",
+    )
+    present.add_argument("--log", type=Path, help="default presenting-YYYYMMDD-HHMMSS.jsonl")
 
     new = commands.add_parser(
         "new", help="start a new talk in a new or empty folder, ready to build and test"
@@ -103,6 +120,14 @@ def _load(path: Path) -> snippets.Snippet:
     path = path.resolve()
     root = next((p for p in path.parents if p.name == SNIPPETS_DIR), path.parent)
     return snippets.load(path, root)
+
+
+def present_command(args: argparse.Namespace) -> int:
+    from talksite.present import DEFAULT_PORT, Options, lan_address, present
+
+    lan = args.lan if args.lan is None or args.lan else lan_address()
+    port = DEFAULT_PORT if args.port is None else args.port
+    return present(Options(args.config_file, args.site, port, lan, args.log))
 
 
 def run_command(path: Path) -> int:
