@@ -163,6 +163,22 @@
     post("slide", { slide: anchor() });
   }
 
+  // The speaker view (reveal.js's notes plugin) is a same-origin window of ours that talks
+  // to the deck by messages: when it first does, give it a button that runs the demo here.
+  window.addEventListener("message", function (event) {
+    var speaker = event.source;
+    if (!speaker || speaker === window || typeof event.data !== "string") return;
+    if (event.data.indexOf("reveal-notes") < 0) return;
+    var controls = speaker.document.getElementById("speaker-controls");
+    if (!controls || speaker.document.querySelector(".present-speaker-run")) return;
+    var button = speaker.document.createElement("button");
+    button.type = "button";
+    button.className = "present-speaker-run";
+    button.textContent = "Run this slide's snippet live (R)";
+    button.addEventListener("click", runLive);
+    controls.insertBefore(button, controls.firstChild);
+  });
+
   whenReady(function () {
     document.documentElement.classList.add("present-presenter");
     // reveal.js's own pacing: the speaker view's timer against the talk's slot.
