@@ -100,11 +100,7 @@ def new_command(directory: Path) -> int:
 def build_command(config_file: Path, site_dir: Path, *, pdf: bool | None) -> int:
     from talksite.site.build import BuildFailed, build_site
 
-    # MkDocs logs each problem; show them as `mkdocs build` would.
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-    handler.setLevel(logging.WARNING)
-    logging.getLogger("mkdocs").addHandler(handler)
+    _show_build_problems()
     try:
         build_site(config_file, site_dir, pdf=pdf)
     except BuildFailed as error:
@@ -112,6 +108,14 @@ def build_command(config_file: Path, site_dir: Path, *, pdf: bool | None) -> int
         return 1
     print(f"talksite: built {site_dir}/")
     return 0
+
+
+def _show_build_problems() -> None:
+    """MkDocs logs each problem; show them as `mkdocs build` would."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    handler.setLevel(logging.WARNING)
+    logging.getLogger("mkdocs").addHandler(handler)
 
 
 def _load(path: Path) -> snippets.Snippet:
@@ -125,6 +129,7 @@ def _load(path: Path) -> snippets.Snippet:
 def present_command(args: argparse.Namespace) -> int:
     from talksite.present import DEFAULT_PORT, Options, lan_address, present
 
+    _show_build_problems()
     lan = args.lan if args.lan is None or args.lan else lan_address()
     port = DEFAULT_PORT if args.port is None else args.port
     return present(Options(args.config_file, args.site, port, lan, args.log))

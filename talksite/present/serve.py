@@ -8,6 +8,7 @@ databases and data) and the built site, as ``talksite run`` does (:mod:`talksite
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import socket
 import tempfile
@@ -144,7 +145,8 @@ def _site(options: Options) -> Iterator[Path]:
         return
     from talksite.site.build import build_site
 
-    building = Path(tempfile.mkdtemp(prefix="talksite-present-"))
+    # Named after this process, so that a check for leftovers can find it.
+    building = Path(tempfile.mkdtemp(prefix=f"talksite-present-{os.getpid()}-"))
     try:
         _say("building the site")
         build_site(options.config_file, building / "site")
