@@ -48,22 +48,25 @@ def presenter_page(browser: Browser, present: Presenting, slide: str) -> Page:
     return page
 
 
-def shown(page: Page) -> str:
-    return page.evaluate("Reveal.getCurrentSlide().id || String(Reveal.getIndices().h)")
-
-
 def test_r_on_the_lock_queue_slide_runs_it_live_and_it_matches(
     browser: Browser, present: Presenting
 ) -> None:
     page = presenter_page(browser, present, LOCK_QUEUE)
+    # What the panel showed at each change: whether lines came while the run was running.
+    page.evaluate(
+        """() => { window.seen = [];
+            new MutationObserver(() => { const panel = document.querySelector('.present-run');
+                if (panel) window.seen.push([panel.getAttribute('data-result'),
+                    panel.querySelectorAll('.present-line').length]); })
+            .observe(document.body, {subtree: true, childList: true, attributes: true}); }"""
+    )
     page.keyboard.press("r")
     panel = page.locator(f"section#{LOCK_QUEUE} .present-run")
-    # The first line streams in before the run has ended.
-    page.wait_for_function(
-        "() => document.querySelector('.present-run[data-result=running] .present-line')",
-        timeout=30_000,
-    )
-    page.wait_for_selector(".present-run[data-result=matches]", timeout=60_000)
+    page.wait_for_selector(".present-run:not([data-result=running])", timeout=60_000)
+    status = panel.locator(".present-run__status").inner_text()
+    assert panel.get_attribute("data-result") == "matches", status
+    seen = page.evaluate("window.seen")
+    assert any(result == "running" and lines > 0 for result, lines in seen), seen
     assert "matches the recording" in panel.locator(".present-run__status").inner_text()
     recording = (REPO / "snippets" / "locking" / "lock_queue.out").read_text().splitlines()
     assert panel.locator(".present-line").all_inner_texts() == recording
@@ -94,11 +97,11 @@ def test_the_audience_follows_three_slide_changes_without_notes(
     assert presenter.locator("aside.notes").count() > 0
     for key, index in [("ArrowRight", 1), ("ArrowRight", 2), ("ArrowLeft", 1)]:
         presenter.keyboard.press(key)
-        # Within a second of the presenter's move, never by a fixed wait.
+        # Sequenced on what the page shows; how soon is benchmarks/present_latency.py's.
         audience.wait_for_function(
             "want => (Reveal.getCurrentSlide().id || '') === want",
             arg=slides[index].anchor,
-            timeout=1_000,
+            timeout=30_000,
         )
     entries = read_log(present.log)
     assert [entry["slide"] for entry in entries[-3:]] == [s.anchor for s in slides[1:3]] + [

@@ -96,16 +96,13 @@ def test_ctrl_c_mid_run_leaves_nothing_behind(tmp_path: Path) -> None:
         while "still running" not in response.readline().decode():
             pass
         assert leftovers(pid, project) != [], "the run and its servers should exist now"
-        started = time.monotonic()
         assert present.stop() == 128 + signal.SIGINT
-        took = time.monotonic() - started
         connection.close()
     deadline = time.monotonic() + 5  # the kernel reaps what present killed
     while leftovers(pid, project) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert leftovers(pid, project) == []
     assert _namespaces() == namespaces_before
-    assert took < 10, f"present took {took:.1f} s to stop"
 
 
 def _namespaces() -> list[str]:

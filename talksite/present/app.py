@@ -79,8 +79,10 @@ class _Handlers:
 
     async def deck(self, request: Request) -> Response:
         token = request.query_params.get("token")
-        if token is not None and not self.p.guard.is_presenter(token):
-            raise Refused(403, "this token is wrong: use the URL that talksite present printed")
+        if token is not None:
+            self.p.guard.local(request)
+            if not self.p.guard.is_presenter(token):
+                raise Refused(403, "this token is wrong: use the URL that talksite present printed")
         html = (self.p.site / "slides" / "index.html").read_text(encoding="utf-8")
         page = deck_page(
             html,

@@ -4,6 +4,8 @@
 - Control and run requests are POSTs that carry it in a header (``X-Talksite-Token``), never
   a cookie, so a page from elsewhere cannot make the presenter's browser send it; a custom
   header and a JSON body also force a CORS preflight, which this server never grants.
+- They come from this machine only (the presenter's URL is on 127.0.0.1): with ``--lan``,
+  a token seen on the network would still steer nothing.
 - Their ``Origin`` (when the browser sends one) must be this server. (Every request's
   ``Host`` must be an address the server serves under: Starlette's TrustedHostMiddleware, so
   a rebound DNS name gets nowhere.)
@@ -12,6 +14,7 @@
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import json
 import secrets
 from collections.abc import Collection
@@ -47,8 +50,15 @@ class Guard:
     def is_presenter(self, given: str | None) -> bool:
         return given is not None and hmac.compare_digest(given.encode(), self.token.encode())
 
+    def local(self, request: Request) -> None:
+        """Refuse a request from another machine."""
+        client = request.client.host if request.client is not None else ""
+        if not ipaddress.ip_address(client or "0.0.0.0").is_loopback:
+            raise Refused(403, "only the presenter's machine may steer the deck or run demos")
+
     def presenter(self, request: Request) -> None:
         """Refuse anything but the token holder's own deck."""
+        self.local(request)
         origin = request.headers.get("origin")
         if origin is not None and origin not in self.origins:
             raise Refused(403, f"requests from {origin} may not steer the deck")
