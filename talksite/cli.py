@@ -1,15 +1,16 @@
-"""The ``talksite`` command: build the site, run or record snippets, start a new talk."""
+"""The ``talksite`` command: build the site, run or record snippets, start a new talk, present."""
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from talksite import interrupt, scaffold, snippets
-from talksite.errors import NotApplicable, Problem, TalksiteError
+from talksite.errors import NotApplicable, Problem, SetupError, TalksiteError
 from talksite.postgres import Servers
 
 __all__ = ["main"]
@@ -62,12 +63,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     record.add_argument("--root", type=Path, default=Path(SNIPPETS_DIR), help="snippets folder")
 
+    new = commands.add_parser(
+        "new", help="start a new talk in a new or empty folder, ready to build and test"
+    )
+    new.add_argument("directory", type=Path, help="the new talk's folder")
+
     present = commands.add_parser(
         "present", help="serve the deck for presenting, with live demos and audience pages"
     )
     present.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
     present.add_argument("--site", type=Path, help="a built site to serve (default: build one)")
-    present.add_argument("--port", type=int, default=None, help="default 8400; 0: any free port")
+    present.add_argument("--port", type=_port, default=None, help="default 8400; 0: any free port")
     present.add_argument(
         "--lan",
         nargs="?",
@@ -76,11 +82,6 @@ def _parser() -> argparse.ArgumentParser:
         help="let the audience follow from the network, at ADDRESS (default: this machine's)",
     )
     present.add_argument("--log", type=Path, help="default presenting-YYYYMMDD-HHMMSS.jsonl")
-
-    new = commands.add_parser(
-        "new", help="start a new talk in a new or empty folder, ready to build and test"
-    )
-    new.add_argument("directory", type=Path, help="the new talk's folder")
     return parser
 
 
@@ -126,13 +127,29 @@ def _load(path: Path) -> snippets.Snippet:
     return snippets.load(path, root)
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, not {text!r}")
+    return int(text)
+
+
 def present_command(args: argparse.Namespace) -> int:
     from talksite.present import DEFAULT_PORT, Options, lan_address, present
 
     _show_build_problems()
     lan = args.lan if args.lan is None or args.lan else lan_address()
+    if lan is not None and not _is_ipv4(lan):
+        raise SetupError(f"--lan {lan}: expected this machine's IPv4 address, as 192.168.1.20")
     port = DEFAULT_PORT if args.port is None else args.port
     return present(Options(args.config_file, args.site, port, lan, args.log))
+
+
+def _is_ipv4(text: str) -> bool:
+    try:
+        ipaddress.IPv4Address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def run_command(path: Path) -> int:

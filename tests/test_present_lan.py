@@ -1,7 +1,8 @@
 """``talksite present --lan`` seen from another machine: a network namespace of this test's
 own, at 198.51.100.194, over a veth pair to this machine's end at 198.51.100.193. From there
 the audience page follows the presenter, and every control or run request is refused, with
-the presenter's token or without.
+the presenter's token or without. And Ctrl-C in the middle of a demo that wires the TCP lab
+leaves no namespace behind.
 
 The addresses are 198.51.100.192/26's (the TCP and outage labs use the rest of the range);
 a lock file claims them, and the namespace and veth go however the test ends.
@@ -11,8 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import http.client
 import json
 import select
+import signal
 import subprocess
 import sys
 import tempfile
@@ -22,6 +25,7 @@ from pathlib import Path
 import pytest
 from browser_support import REPO, BuiltSite
 from present_support import post, presenting
+from snippet_support import lock_held
 
 from talksite import deck
 
@@ -30,6 +34,10 @@ pytestmark = pytest.mark.privileged
 NAMESPACE, HOST_END, AUDIENCE_END = "tsp-aud", "tsp-host", "tsp-aud0"
 HOST, AUDIENCE = "198.51.100.193", "198.51.100.194"
 LOCK_FILE = Path(tempfile.gettempdir()) / "talksite-present-lan.lock"
+#: A slide whose demo wires the TCP lab (snippets/tcp/lab.py), the line it prints once wired,
+#: and the lock a run holds meanwhile.
+TCP_SLIDE, WIRED = "tcp-silent", "app: waiting in recv()"
+LAB_LOCK = Path(tempfile.gettempdir()) / "talksite-tcp-lab.lock"
 #: Prints one line per slide event the audience's stream delivers.
 FOLLOWER = """
 import sys, urllib.request
@@ -142,3 +150,35 @@ def test_from_another_address_the_audience_follows_and_cannot_steer(built_site: 
                 assert asked.stdout is not None
                 asked.stdout.close()
                 assert answer.startswith("403 "), (path, token == present.token, answer)
+
+
+def lab_leftovers() -> list[str]:
+    """The TCP lab's namespaces and links (named tsk-...) that exist now: leftovers, while
+    no run holds the lab's lock."""
+    namespaces = subprocess.run(["ip", "netns", "list"], check=True, capture_output=True, text=True)
+    links = subprocess.run(["ip", "-o", "link"], check=True, capture_output=True, text=True)
+    found = [line.split()[0] for line in namespaces.stdout.splitlines()]
+    found += [line.split(":")[1].strip().split("@")[0] for line in links.stdout.splitlines()]
+    return sorted(name for name in found if name.startswith("tsk-"))
+
+
+def test_ctrl_c_during_a_network_demo_leaves_no_namespace(built_site: BuiltSite) -> None:
+    with presenting(REPO, "--site", str(built_site.root)) as present:
+        host, port = present.base.removeprefix("http://").split(":")
+        connection = http.client.HTTPConnection(host, int(port), timeout=120)
+        connection.request(
+            "POST",
+            "/_present/run",
+            body=json.dumps({"slide": TCP_SLIDE}),
+            headers={"Content-Type": "application/json", "X-Talksite-Token": present.token},
+        )
+        response = connection.getresponse()
+        assert response.status == 200
+        # Wait until the lab is wired and its app runs in its namespace, then Ctrl-C.
+        while WIRED not in (line := response.readline().decode()):
+            assert line, "the run ended before its lab was wired"
+        assert lab_leftovers() != [], "the lab should be wired now"
+        assert present.stop() == 128 + signal.SIGINT
+        connection.close()
+    with lock_held(LAB_LOCK):
+        assert lab_leftovers() == []

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,8 @@ __all__ = ["Presenting", "make_app"]
 
 #: An audience stream says something this often, so that a closed page is noticed.
 KEEPALIVE_S = 15.0
+#: How often an audience stream looks whether presenting is stopping.
+STOPPING_POLL_S = 0.2
 
 
 @dataclass
@@ -53,6 +56,8 @@ class Presenting:
     #: The deck's page settings: the talk's slot in seconds, the runnable slides.
     config: dict[str, Any]
     audience_url: str | None = None
+    #: Set when presenting stops: open streams end, so that the server can close at once.
+    stopping: threading.Event = field(default_factory=threading.Event)
 
 
 def make_app(presenting: Presenting) -> Starlette:
@@ -103,7 +108,7 @@ class _Handlers:
 
     async def follow(self, request: Request) -> Response:
         return StreamingResponse(
-            _stream(self.p.deck),
+            _stream(self.p.deck, self.p.stopping),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-store"},
         )
@@ -141,15 +146,19 @@ def _known(anchor: str, order: list[str]) -> str:
     return anchor
 
 
-async def _stream(deck: Deck) -> AsyncIterator[str]:
+async def _stream(deck: Deck, stopping: threading.Event) -> AsyncIterator[str]:
     """Server-sent events: the current slide at once, then each move as it happens."""
     queue = deck.follow()
+    quiet_s = 0.0
     try:
-        while True:
+        while not stopping.is_set():
             try:
-                position = await asyncio.wait_for(queue.get(), KEEPALIVE_S)
+                position = await asyncio.wait_for(queue.get(), STOPPING_POLL_S)
             except TimeoutError:
-                yield ": still here\n\n"
+                quiet_s += STOPPING_POLL_S
+                if quiet_s >= KEEPALIVE_S:
+                    quiet_s = 0.0
+                    yield ": still here\n\n"
                 continue
             data = {"slide": position.slide, "h": position.h, "v": position.v}
             yield f"event: slide\ndata: {json.dumps(data)}\n\n"

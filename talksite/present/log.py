@@ -21,15 +21,20 @@ def default_log_path(now: datetime.datetime | None = None) -> Path:
 
 
 class PresentingLog:
+    """Opened at the first slide shown, so that presenting that never started writes none."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._file: TextIO = path.open("a", encoding="utf-8")
+        self._file: TextIO | None = None
 
     def write(self, slide: str, title: str) -> None:
+        if self._file is None:
+            self._file = self.path.open("a", encoding="utf-8")
         at = datetime.datetime.now(datetime.UTC).isoformat(timespec="milliseconds")
         line = json.dumps({"at": at, "slide": slide, "title": title}, ensure_ascii=False)
         self._file.write(line + "\n")
         self._file.flush()  # a crash or Ctrl-C loses nothing already shown
 
     def close(self) -> None:
-        self._file.close()
+        if self._file is not None:
+            self._file.close()

@@ -8,6 +8,7 @@ cross into the event loop through a queue.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -26,9 +27,15 @@ class _Run:
     thread: threading.Thread | None = None
 
 
+#: While a run streams, how often it looks whether presenting is stopping.
+STOPPING_POLL_S = 0.2
+
+
 @dataclass
 class Runs:
     warm: WarmServers
+    #: Set when presenting stops: open streams end, so that the server can close at once.
+    stopping: threading.Event
     _current: _Run | None = None
     #: Every run started, so that closing can wait for each one's processes to be gone.
     _started: list[_Run] = field(default_factory=list)
@@ -41,7 +48,10 @@ class Runs:
         run = _Run(demo)
 
         def emit(event: Event) -> None:
-            loop.call_soon_threadsafe(queue.put_nowait, event)
+            # Once presenting has stopped, the loop is closed and nobody is listening; the
+            # run is being ended meanwhile (close()), so its last lines go nowhere.
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(queue.put_nowait, event)
 
         def work() -> None:
             try:
@@ -55,8 +65,11 @@ class Runs:
         self._started = [r for r in self._started if r.thread and r.thread.is_alive()] + [run]
         run.thread.start()
         try:
-            while True:
-                event = await queue.get()
+            while not self.stopping.is_set():
+                try:
+                    event = await asyncio.wait_for(queue.get(), STOPPING_POLL_S)
+                except TimeoutError:
+                    continue
                 yield event
                 if event["kind"] == "end":
                     return

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from talksite.postgres import Database, Servers
-from talksite.processes import die_with_parent, kill_group, wait_unreaped
+from talksite.processes import die_with_parent, kill_group, wait_or_cancel
 from talksite.snippets.model import Snippet
 
 __all__ = [
@@ -160,7 +160,7 @@ def _run(
     try:
         # Unreaped until its session is ended, so that its pid cannot meanwhile become a
         # stranger's (see talksite.processes).
-        timed_out = not _wait(process, snippet.directives.timeout_s, cancel)
+        timed_out = not wait_or_cancel(process, snippet.directives.timeout_s, cancel)
     finally:
         # Also on Ctrl-C: no snippet outlives its runner.
         leftovers = _end_session(process)
@@ -175,21 +175,6 @@ def _run(
         timed_out=timed_out,
         leftover_processes=() if timed_out else leftovers,
     )
-
-
-def _wait(
-    process: subprocess.Popen[bytes], timeout_s: float, cancel: threading.Event | None
-) -> bool:
-    """Whether `process` ended within `timeout_s` seconds and before `cancel` was set; it
-    stays unreaped either way."""
-    if cancel is None:
-        return wait_unreaped(process, timeout_s)
-    deadline = time.monotonic() + timeout_s
-    # In slices, to notice `cancel` within a twentieth of a second.
-    while not wait_unreaped(process, min(0.05, max(0.0, deadline - time.monotonic()))):
-        if cancel.is_set() or time.monotonic() >= deadline:
-            return False
-    return True
 
 
 def _die_with_runner() -> None:
