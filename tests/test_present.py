@@ -37,6 +37,8 @@ def slides() -> list[deck.Slide]:
 
 def open_page(browser: Browser, url: str) -> Page:
     page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    # Generous: on a machine busy with other people's tests, Chromium can be slow to start.
+    page.set_default_timeout(90_000)
     page.goto(url)
     page.wait_for_function("window.Reveal && Reveal.isReady()")
     return page

@@ -96,7 +96,9 @@ class _Handlers:
             # The recordings and the slot are the presenter's; the audience needs neither.
             config=self.p.config if token is not None else {},
         )
-        return HTMLResponse(page, headers={"Cache-Control": "no-store"})
+        # No Referer from the presenter's deck: its address carries the token.
+        headers = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+        return HTMLResponse(page, headers=headers)
 
     async def asset(self, request: Request) -> Response:
         name = request.path_params["name"]
