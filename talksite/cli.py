@@ -1,9 +1,10 @@
-"""The ``talksite`` command: build the site, run or record snippets, start a new talk, turn a
-presenting log into chapters."""
+"""The ``talksite`` command: build the site, run or record snippets, start a new talk, present
+it, turn a presenting log into chapters."""
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
 import shlex
 import sys
@@ -12,7 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from talksite import interrupt, scaffold, snippets
-from talksite.errors import NotApplicable, Problem, TalksiteError
+from talksite.errors import NotApplicable, Problem, SetupError, TalksiteError
 from talksite.postgres import Servers
 from talksite.talk import parse_video_time
 
@@ -24,7 +25,7 @@ SNIPPETS_DIR = "snippets"
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command in ("run", "record"):
+    if args.command in ("run", "record", "present"):
         # Ctrl-C and SIGTERM unwind through the clean-up that stops the servers.
         interrupt.unwind_on_signals()
     try:
@@ -36,6 +37,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_command(args.snippet)
         if args.command == "chapters":
             return chapters_command(args.log, args.offset, args.duration, args.output, args.vtt)
+        if args.command == "present":
+            return present_command(args)
         return record_command(args.snippets, args.root)
     except TalksiteError as error:
         print(f"talksite: {error}", file=sys.stderr)
@@ -88,6 +91,20 @@ def _parser() -> argparse.ArgumentParser:
         "-o", "--output", type=Path, help="write the chapter lines here (default: stdout)"
     )
     chapters.add_argument("--vtt", type=Path, help="the WebVTT file (default: LOG.vtt beside it)")
+    present = commands.add_parser(
+        "present", help="serve the deck for presenting, with live demos and audience pages"
+    )
+    present.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
+    present.add_argument("--site", type=Path, help="a built site to serve (default: build one)")
+    present.add_argument("--port", type=_port, default=None, help="default 8400; 0: any free port")
+    present.add_argument(
+        "--lan",
+        nargs="?",
+        const="",
+        metavar="ADDRESS",
+        help="let the audience follow from the network, at ADDRESS (default: this machine's)",
+    )
+    present.add_argument("--log", type=Path, help="default presenting-YYYYMMDD-HHMMSS.jsonl")
     return parser
 
 
@@ -143,11 +160,7 @@ def new_command(directory: Path) -> int:
 def build_command(config_file: Path, site_dir: Path, *, pdf: bool | None) -> int:
     from talksite.site.build import BuildFailed, build_site
 
-    # MkDocs logs each problem; show them as `mkdocs build` would.
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-    handler.setLevel(logging.WARNING)
-    logging.getLogger("mkdocs").addHandler(handler)
+    _show_build_problems()
     try:
         build_site(config_file, site_dir, pdf=pdf)
     except BuildFailed as error:
@@ -157,12 +170,45 @@ def build_command(config_file: Path, site_dir: Path, *, pdf: bool | None) -> int
     return 0
 
 
+def _show_build_problems() -> None:
+    """MkDocs logs each problem; show them as `mkdocs build` would."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    handler.setLevel(logging.WARNING)
+    logging.getLogger("mkdocs").addHandler(handler)
+
+
 def _load(path: Path) -> snippets.Snippet:
     if not path.is_file() or path.suffix != ".py":
         raise snippets.SnippetError(Problem(str(path), 1, "no such snippet", "expected a .py file"))
     path = path.resolve()
     root = next((p for p in path.parents if p.name == SNIPPETS_DIR), path.parent)
     return snippets.load(path, root)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, not {text!r}")
+    return int(text)
+
+
+def present_command(args: argparse.Namespace) -> int:
+    from talksite.present import DEFAULT_PORT, Options, lan_address, present
+
+    _show_build_problems()
+    lan = args.lan if args.lan is None or args.lan else lan_address()
+    if lan is not None and not _is_ipv4(lan):
+        raise SetupError(f"--lan {lan}: expected this machine's IPv4 address, as 192.168.1.20")
+    port = DEFAULT_PORT if args.port is None else args.port
+    return present(Options(args.config_file, args.site, port, lan, args.log))
+
+
+def _is_ipv4(text: str) -> bool:
+    try:
+        ipaddress.IPv4Address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def run_command(path: Path) -> int:

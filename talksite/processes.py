@@ -16,8 +16,14 @@ import os
 import select
 import signal
 import subprocess
+import threading
+import time
 
-__all__ = ["die_with_parent", "kill_group", "wait_unreaped"]
+__all__ = ["CANCEL_GRACE_S", "die_with_parent", "kill_group", "wait_or_cancel", "wait_unreaped"]
+
+#: A cancelled process gets this long to clean up after SIGTERM (well within
+#: talksite.interrupt's deadline), before its caller kills what is left.
+CANCEL_GRACE_S = 2.0
 
 # Looked up once, here: a child between fork and exec should only make the call.
 _prctl = ctypes.CDLL(None, use_errno=True).prctl
@@ -53,3 +59,25 @@ def kill_group(process: subprocess.Popen[bytes]) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+
+
+def wait_or_cancel(
+    process: subprocess.Popen[bytes], timeout_s: float, cancel: threading.Event | None
+) -> bool:
+    """Whether `process` ended within `timeout_s` seconds and before `cancel` was set; it
+    stays unreaped either way. Cancelled, it gets SIGTERM and :data:`CANCEL_GRACE_S`."""
+    if cancel is None:
+        return wait_unreaped(process, timeout_s)
+    deadline = time.monotonic() + timeout_s
+    # In slices, to notice `cancel` within a twentieth of a second.
+    while not wait_unreaped(process, min(0.05, max(0.0, deadline - time.monotonic()))):
+        if time.monotonic() >= deadline:
+            return False
+        if cancel.is_set():
+            # SIGTERM first, as Ctrl-C in a terminal would end it, so that the snippet's own
+            # clean-up runs (a lab removes its network namespaces); the rest is SIGKILLed.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)  # unreaped, so still its own group
+            wait_unreaped(process, CANCEL_GRACE_S)
+            return False
+    return True

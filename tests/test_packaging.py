@@ -159,7 +159,7 @@ def test_the_venv_has_talksite_from_the_wheel_and_nothing_from_the_source_tree(
 
 def test_the_talksite_command_is_installed(venv: Path) -> None:
     result = ok(run([str(venv / "bin" / "talksite"), "--help"], venv))
-    assert "{build,run,record,new,chapters}" in result.stdout
+    assert "{build,run,record,new,chapters,present}" in result.stdout
 
 
 def test_the_mkdocs_plugin_is_found_through_its_entry_point(venv: Path) -> None:

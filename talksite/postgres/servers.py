@@ -152,6 +152,11 @@ class Servers:
                 standby = self._shared_replica
         return self._fresh_database(primary.url(), standby.url() if standby is not None else None)
 
+    def database_on(self, primary: Server, replica: Server | None = None) -> Database:
+        """A fresh database on servers of our own that the caller started and keeps warm
+        (``talksite present`` starts each snippet's servers before the talk begins)."""
+        return self._fresh_database(primary.url(), replica.url() if replica is not None else None)
+
     def _external_database(self, *, replica: bool, settings: Mapping[str, str] | None) -> Database:
         assert self.external_url is not None
         reason = self.not_applicable(replica=replica, settings=settings)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from talksite.postgres import Database, Servers
-from talksite.processes import die_with_parent, kill_group, wait_unreaped
+from talksite.processes import die_with_parent, kill_group, wait_or_cancel
 from talksite.snippets.model import Snippet
 
 __all__ = [
@@ -88,14 +88,21 @@ def environment(database: Database) -> dict[str, str]:
     return env
 
 
-def run(snippet: Snippet, database: Database, *, echo: TextIO | None = None) -> RunResult:
+def run(
+    snippet: Snippet,
+    database: Database,
+    *,
+    echo: TextIO | None = None,
+    cancel: threading.Event | None = None,
+) -> RunResult:
     """Run the snippet as ``python snippet.py`` would; optionally echo its output live.
 
     A privileged snippet runs in its machine turn (see :func:`machine_turn`); the timeout
-    starts when its turn comes.
+    starts when its turn comes. Setting `cancel` ends the run early, as a timeout would
+    (``talksite present`` does when the presenter leaves the slide).
     """
     with machine_turn(snippet):
-        return _run(snippet, database, echo=echo)
+        return _run(snippet, database, echo=echo, cancel=cancel)
 
 
 @contextlib.contextmanager
@@ -126,7 +133,13 @@ def machine_turn(snippet: Snippet) -> Iterator[None]:
                 os.setpriority(os.PRIO_PROCESS, 0, niceness)
 
 
-def _run(snippet: Snippet, database: Database, *, echo: TextIO | None) -> RunResult:
+def _run(
+    snippet: Snippet,
+    database: Database,
+    *,
+    echo: TextIO | None,
+    cancel: threading.Event | None,
+) -> RunResult:
     started = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, str(snippet.path)],
@@ -147,7 +160,7 @@ def _run(snippet: Snippet, database: Database, *, echo: TextIO | None) -> RunRes
     try:
         # Unreaped until its session is ended, so that its pid cannot meanwhile become a
         # stranger's (see talksite.processes).
-        timed_out = not wait_unreaped(process, snippet.directives.timeout_s)
+        timed_out = not wait_or_cancel(process, snippet.directives.timeout_s, cancel)
     finally:
         # Also on Ctrl-C: no snippet outlives its runner.
         leftovers = _end_session(process)

@@ -1,0 +1,15 @@
+"""``talksite present``: the deck served live, its demos run on stage against warm servers,
+with the verified recording as the fallback, and audience pages that follow the presenter.
+
+:mod:`~talksite.present.sources` reads the talk, :mod:`~talksite.present.catalog` finds the
+slides' snippets, :mod:`~talksite.present.warm` starts their servers ahead,
+:mod:`~talksite.present.live` runs one and :mod:`~talksite.present.runs` keeps one at a time,
+:mod:`~talksite.present.state` tracks the slide and :mod:`~talksite.present.log` writes it
+down, :mod:`~talksite.present.guard` decides who may do what, :mod:`~talksite.present.page`
+and :mod:`~talksite.present.app` serve it all, and :mod:`~talksite.present.serve` starts it.
+"""
+
+from talksite.present.log import PresentingLog, default_log_path
+from talksite.present.serve import DEFAULT_PORT, Options, lan_address, present
+
+__all__ = ["DEFAULT_PORT", "Options", "PresentingLog", "default_log_path", "lan_address", "present"]

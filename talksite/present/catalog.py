@@ -1,0 +1,72 @@
+"""What the deck offers to run: each slide that shows a snippet, and its verified recording.
+
+A slide shows a snippet when it includes the snippet's code (``--8<-- "layer/name.py:part"``)
+or its recorded output (``--8<-- "layer/name.out"``). Run requests name a slide; the snippet
+is looked up here, so a request can never name a file.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from talksite import snippets
+from talksite.deck import Slide
+from talksite.snippets import Snippet
+
+__all__ = ["Demo", "demos", "recorded_on"]
+
+_INCLUDE = re.compile(r'--8<--\s*"(?P<path>[^":]+)\.(?:py|out)(?::[^"]*)?"')
+
+
+@dataclass(frozen=True)
+class Demo:
+    """A slide's snippet, and the recording the slide falls back to."""
+
+    slide: str
+    snippet: Snippet
+    recording: str
+    recorded_on: str
+
+
+def demos(slides: Sequence[Slide], snippets_root: Path) -> dict[str, Demo]:
+    """The runnable slides, by the anchor reveal.js names them with (``#/anchor``)."""
+    known = {snippet.id: snippet for snippet in snippets.discover(snippets_root)}
+    found: dict[str, Demo] = {}
+    for slide in slides:
+        for match in _INCLUDE.finditer(slide.body):
+            snippet = known.get(f"{snippets_root.name}/{match.group('path')}.py")
+            recording = snippet.expected() if snippet is not None else None
+            if snippet is None or recording is None:
+                continue  # an include of a helper or of a file that is not a snippet
+            found[slide.anchor] = Demo(
+                slide=slide.anchor,
+                snippet=snippet,
+                recording=recording,
+                recorded_on=recorded_on(snippet.expected_path),
+            )
+            break
+    return found
+
+
+def recorded_on(path: Path) -> str:
+    """The day a recording was last committed (YYYY-MM-DD); its file's date outside git."""
+    try:
+        day = subprocess.run(
+            ["git", "log", "-1", "--format=%cs", "--", path.name],
+            cwd=path.parent,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        day = ""
+    if day:
+        return day
+    changed = datetime.datetime.fromtimestamp(path.stat().st_mtime, tz=datetime.UTC)
+    return changed.date().isoformat()

@@ -1,0 +1,91 @@
+"""One demo run on stage: the tests' runner and comparison, with its lines streamed as they
+come, and the recording as the fallback whenever the run cannot confirm it.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from talksite.errors import TalksiteError
+from talksite.present.catalog import Demo
+from talksite.present.warm import WarmServers
+from talksite.snippets import Outcome, normalise, run, same_output
+from talksite.snippets.runner import machine_turn
+
+__all__ = ["Event", "fallback", "live_run"]
+
+#: What the deck receives: ``{"kind": "line", "text": ...}``, then one ``{"kind": "end", ...}``.
+Event = dict[str, Any]
+
+
+class _Lines:
+    """A text stream that hands each complete line to `emit` as soon as it is written."""
+
+    def __init__(self, emit: Callable[[Event], None]) -> None:
+        self.emit = emit
+        self.pending = ""
+
+    def write(self, text: str) -> int:
+        self.pending += text
+        *lines, self.pending = self.pending.split("\n")
+        for line in lines:
+            self.emit({"kind": "line", "text": line})
+        return len(text)
+
+    def flush(self) -> None:
+        """Lines are handed on as they complete; a partial line waits for its end."""
+
+
+def live_run(
+    demo: Demo, warm: WarmServers, *, emit: Callable[[Event], None], cancel: threading.Event
+) -> Event:
+    """Run `demo`'s snippet, emitting its lines; returns the end event the slide shows."""
+    snippet = demo.snippet
+    if snippet.directives.privileged and os.geteuid() != 0:
+        return fallback(demo, "this snippet needs root, and talksite present runs without it")
+    try:
+        with machine_turn(snippet):
+            database = warm.database(snippet)
+            lines = _Lines(emit)
+            result = run(snippet, database, echo=lines, cancel=cancel)
+            if lines.pending:
+                lines.write("\n")
+            output = normalise(result.output, database, precision=snippet.directives.precision_s)
+    except TalksiteError as error:
+        return fallback(demo, str(error))
+    major = database.server_major
+    recording = snippet.expected(major) or demo.recording
+    outcome = Outcome(snippet, result, output, recording, server_major=major)
+    if cancel.is_set():
+        return fallback(demo, "the run was stopped")
+    if not result.ok:
+        return fallback(demo, f"the run {result.problem()}")
+    return {
+        "kind": "end",
+        "matches": outcome.matches,
+        "output": output.splitlines(),
+        "differs": _differing(recording.splitlines(), output, snippet.directives.precision_s),
+    }
+
+
+def _differing(recorded: list[str], output: str, precision: float) -> list[int]:
+    """The indexes of the output's lines that differ from the recording's."""
+    return [
+        index
+        for index, line in enumerate(output.splitlines())
+        if index >= len(recorded) or not same_output(recorded[index], line, precision=precision)
+    ]
+
+
+def fallback(demo: Demo, reason: str) -> Event:
+    """The end of a run that shows the recording instead, with the reason."""
+    return {
+        "kind": "end",
+        "fallback": True,
+        "reason": reason,
+        "recorded_on": demo.recorded_on,
+        "output": demo.recording.splitlines(),
+    }

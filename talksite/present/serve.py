@@ -1,0 +1,188 @@
+"""``talksite present``: build (or take) the site, warm the demos' servers, serve the deck.
+
+Ctrl-C (or SIGTERM) leaves nothing behind: uvicorn stops serving and passes the signal on,
+which unwinds through the clean-up of the run (its session's processes), the servers (their
+databases and data) and the built site, as ``talksite run`` does (:mod:`talksite.interrupt`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import uvicorn
+
+from talksite.errors import SetupError
+from talksite.postgres import Servers
+from talksite.present.app import Presenting, make_app
+from talksite.present.catalog import Demo
+from talksite.present.guard import Guard, new_token
+from talksite.present.log import PresentingLog, default_log_path
+from talksite.present.runs import Runs
+from talksite.present.sources import read_sources
+from talksite.present.state import Deck
+from talksite.present.warm import WarmServers
+
+__all__ = ["DEFAULT_PORT", "Options", "lan_address", "present"]
+
+DEFAULT_PORT = 8400
+LOOPBACK = "127.0.0.1"
+#: Once asked to stop, open streams end within a fifth of a second; after this, uvicorn cuts
+#: whatever is still open.
+GRACE_S = 3
+
+
+@dataclass(frozen=True)
+class Options:
+    config_file: Path
+    site: Path | None
+    port: int
+    #: The address the audience reaches us at; None: this machine only.
+    lan: str | None
+    log: Path | None
+
+
+def present(options: Options) -> int:
+    if options.site is not None and not (options.site / "slides" / "index.html").is_file():
+        raise SetupError(
+            f"{options.site}: not a built site (no slides/index.html); run `talksite build`"
+        )
+    sources = read_sources(options.config_file)
+    # With --lan, every interface: the presenter stays on 127.0.0.1, the audience comes in
+    # at the LAN address (the Host check admits only those two).
+    listener = _listen("0.0.0.0" if options.lan is not None else LOOPBACK, options.port)
+    port = listener.getsockname()[1]
+    origins = [f"http://{LOOPBACK}:{port}", f"http://localhost:{port}"]
+    hosts = [LOOPBACK, "localhost"]
+    audience_url = None
+    if options.lan is not None:
+        origins.append(f"http://{options.lan}:{port}")
+        hosts.append(options.lan)
+        audience_url = f"http://{options.lan}:{port}/slides/"
+    log = PresentingLog(options.log or default_log_path())
+    try:
+        with _site(options) as site, Servers() as servers:
+            started = time.monotonic()
+            warm = WarmServers(servers)
+            count = warm.warm(demo.snippet for demo in sources.demos.values())
+            took = time.monotonic() - started
+            _say(f"warmed {count} servers for {len(sources.demos)} demos in {took:.1f} s")
+            token = new_token()
+            stopping = threading.Event()
+            runs = Runs(warm, stopping)
+            presenting = Presenting(
+                site=site,
+                guard=Guard(token, origins),
+                deck=Deck({s.anchor: s.title for s in sources.slides}, log),
+                demos=sources.demos,
+                runs=runs,
+                hosts=hosts,
+                config={"totalTime": sources.slot_s, "demos": _page_demos(sources.demos)},
+                audience_url=audience_url,
+                stopping=stopping,
+            )
+            _say(f"presenter: http://{LOOPBACK}:{port}/slides/?token={token}")
+            if audience_url is not None:
+                _say(f"audience:  {audience_url}")
+            _say(f"log: {log.path}")
+            try:
+                _serve(make_app(presenting), listener, stopping)
+            finally:
+                runs.close()
+    finally:
+        log.close()
+        listener.close()
+    return 0
+
+
+def _page_demos(demos: Mapping[str, Demo]) -> dict[str, dict[str, Any]]:
+    """What the presenter's deck knows of each demo: enough to fall back without asking."""
+    return {
+        slide: {
+            "snippet": demo.snippet.id,
+            "recordedOn": demo.recorded_on,
+            "recording": demo.recording.splitlines(),
+        }
+        for slide, demo in demos.items()
+    }
+
+
+def _say(line: str) -> None:
+    print(f"talksite: {line}", flush=True)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+    except OSError as error:
+        listener.close()
+        raise SetupError(
+            f"cannot listen on {host}:{port} ({error.strerror}); choose another with --port"
+        ) from None
+    listener.listen(128)
+    return listener
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, which also tells the open streams to end when asked to stop."""
+
+    def __init__(self, config: uvicorn.Config, stopping: threading.Event) -> None:
+        super().__init__(config)
+        self.stopping = stopping
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        self.stopping.set()
+        super().handle_exit(sig, frame)
+
+
+def _serve(app: object, listener: socket.socket, stopping: threading.Event) -> None:
+    config = uvicorn.Config(
+        app, log_level="warning", lifespan="off", timeout_graceful_shutdown=GRACE_S
+    )
+    _Server(config, stopping).run(sockets=[listener])
+
+
+@contextlib.contextmanager
+def _site(options: Options) -> Iterator[Path]:
+    """The built site: the one given, or a fresh strict build removed afterwards."""
+    if options.site is not None:
+        yield options.site.resolve()
+        return
+    from talksite.site.build import build_site
+
+    # Named after this process, so that a check for leftovers can find it.
+    building = Path(tempfile.mkdtemp(prefix=f"talksite-present-{os.getpid()}-"))
+    try:
+        _say("building the site")
+        build_site(options.config_file, building / "site")
+        yield building / "site"
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+
+
+def lan_address() -> str:
+    """This machine's address on the network its default route leads to.
+
+    A UDP socket's connect() only chooses a route and a source address; nothing is sent.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never a real peer
+        except OSError:
+            raise SetupError(
+                "no network to find this machine's address on: give one with --lan ADDRESS,"
+                " or present without --lan"
+            ) from None
+        return probe.getsockname()[0]

@@ -1,0 +1,136 @@
+"""``talksite present`` for the tests and the benchmark: started as from a terminal, its URLs
+read from what it prints, interrupted with Ctrl-C (SIGINT) at the end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from talksite.postgres import DATABASE_URL_VARIABLE, REPLICA_URL_VARIABLE
+
+__all__ = ["Presenting", "post", "presenting", "read_log"]
+
+#: Building a site and warming servers on a machine busy with other people's tests.
+START_TIMEOUT_S = 240
+#: Interrupted, present is gone within this (talksite.interrupt's deadline, and some).
+STOP_TIMEOUT_S = 10
+
+
+@dataclass
+class Presenting:
+    process: subprocess.Popen[bytes]
+    presenter_url: str
+    audience_url: str | None
+    log: Path
+    printed: list[str]
+
+    @property
+    def base(self) -> str:
+        return self.presenter_url.split("/slides/", 1)[0]
+
+    @property
+    def token(self) -> str:
+        return self.presenter_url.split("token=", 1)[1]
+
+    def stop(self) -> int:
+        """Ctrl-C, as at the end of a talk; returns the exit status."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        return self.process.wait(timeout=STOP_TIMEOUT_S)
+
+
+def _read_until_ready(process: subprocess.Popen[bytes], printed: list[str]) -> None:
+    """Read what present prints until its last start-up line (the log's name).
+
+    From the pipe's descriptor, unbuffered: a buffered reader could hold the lines that
+    select() is waiting for.
+    """
+    assert process.stdout is not None
+    fd = process.stdout.fileno()
+    deadline = time.monotonic() + START_TIMEOUT_S
+    pending = b""
+    while not any(line.startswith("talksite: log: ") for line in printed):
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        data = os.read(fd, 65536) if ready else b""
+        if not data:
+            stderr = process.stderr.read() if process.stderr and process.poll() is not None else b""
+            raise AssertionError(f"talksite present did not start: {printed}\n{stderr.decode()}")
+        *lines, pending = (pending + data).split(b"\n")
+        printed.extend(line.decode() for line in lines)
+
+
+@contextlib.contextmanager
+def presenting(project: Path, *args: str, log: Path | None = None) -> Iterator[Presenting]:
+    """``talksite present --port 0 ARGS`` in `project`, until the block ends."""
+    log = log or Path(tempfile.mkdtemp(prefix="present-log-")) / "presenting.jsonl"
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in (DATABASE_URL_VARIABLE, REPLICA_URL_VARIABLE)
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "talksite.cli", "present", "--port", "0", "--log", str(log), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=project,
+        env=env,
+        # As from a terminal, where Ctrl-C comes from (see snippet_support.talksite_run).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    printed: list[str] = []
+    try:
+        _read_until_ready(process, printed)
+        urls = {
+            line.split(":", 2)[1].strip(): line.split(": ", 2)[2].strip()
+            for line in printed
+            if line.count(":") >= 2
+        }
+        yield Presenting(process, urls["presenter"], urls.get("audience"), log, printed)
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def post(
+    url: str, body: object, *, token: str | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, object]]:
+    """POST JSON to `url`; the status and the JSON answer (or its text as "error")."""
+    sent = {"Content-Type": "application/json", **(headers or {})}
+    if token is not None:
+        sent["X-Talksite-Token"] = token
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, headers=sent, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            status, text = response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        status, text = error.code, error.read().decode()
+    try:
+        return status, json.loads(text.splitlines()[0]) if text else {}
+    except ValueError:
+        return status, {"error": text}
+
+
+def read_log(path: Path) -> list[dict[str, str]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]

@@ -1,0 +1,182 @@
+"""``talksite present`` with this talk: a live demo in Chromium against real PostgreSQL, the
+audience following, and every request without the presenter's token refused.
+
+One server for the module (warming its PostgreSQL servers takes seconds); each test leaves
+the deck on a slide of its own choosing, so none depends on another's end state.
+"""
+
+from __future__ import annotations
+
+import urllib.request
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+from browser_support import REPO, BuiltSite
+from present_support import Presenting, post, presenting, read_log
+
+from talksite import deck
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+pytestmark = pytest.mark.browser
+LOCK_QUEUE = "locking-queue"
+
+
+@pytest.fixture(scope="module")
+def present(built_site: BuiltSite) -> Iterator[Presenting]:
+    with presenting(REPO, "--site", str(built_site.root)) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def slides() -> list[deck.Slide]:
+    return deck.load_slides(REPO / "talk" / "slides.md", source="talk/slides.md")
+
+
+def open_page(browser: Browser, url: str) -> Page:
+    page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    # Generous: on a machine busy with other people's tests, Chromium can be slow to start.
+    page.set_default_timeout(90_000)
+    page.goto(url)
+    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    return page
+
+
+def presenter_page(browser: Browser, present: Presenting, slide: str) -> Page:
+    page = open_page(browser, f"{present.presenter_url}#/{slide}")
+    page.wait_for_function("document.documentElement.classList.contains('present-presenter')")
+    return page
+
+
+def test_r_on_the_lock_queue_slide_runs_it_live_and_it_matches(
+    browser: Browser, present: Presenting
+) -> None:
+    page = presenter_page(browser, present, LOCK_QUEUE)
+    # What the panel showed at each change: whether lines came while the run was running.
+    page.evaluate(
+        """() => { window.seen = [];
+            new MutationObserver(() => { const panel = document.querySelector('.present-run');
+                if (panel) window.seen.push([panel.getAttribute('data-result'),
+                    panel.querySelectorAll('.present-line').length]); })
+            .observe(document.body, {subtree: true, childList: true, attributes: true}); }"""
+    )
+    page.keyboard.press("r")
+    panel = page.locator(f"section#{LOCK_QUEUE} .present-run")
+    page.wait_for_selector(".present-run:not([data-result=running])", timeout=60_000)
+    status = panel.locator(".present-run__status").inner_text()
+    assert panel.get_attribute("data-result") == "matches", status
+    seen = page.evaluate("window.seen")
+    assert any(result == "running" and lines > 0 for result, lines in seen), seen
+    assert "matches the recording" in panel.locator(".present-run__status").inner_text()
+    recording = (REPO / "snippets" / "locking" / "lock_queue.out").read_text().splitlines()
+    assert panel.locator(".present-line").all_inner_texts() == recording
+    assert panel.locator(".present-line--differs").count() == 0
+    page.context.close()
+
+
+def test_the_fallback_key_shows_the_recording_with_its_date(
+    browser: Browser, present: Presenting
+) -> None:
+    page = presenter_page(browser, present, LOCK_QUEUE)
+    page.keyboard.press("x")
+    panel = page.locator(".present-run[data-result=recorded]")
+    status = panel.locator(".present-run__status").inner_text()
+    assert status.startswith("Recorded on 20"), status
+    assert "the presenter chose the recording" in status
+    recording = (REPO / "snippets" / "locking" / "lock_queue.out").read_text().splitlines()
+    assert panel.locator(".present-line").all_inner_texts() == recording
+    page.context.close()
+
+
+def test_the_audience_follows_three_slide_changes_without_notes(
+    browser: Browser, present: Presenting, slides: list[deck.Slide]
+) -> None:
+    presenter = presenter_page(browser, present, slides[0].anchor)
+    audience = open_page(browser, f"{present.base}/slides/")
+    assert audience.locator("aside.notes").count() == 0
+    assert presenter.locator("aside.notes").count() > 0
+    for key, index in [("ArrowRight", 1), ("ArrowRight", 2), ("ArrowLeft", 1)]:
+        presenter.keyboard.press(key)
+        # Sequenced on what the page shows; how soon is benchmarks/present_latency.py's.
+        audience.wait_for_function(
+            "want => (Reveal.getCurrentSlide().id || '') === want",
+            arg=slides[index].anchor,
+            timeout=30_000,
+        )
+    entries = read_log(present.log)
+    assert [entry["slide"] for entry in entries[-3:]] == [s.anchor for s in slides[1:3]] + [
+        slides[1].anchor
+    ]
+    assert entries[-1]["title"] == slides[1].title
+    presenter.context.close()
+    audience.context.close()
+
+
+def test_the_audience_page_cannot_start_a_run_or_steer(
+    browser: Browser, present: Presenting
+) -> None:
+    audience = open_page(browser, f"{present.base}/slides/#/{LOCK_QUEUE}")
+    audience.keyboard.press("r")
+    answers = audience.evaluate(
+        """async () => {
+            const ask = (path) => fetch('/_present/' + path, {method: 'POST',
+                headers: {'Content-Type': 'application/json'},
+                body: JSON.stringify({slide: 'locking-queue'})});
+            return [(await ask('run')).status, (await ask('slide')).status];
+        }"""
+    )
+    assert answers == [403, 403]
+    assert audience.locator(".present-run").count() == 0
+    audience.context.close()
+
+
+def test_requests_without_the_token_are_refused_and_change_nothing(present: Presenting) -> None:
+    before = present.log.read_text()
+    for path in ("slide", "run", "stop"):
+        status, answer = post(f"{present.base}/_present/{path}", {"slide": LOCK_QUEUE})
+        assert status == 403, answer
+        assert "only the presenter" in str(answer["error"])
+        status, _ = post(f"{present.base}/_present/{path}", {"slide": LOCK_QUEUE}, token="wrong")
+        assert status == 403
+    assert present.log.read_text() == before
+
+
+def test_bad_requests_get_a_clear_4xx(present: Presenting) -> None:
+    url, token = f"{present.base}/_present/", present.token
+    cases = [
+        ("slide", {"slide": "no-such-slide"}, {}, 404, "no slide 'no-such-slide'"),
+        ("run", {"slide": "about"}, {}, 404, "shows no snippet"),
+        ("run", {"path": "/etc/passwd"}, {}, 400, 'a string "slide"'),
+        ("run", b"not json", {}, 400, "not valid JSON"),
+        ("slide", {"slide": "about"}, {"Origin": "http://elsewhere.example"}, 403, "may not steer"),
+    ]
+    before = present.log.read_text()
+    for path, body, headers, want, says in cases:
+        status, answer = post(url + path, body, token=token, headers=headers)
+        assert (status, says in str(answer.get("error"))) == (want, True), (path, body, answer)
+    assert present.log.read_text() == before
+    request = urllib.request.Request(f"{present.base}/slides/", headers={"Host": "rebound.example"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 400
+    refused.value.close()
+
+
+def test_the_speaker_view_paces_the_talks_slot_and_offers_the_run_button(
+    browser: Browser, present: Presenting
+) -> None:
+    page = presenter_page(browser, present, LOCK_QUEUE)
+    assert page.evaluate("Reveal.getConfig().totalTime") == 30 * 60  # talk.yml: 14:35-15:05
+    with page.expect_popup() as popup:
+        page.keyboard.press("s")
+    speaker = popup.value
+    speaker.wait_for_selector(".present-speaker-run", timeout=10_000)
+    # reveal.js's own pacing, from totalTime: ahead, on track or behind for this slide.
+    speaker.wait_for_selector(
+        ".speaker-controls-time .pacing:is(.ahead, .on-track, .behind)", timeout=10_000
+    )
+    speaker.locator(".present-speaker-run").click()
+    page.wait_for_selector(".present-run[data-result=matches]", timeout=60_000)
+    page.context.close()

@@ -1,0 +1,145 @@
+"""``talksite present`` with a talk of its own (``talksite new``), whose one snippet is made to
+misbehave: failing, it shows the recording with its label; interrupted mid-run, present
+leaves no process, server, database or file behind (test_present_lan.py: no namespace).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from browser_support import REPO
+from present_support import presenting
+
+from talksite import scaffold
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+SNIPPET = Path("snippets/first-layer/ask.py")
+SLIDE = "first-layer"
+
+
+def new_talk(root: Path, tail: str) -> Path:
+    """A new talk whose snippet does what it always did, then `tail`."""
+    project = root / "talk"
+    scaffold.create(project)
+    # reveal.js as `make install` would give it, from this checkout's `npm ci`.
+    (project / "node_modules").symlink_to(REPO / "node_modules")
+    snippet = project / SNIPPET
+    snippet.write_text(snippet.read_text() + tail)
+    return project
+
+
+def leftovers(pid: int, project: Path) -> list[str]:
+    """What a present with this pid left: its servers' and its site's folders, processes
+    using them or running its snippet, and network namespaces."""
+    tmp = Path(tempfile.gettempdir())
+    found = [str(p) for p in tmp.glob(f"talksite-pg-{pid}-*")]
+    found += [str(p) for p in tmp.glob(f"talksite-present-{pid}-*")]
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if state != "Z" and (f"talksite-pg-{pid}-" in cmdline or str(project / SNIPPET) in cmdline):
+            found.append(cmdline)
+    return found
+
+
+@pytest.mark.browser
+def test_a_snippet_made_to_fail_shows_the_recording_labelled(
+    browser: Browser, tmp_path: Path
+) -> None:
+    project = new_talk(tmp_path, '\nraise SystemExit("made to fail on stage")\n')
+    with presenting(project) as present:
+        page = browser.new_context().new_page()
+        page.goto(f"{present.presenter_url}#/{SLIDE}")
+        page.wait_for_function("document.documentElement.classList.contains('present-presenter')")
+        page.keyboard.press("r")
+        page.wait_for_selector(".present-run[data-result=recorded]", timeout=60_000)
+        status = page.locator(".present-run__status").inner_text()
+        assert status.startswith("Recorded on "), status
+        assert "exited with status 1" in status
+        recording = (project / SNIPPET).with_suffix(".out").read_text().splitlines()
+        assert page.locator(".present-line").all_inner_texts() == recording
+        page.context.close()
+
+
+def test_ctrl_c_mid_run_leaves_nothing_behind(tmp_path: Path) -> None:
+    tail = '\nimport time\nprint("still running", flush=True)\ntime.sleep(120)\n'
+    project = new_talk(tmp_path, tail)
+    with presenting(project) as present:
+        pid = present.process.pid
+        host, port = present.base.removeprefix("http://").split(":")
+        connection = http.client.HTTPConnection(host, int(port), timeout=60)
+        connection.request(
+            "POST",
+            "/_present/run",
+            body=json.dumps({"slide": SLIDE}),
+            headers={"Content-Type": "application/json", "X-Talksite-Token": present.token},
+        )
+        response = connection.getresponse()
+        assert response.status == 200
+        # An audience page following, too: its stream must not hold present up.
+        audience = http.client.HTTPConnection(host, int(port), timeout=60)
+        audience.request("GET", "/_present/follow")
+        assert audience.getresponse().status == 200
+        # Wait until the snippet is running (its last line), then Ctrl-C.
+        while "still running" not in response.readline().decode():
+            pass
+        assert leftovers(pid, project) != [], "the run and its servers should exist now"
+        assert present.stop() == 128 + signal.SIGINT
+        assert present.process.stderr is not None
+        stderr = present.process.stderr.read().decode()
+        assert "Traceback" not in stderr, stderr
+        connection.close()
+        audience.close()
+    deadline = time.monotonic() + 5  # the kernel reaps what present killed
+    while leftovers(pid, project) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert leftovers(pid, project) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--site", "no-such-site"], "no-such-site: not a built site (no slides/index.html)"),
+        (["--lan", "not-an-address"], "--lan not-an-address: expected this machine's IPv4"),
+        (["--port", "99999"], "argument --port: expected a port number from 0 to 65535"),
+        (["-f", "no-such.yml"], "no-such.yml: no such file; give the site's mkdocs.yml"),
+        (["--port", "{busy}"], "cannot listen on 127.0.0.1:{busy} (Address already in use)"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_writes_nothing(
+    args: list[str], says: str, tmp_path: Path
+) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = str(busy.getsockname()[1])
+        args = [arg.replace("{busy}", port) for arg in args]
+        log = tmp_path / "presenting.jsonl"
+        result = subprocess.run(
+            [sys.executable, "-m", "talksite.cli", "present", *args, "--log", str(log)],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 2
+    assert says.replace("{busy}", port) in result.stderr.splitlines()[-1], result.stderr
+    assert result.stdout == ""
+    assert not log.exists()
