@@ -16,6 +16,7 @@ from browser_support import REPO, BuiltSite
 from present_support import Presenting, post, presenting, read_log
 
 from talksite import deck
+from talksite.snippets import provenance
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -83,9 +84,12 @@ def test_the_fallback_key_shows_the_recording_with_its_date(
     page.keyboard.press("x")
     panel = page.locator(".present-run[data-result=recorded]")
     status = panel.locator(".present-run__status").inner_text()
-    assert status.startswith("Recorded on 20"), status
+    output = REPO / "snippets" / "locking" / "lock_queue.out"
+    made = provenance.read(output)
+    assert isinstance(made, provenance.Provenance)
+    assert status.startswith(f"Recorded on {made.recorded_on.isoformat()}"), status
     assert "the presenter chose the recording" in status
-    recording = (REPO / "snippets" / "locking" / "lock_queue.out").read_text().splitlines()
+    recording = output.read_text().splitlines()
     assert panel.locator(".present-line").all_inner_texts() == recording
     page.context.close()
 

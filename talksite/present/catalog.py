@@ -7,16 +7,15 @@ is looked up here, so a request can never name a file.
 
 from __future__ import annotations
 
-import datetime
 import re
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from talksite import snippets
 from talksite.deck import Slide
-from talksite.snippets import Snippet
+from talksite.errors import ContentError, Problem
+from talksite.snippets import Snippet, provenance
 
 __all__ = ["Demo", "demos", "recorded_on"]
 
@@ -54,19 +53,8 @@ def demos(slides: Sequence[Slide], snippets_root: Path) -> dict[str, Demo]:
 
 
 def recorded_on(path: Path) -> str:
-    """The day a recording was last committed (YYYY-MM-DD); its file's date outside git."""
-    try:
-        day = subprocess.run(
-            ["git", "log", "-1", "--format=%cs", "--", path.name],
-            cwd=path.parent,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        day = ""
-    if day:
-        return day
-    changed = datetime.datetime.fromtimestamp(path.stat().st_mtime, tz=datetime.UTC)
-    return changed.date().isoformat()
+    """The day the recording was made (YYYY-MM-DD), from its provenance beside it."""
+    made = provenance.read(path)
+    if isinstance(made, Problem):
+        raise ContentError(made)
+    return made.recorded_on.isoformat()
