@@ -4,18 +4,17 @@ it, turn a presenting log into chapters."""
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import logging
 import shlex
 import sys
 from collections.abc import Sequence
-from datetime import timedelta
 from pathlib import Path
 
 from talksite import interrupt, scaffold, snippets
-from talksite.errors import NotApplicable, Problem, SetupError, TalksiteError
+from talksite.chapters import command as chapters_command
+from talksite.errors import NotApplicable, Problem, TalksiteError
 from talksite.postgres import Servers
-from talksite.talk import parse_video_time
+from talksite.present import command as present_command
 
 __all__ = ["main"]
 
@@ -36,9 +35,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             return run_command(args.snippet)
         if args.command == "chapters":
-            return chapters_command(args.log, args.offset, args.duration, args.output, args.vtt)
+            return chapters_command.run(args)
         if args.command == "present":
-            return present_command(args)
+            _show_build_problems()
+            return present_command.run(args)
         return record_command(args.snippets, args.root)
     except TalksiteError as error:
         print(f"talksite: {error}", file=sys.stderr)
@@ -74,70 +74,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     new.add_argument("directory", type=Path, help="the new talk's folder")
 
-    chapters = commands.add_parser(
-        "chapters",
-        help="turn a presenting log into YouTube chapter lines and a WebVTT chapters file",
-    )
-    chapters.add_argument("log", type=Path, help="the JSON Lines log talksite present wrote")
-    chapters.add_argument(
-        "--offset",
-        default="0:00",
-        help="the video time of the log's first line, H:MM:SS or M:SS (default 0:00)",
-    )
-    chapters.add_argument(
-        "--duration", help="the video's length, H:MM:SS: where the last chapter ends"
-    )
-    chapters.add_argument(
-        "-o", "--output", type=Path, help="write the chapter lines here (default: stdout)"
-    )
-    chapters.add_argument("--vtt", type=Path, help="the WebVTT file (default: LOG.vtt beside it)")
-    present = commands.add_parser(
-        "present", help="serve the deck for presenting, with live demos and audience pages"
-    )
-    present.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
-    present.add_argument("--site", type=Path, help="a built site to serve (default: build one)")
-    present.add_argument("--port", type=_port, default=None, help="default 8400; 0: any free port")
-    present.add_argument(
-        "--lan",
-        nargs="?",
-        const="",
-        metavar="ADDRESS",
-        help="let the audience follow from the network, at ADDRESS (default: this machine's)",
-    )
-    present.add_argument("--log", type=Path, help="default presenting-YYYYMMDD-HHMMSS.jsonl")
+    chapters_command.add_arguments(commands)
+    present_command.add_arguments(commands)
+
     return parser
-
-
-def _video_time(option: str, text: str | None) -> timedelta | None:
-    """An option's video time; a wrong one is a one-line error, like a wrong log line."""
-    if text is None:
-        return None
-    moment = parse_video_time(text)
-    if moment is None:
-        raise TalksiteError(f"{option}: expected a video time as H:MM:SS or M:SS, found {text!r}")
-    return moment
-
-
-def chapters_command(
-    log: Path, offset_text: str, duration_text: str | None, output: Path | None, vtt: Path | None
-) -> int:
-    from talksite import chapters
-
-    offset = _video_time("--offset", offset_text) or timedelta(0)
-    duration = _video_time("--duration", duration_text)
-    found = chapters.chapters(
-        chapters.read_log(log), offset=offset, duration=duration, source=str(log)
-    )
-    # Both texts are made before either file is written: a failure leaves no half output.
-    text, cues = chapters.youtube_text(found), chapters.webvtt(found, duration=duration)
-    vtt = vtt or chapters.vtt_path(log)
-    vtt.write_text(cues, encoding="utf-8")
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
-    print(f"talksite: {len(found)} chapters; WebVTT in {vtt}", file=sys.stderr)
-    return 0
 
 
 def new_command(directory: Path) -> int:
@@ -184,31 +124,6 @@ def _load(path: Path) -> snippets.Snippet:
     path = path.resolve()
     root = next((p for p in path.parents if p.name == SNIPPETS_DIR), path.parent)
     return snippets.load(path, root)
-
-
-def _port(text: str) -> int:
-    if not text.isdigit() or int(text) > 65535:
-        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, not {text!r}")
-    return int(text)
-
-
-def present_command(args: argparse.Namespace) -> int:
-    from talksite.present import DEFAULT_PORT, Options, lan_address, present
-
-    _show_build_problems()
-    lan = args.lan if args.lan is None or args.lan else lan_address()
-    if lan is not None and not _is_ipv4(lan):
-        raise SetupError(f"--lan {lan}: expected this machine's IPv4 address, as 192.168.1.20")
-    port = DEFAULT_PORT if args.port is None else args.port
-    return present(Options(args.config_file, args.site, port, lan, args.log))
-
-
-def _is_ipv4(text: str) -> bool:
-    try:
-        ipaddress.IPv4Address(text)
-    except ValueError:
-        return False
-    return True
 
 
 def run_command(path: Path) -> int:

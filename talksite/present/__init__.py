@@ -6,10 +6,7 @@ slides' snippets, :mod:`~talksite.present.warm` starts their servers ahead,
 :mod:`~talksite.present.live` runs one and :mod:`~talksite.present.runs` keeps one at a time,
 :mod:`~talksite.present.state` tracks the slide and :mod:`~talksite.present.log` writes it
 down, :mod:`~talksite.present.guard` decides who may do what, :mod:`~talksite.present.page`
-and :mod:`~talksite.present.app` serve it all, and :mod:`~talksite.present.serve` starts it.
+and :mod:`~talksite.present.app` serve it all, :mod:`~talksite.present.serve` starts it, and
+:mod:`~talksite.present.command` is its command line. Nothing is imported here, so the
+`talksite` command loads Starlette and uvicorn only to present.
 """
-
-from talksite.present.log import PresentingLog, default_log_path
-from talksite.present.serve import DEFAULT_PORT, Options, lan_address, present
-
-__all__ = ["DEFAULT_PORT", "Options", "PresentingLog", "default_log_path", "lan_address", "present"]

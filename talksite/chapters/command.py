@@ -1,0 +1,62 @@
+"""``talksite chapters LOG``: its options, and the command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from talksite.chapters.log import read_log
+from talksite.chapters.make import chapters, vtt_path, webvtt, youtube_text
+from talksite.errors import TalksiteError
+from talksite.talk import parse_video_time
+
+__all__ = ["add_arguments", "run"]
+
+
+def add_arguments(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "chapters",
+        help="turn a presenting log into YouTube chapter lines and a WebVTT chapters file",
+    )
+    parser.add_argument("log", type=Path, help="the JSON Lines log talksite present wrote")
+    parser.add_argument(
+        "--offset",
+        default="0:00",
+        help="the video time of the log's first line, H:MM:SS or M:SS (default 0:00)",
+    )
+    parser.add_argument(
+        "--duration", help="the video's length, H:MM:SS: where the last chapter ends"
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, help="write the chapter lines here (default: stdout)"
+    )
+    parser.add_argument("--vtt", type=Path, help="the WebVTT file (default: LOG.vtt beside it)")
+
+
+def run(args: argparse.Namespace) -> int:
+    log: Path = args.log
+    offset = _video_time("--offset", args.offset) or timedelta(0)
+    duration = _video_time("--duration", args.duration)
+    found = chapters(read_log(log), offset=offset, duration=duration, source=str(log))
+    # Both texts are made before either file is written: a failure leaves no half output.
+    text, cues = youtube_text(found), webvtt(found, duration=duration)
+    vtt: Path = args.vtt or vtt_path(log)
+    vtt.write_text(cues, encoding="utf-8")
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        args.output.write_text(text, encoding="utf-8")
+    print(f"talksite: {len(found)} chapters; WebVTT in {vtt}", file=sys.stderr)
+    return 0
+
+
+def _video_time(option: str, text: str | None) -> timedelta | None:
+    """An option's video time; a wrong one is a one-line error, like a wrong log line."""
+    if text is None:
+        return None
+    moment = parse_video_time(text)
+    if moment is None:
+        raise TalksiteError(f"{option}: expected a video time as H:MM:SS or M:SS, found {text!r}")
+    return moment
