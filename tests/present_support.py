@@ -1,5 +1,8 @@
 """``talksite present`` for the tests and the benchmark: started as from a terminal, its URLs
 read from what it prints, interrupted with Ctrl-C (SIGINT) at the end.
+
+Its output is read for as long as it runs (stdout by a thread, stderr into a file): a pipe
+that nobody reads fills, and then present would hang in its next write.
 """
 
 from __future__ import annotations
@@ -12,12 +15,14 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from talksite.postgres import DATABASE_URL_VARIABLE, REPLICA_URL_VARIABLE
 
@@ -36,6 +41,11 @@ class Presenting:
     audience_url: str | None
     log: Path
     printed: list[str]
+    stderr_file: Path
+
+    def stderr(self) -> str:
+        """What present has written to stderr so far."""
+        return self.stderr_file.read_text(encoding="utf-8", errors="replace")
 
     @property
     def base(self) -> str:
@@ -52,7 +62,9 @@ class Presenting:
         return self.process.wait(timeout=STOP_TIMEOUT_S)
 
 
-def _read_until_ready(process: subprocess.Popen[bytes], printed: list[str]) -> None:
+def _read_until_ready(
+    process: subprocess.Popen[bytes], printed: list[str], stderr_file: Path
+) -> None:
     """Read what present prints until its last start-up line (the log's name).
 
     From the pipe's descriptor, unbuffered: a buffered reader could hold the lines that
@@ -66,8 +78,8 @@ def _read_until_ready(process: subprocess.Popen[bytes], printed: list[str]) -> N
         ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
         data = os.read(fd, 65536) if ready else b""
         if not data:
-            stderr = process.stderr.read() if process.stderr and process.poll() is not None else b""
-            raise AssertionError(f"talksite present did not start: {printed}\n{stderr.decode()}")
+            stderr = stderr_file.read_text(encoding="utf-8", errors="replace")
+            raise AssertionError(f"talksite present did not start: {printed}\n{stderr}")
         *lines, pending = (pending + data).split(b"\n")
         printed.extend(line.decode() for line in lines)
 
@@ -81,24 +93,22 @@ def presenting(project: Path, *args: str, log: Path | None = None) -> Iterator[P
         for k, v in os.environ.items()
         if k not in (DATABASE_URL_VARIABLE, REPLICA_URL_VARIABLE)
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "talksite.cli", "present", "--port", "0", "--log", str(log), *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=project,
-        env=env,
-        # As from a terminal, where Ctrl-C comes from (see snippet_support.talksite_run).
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
+    stderr_file = log.parent / "present.stderr"
+    with open(stderr_file, "wb") as stderr:
+        process = _start(project, ["--port", "0", "--log", str(log), *args], env, stderr)
     printed: list[str] = []
+    draining = threading.Thread(target=_drain, args=(process, printed), daemon=True)
     try:
-        _read_until_ready(process, printed)
+        _read_until_ready(process, printed, stderr_file)
+        draining.start()
         urls = {
             line.split(":", 2)[1].strip(): line.split(": ", 2)[2].strip()
             for line in printed
             if line.count(":") >= 2
         }
-        yield Presenting(process, urls["presenter"], urls.get("audience"), log, printed)
+        yield Presenting(
+            process, urls["presenter"], urls.get("audience"), log, printed, stderr_file
+        )
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
@@ -107,9 +117,32 @@ def presenting(project: Path, *args: str, log: Path | None = None) -> Iterator[P
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
+        if draining.is_alive():
+            draining.join(timeout=STOP_TIMEOUT_S)  # it ends at the pipe's end, present's exit
+        if process.stdout is not None:
+            process.stdout.close()
+        # Shown with the test's report if it fails.
+        print(stderr_file.read_text(encoding="utf-8", errors="replace"), file=sys.stderr)
+
+
+def _start(
+    project: Path, args: list[str], env: dict[str, str], stderr: IO[bytes]
+) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "talksite.cli", "present", *args],
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        cwd=project,
+        env=env,
+        # As from a terminal, where Ctrl-C comes from (see snippet_support.talksite_run).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+
+
+def _drain(process: subprocess.Popen[bytes], printed: list[str]) -> None:
+    assert process.stdout is not None
+    for line in process.stdout:
+        printed.append(line.decode().rstrip("\n"))
 
 
 def post(

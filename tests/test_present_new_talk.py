@@ -102,8 +102,7 @@ def test_ctrl_c_mid_run_leaves_nothing_behind(tmp_path: Path) -> None:
             pass
         assert leftovers(pid, project) != [], "the run and its servers should exist now"
         assert present.stop() == 128 + signal.SIGINT
-        assert present.process.stderr is not None
-        stderr = present.process.stderr.read().decode()
+        stderr = present.stderr()
         assert "Traceback" not in stderr, stderr
         connection.close()
         audience.close()
