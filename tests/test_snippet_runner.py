@@ -50,6 +50,7 @@ def test_directives_are_read_from_lines_starting_with_the_prefix(
     [
         ("# talksite: replicas", "unknown directive 'replicas'"),
         ("# talksite: timeout=soon", "timeout"),
+        ("# talksite: own-slot timeout=30", "own-slot is for privileged snippets"),
     ],
 )
 def test_bad_directive_names_file_and_line(tmp_path: Path, line: str, message: str) -> None:
@@ -70,6 +71,21 @@ def test_normalise_rewrites_only_what_varies() -> None:
         "pid <pid> blocked by pid=<pid>; PID: <pid>\n"
         "waited 1.0 s, t=1.0s, 2.5 s; kept: 3 s, 41234567, v1.2s\n"
     )
+
+
+def test_wired_addresses_become_the_same_host_of_the_first_slot() -> None:
+    """A run in slot N of a lab of /30 subnets prints what a run alone, in slot 0, does; the
+    host within the /30 (which end of the cable) still counts, and so do other addresses."""
+    raw = "from 198.51.100.14 via 198.51.100.13: 198.51.100.2.\nnot 198.51.100.1234 or 10.198.51.100.6\n"
+    assert snippets.normalise(raw, DB) == (
+        "from 198.51.100.2 via 198.51.100.1: 198.51.100.2.\nnot 198.51.100.1234 or 10.198.51.100.6\n"
+    )
+    assert snippets.normalise("seen from 198.51.100.62\n", DB) != "seen from 198.51.100.1\n"
+
+
+def test_own_slot_is_read_beside_privileged(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.py", "# talksite: privileged own-slot\n")
+    assert snippets.parse_directives(path) == snippets.Directives(privileged=True, own_slot=True)
 
 
 def test_discovery_skips_helper_folders(tmp_path: Path) -> None:
