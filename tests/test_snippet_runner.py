@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import signal
 import subprocess
@@ -13,6 +14,7 @@ import pytest
 
 from talksite import snippets
 from talksite.postgres import Database
+from talksite.snippets import runner
 
 REPO = Path(__file__).resolve().parent.parent
 DB = Database(
@@ -86,6 +88,23 @@ def test_wired_addresses_become_the_same_host_of_the_first_slot() -> None:
 def test_own_slot_is_read_beside_privileged(tmp_path: Path) -> None:
     path = write(tmp_path / "a.py", "# talksite: privileged own-slot\n")
     assert snippets.parse_directives(path) == snippets.Directives(privileged=True, own_slot=True)
+
+
+@pytest.mark.parametrize(
+    ("directives", "in_turn"), [("privileged", True), ("privileged own-slot", False)]
+)
+def test_only_privileged_runs_without_a_slot_of_their_own_take_the_machine_turn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, directives: str, in_turn: bool
+) -> None:
+    monkeypatch.setattr(runner, "PRIVILEGED_LOCK", str(tmp_path / "privileged.lock"))
+    snippet = snippets.load(write(tmp_path / "a.py", f"# talksite: {directives}\n"), tmp_path)
+    with runner.machine_turn(snippet), open(runner.PRIVILEGED_LOCK, "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held_by_the_run = False
+        except BlockingIOError:
+            held_by_the_run = True
+    assert held_by_the_run == in_turn
 
 
 def test_discovery_skips_helper_folders(tmp_path: Path) -> None:
