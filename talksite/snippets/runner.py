@@ -35,8 +35,7 @@ __all__ = [
 
 #: Privileged runs take turns on this lock, machine-wide (except ``own-slot`` ones).
 PRIVILEGED_LOCK = os.path.join(tempfile.gettempdir(), "talksite-privileged.lock")
-#: Added to a privileged run's niceness: negative, ahead of the runs queueing for its turn
-#: and of other work (a run's output may rest on timing; the machine may be busy).
+#: Added to a privileged run's niceness: negative, ahead of the runs queueing for its turn.
 PRIVILEGED_NICENESS = -5
 _turn = threading.local()
 
@@ -101,23 +100,23 @@ def run(snippet: Snippet, database: Database, *, echo: TextIO | None = None) -> 
 
 @contextlib.contextmanager
 def machine_turn(snippet: Snippet) -> Iterator[None]:
-    """For a privileged snippet: run ahead of other work (what this thread starts inherits its
-    priority), and, unless it declares ``own-slot``, hold the machine-wide lock of privileged
-    runs meanwhile.
+    """For a privileged snippet: hold the machine-wide lock of privileged runs, and run ahead
+    of other work meanwhile (what this thread starts inherits its priority).
 
     Which snippets take the turn (see snippets/README.md): those that change machine-wide
     state under fixed names, and those whose output rests on timing between actors that
-    another privileged run would disturb. An ``own-slot`` snippet claims a slot of its own
-    (its lock file, names, addresses) and runs beside the others. Re-entrant within a
-    thread; the lock goes when its holder dies.
+    another privileged run would disturb; as the others queue for the turn, the holder gets
+    the CPU first. A snippet that declares ``own-slot`` claims a slot of its own (its lock
+    file, names, addresses) and needs no turn: it runs as unprivileged ones do, beside the
+    turn's holder and behind it for the CPU. Re-entrant within a thread; the lock goes when
+    its holder dies.
     """
-    if not snippet.directives.privileged or getattr(_turn, "held", False):
+    needs = snippet.directives
+    if not needs.privileged or needs.own_slot or getattr(_turn, "held", False):
         yield
         return
-    with contextlib.ExitStack() as turn:
-        if not snippet.directives.own_slot:
-            lock = turn.enter_context(open(PRIVILEGED_LOCK, "w"))
-            fcntl.flock(lock, fcntl.LOCK_EX)
+    with open(PRIVILEGED_LOCK, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
         # Linux: a thread's own niceness; raising priority needs root, as privileged does.
         niceness = os.getpriority(os.PRIO_PROCESS, 0)
         with contextlib.suppress(PermissionError):
