@@ -10,7 +10,9 @@ with ``talksite new``. It provides:
   skipped with that reason, except under ``CI=true``, where it fails: CI must run everything.
   Under pytest-xdist's ``--dist loadgroup``, privileged tests form one group, scheduled first:
   they take turns machine-wide anyway, and one worker running them in a row keeps the other
-  workers from waiting on each other's turn;
+  workers from waiting on each other's turn. ``privileged(own_slot=True)`` marks a test whose
+  runs claim slots of their own (a snippet's ``own-slot``): it needs root, but it spreads over
+  the workers like any other test;
 - :func:`snippet_params` and :func:`check_snippet`, for one parametrised snippet test.
 """
 
@@ -42,7 +44,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", f"{PRIVILEGED}: needs root, for example to create network namespaces"
+        "markers",
+        f"{PRIVILEGED}(own_slot=False): needs root, for example to create network namespaces;"
+        " with own_slot=True, its runs do not take turns machine-wide",
     )
 
 
@@ -57,15 +61,16 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under ``--dist loadgroup``: privileged tests form the group ``privileged``, and groups
-    (the ``xdist_group`` marker's too) run first, each on one worker."""
+    """Under ``--dist loadgroup``: privileged tests (but ``own_slot`` ones) form the group
+    ``privileged``, and groups (the ``xdist_group`` marker's too) run first, each on one worker."""
     # Set by xdist from `--dist loadgroup`, on the controller and on each worker alike.
     if not getattr(config.option, "loadgroup", False):
         return
     grouped = []
     for item in items:
         groups = {str(mark.args[0]) for mark in item.iter_markers("xdist_group")}
-        if item.get_closest_marker(PRIVILEGED) is not None:
+        privileged = item.get_closest_marker(PRIVILEGED)
+        if privileged is not None and not privileged.kwargs.get("own_slot", False):
             groups.add(PRIVILEGED)
         if groups:
             # xdist reads the group from a nodeid suffix; pytest 9 keeps the nodeid in `_id`,
@@ -90,15 +95,17 @@ def talksite_record(request: pytest.FixtureRequest) -> bool:
 
 def snippet_params(root: Path) -> list[object]:
     """Every snippet under ``root``, as ``pytest.mark.parametrize`` values named by path;
-    snippets that declare ``privileged`` carry the marker."""
+    snippets that declare ``privileged`` carry the marker (``own_slot=True`` for ``own-slot``)."""
     return [
-        pytest.param(
-            snippet,
-            id=snippet.id,
-            marks=[pytest.mark.privileged] if snippet.directives.privileged else [],
-        )
+        pytest.param(snippet, id=snippet.id, marks=_marks(snippet.directives))
         for snippet in snippets.discover(root)
     ]
+
+
+def _marks(needs: snippets.Directives) -> list[pytest.MarkDecorator]:
+    if not needs.privileged:
+        return []
+    return [pytest.mark.privileged(own_slot=True) if needs.own_slot else pytest.mark.privileged]
 
 
 def check_snippet(snippet: snippets.Snippet, servers: Servers, *, record: bool = False) -> None:

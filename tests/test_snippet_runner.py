@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import signal
 import subprocess
@@ -13,6 +14,7 @@ import pytest
 
 from talksite import snippets
 from talksite.postgres import Database
+from talksite.snippets import runner
 
 REPO = Path(__file__).resolve().parent.parent
 DB = Database(
@@ -50,6 +52,7 @@ def test_directives_are_read_from_lines_starting_with_the_prefix(
     [
         ("# talksite: replicas", "unknown directive 'replicas'"),
         ("# talksite: timeout=soon", "timeout"),
+        ("# talksite: own-slot timeout=30", "own-slot is for privileged snippets"),
     ],
 )
 def test_bad_directive_names_file_and_line(tmp_path: Path, line: str, message: str) -> None:
@@ -70,6 +73,38 @@ def test_normalise_rewrites_only_what_varies() -> None:
         "pid <pid> blocked by pid=<pid>; PID: <pid>\n"
         "waited 1.0 s, t=1.0s, 2.5 s; kept: 3 s, 41234567, v1.2s\n"
     )
+
+
+def test_wired_addresses_become_the_same_host_of_the_first_slot() -> None:
+    """A run in slot N of a lab of /30 subnets prints what a run alone, in slot 0, does; the
+    host within the /30 (which end of the cable) still counts, and so do other addresses."""
+    raw = "from 198.51.100.14 via 198.51.100.13: 198.51.100.2.\nnot 198.51.100.1234 or 10.198.51.100.6\n"
+    assert snippets.normalise(raw, DB) == (
+        "from 198.51.100.2 via 198.51.100.1: 198.51.100.2.\nnot 198.51.100.1234 or 10.198.51.100.6\n"
+    )
+    assert snippets.normalise("seen from 198.51.100.62\n", DB) != "seen from 198.51.100.1\n"
+
+
+def test_own_slot_is_read_beside_privileged(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.py", "# talksite: privileged own-slot\n")
+    assert snippets.parse_directives(path) == snippets.Directives(privileged=True, own_slot=True)
+
+
+@pytest.mark.parametrize(
+    ("directives", "in_turn"), [("privileged", True), ("privileged own-slot", False)]
+)
+def test_only_privileged_runs_without_a_slot_of_their_own_take_the_machine_turn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, directives: str, in_turn: bool
+) -> None:
+    monkeypatch.setattr(runner, "PRIVILEGED_LOCK", str(tmp_path / "privileged.lock"))
+    snippet = snippets.load(write(tmp_path / "a.py", f"# talksite: {directives}\n"), tmp_path)
+    with runner.machine_turn(snippet), open(runner.PRIVILEGED_LOCK, "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held_by_the_run = False
+        except BlockingIOError:
+            held_by_the_run = True
+    assert held_by_the_run == in_turn
 
 
 def test_discovery_skips_helper_folders(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """talksite.testing under pytest-xdist's `--dist loadgroup`: privileged tests run in a row on
-one worker, so that workers never queue for each other's machine turn."""
+one worker, so that workers never queue for each other's machine turn; privileged tests whose
+runs claim slots of their own (`own_slot=True`) spread over the workers."""
 
 from __future__ import annotations
 
@@ -21,7 +22,11 @@ def test_{number}():
 
 
 def test_privileged_tests_form_one_group_on_one_worker(tmp_path: Path) -> None:
-    marks = ["privileged" if number % 2 else "usefixtures" for number in range(12)]
+    # Odd: privileged; even: the others, half of them privileged(own_slot=True).
+    marks = [
+        "privileged" if number % 2 else "privileged(own_slot=True)" if number % 4 else "usefixtures"
+        for number in range(12)
+    ]
     (tmp_path / "test_many.py").write_text(
         TESTS.format("\n\n".join(ONE_TEST.format(mark=m, number=n) for n, m in enumerate(marks)))
     )
@@ -40,5 +45,6 @@ def test_privileged_tests_form_one_group_on_one_worker(tmp_path: Path) -> None:
     privileged = {(worker, suffix) for worker, number, suffix in ran if int(number) % 2}
     assert len(privileged) == 1, f"privileged tests on several workers: {privileged}"
     assert privileged.pop()[1] == "@privileged"
-    others = {worker for worker, number, _ in ran if not int(number) % 2}
-    assert len(others) > 1, "the other tests should spread over the workers"
+    others = {(worker, suffix) for worker, number, suffix in ran if not int(number) % 2}
+    assert {suffix for _, suffix in others} == {""}, f"own-slot or others in a group: {others}"
+    assert len({worker for worker, _ in others}) > 1, "the others should spread over the workers"

@@ -1,4 +1,4 @@
-# talksite: privileged timeout=90 waits=3
+# talksite: privileged own-slot timeout=90 waits=3
 """A psycopg client whose database silently became unreachable hangs inside its query: the
 server finished the query, its answer was lost, and 3 s later the client is still waiting."""
 

@@ -1,4 +1,4 @@
-# talksite: privileged timeout=90 waits=2
+# talksite: privileged own-slot timeout=90 waits=2
 """The client-side fix: libpq's keepalive settings and tcp_user_timeout turn the silent hang
 into an error, here after about 2 s (in production, seconds to minutes rather than hours)."""
 

@@ -1,11 +1,13 @@
-# talksite: privileged timeout=90 waits=2
+# talksite: privileged own-slot timeout=90 waits=2
 """The lab the TCP snippets share: an "app server" in a network namespace of its own, wired to
 this machine (the database host) by a virtual cable, and a way to pull that cable silently.
-Run it to see both work. Needs root and iproute2's `ip`; all it creates is named tsk-..."""
+Run it to see both work. Needs root and iproute2's `ip`; all it creates is named tsk<N>-...,
+after the slot N its run claims, so that several runs can each wire a lab of their own."""
 
 import contextlib
 import fcntl
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -16,15 +18,24 @@ from collections.abc import Iterator
 import psycopg
 
 # --8<-- [start:lab]
-NAMESPACE = "tsk-app"  # the app server: a network namespace, a network stack of its own
-HOST_END = "tsk-db"  # this machine's end of the virtual cable (a veth pair)
-APP_END = "eth0"  # the app server's end of the cable, inside the namespace
-DB_HOST = "198.51.100.1"  # addresses from a documentation range, used on this cable only
+# Each run wires a lab of its own in the first free slot N (0 to 15): the app server is the
+# namespace tsk<N>-app at 198.51.100.(4N + 2), this machine's end of the cable is tsk<N>-db at
+# 198.51.100.(4N + 1), one /30 subnet per slot. A run alone gets slot 0: .1 and .2.
+SLOTS = 16  # 198.51.100.0 to .63, addresses from a documentation range, used on these cables only
+NAMESPACE = "tsk0-app"  # the app server: a network namespace, a network stack of its own
+HOST_END = "tsk0-db"  # this machine's end of the virtual cable (a veth pair)
+DB_HOST = "198.51.100.1"
 APP_HOST = "198.51.100.2"
+APP_END = "eth0"  # the app server's end of the cable, inside the namespace
 NOBODY = "02:00:00:00:de:ad"  # a MAC address that no network card here has
-PREFIX = "tsk-"
-LOCK_FILE = os.path.join(tempfile.gettempdir(), "talksite-tcp-lab.lock")
 _app_processes: list[subprocess.Popen[str]] = []
+
+
+def use_slot(slot: int) -> None:
+    """Name and address the lab after its slot (the constants above are slot 0's)."""
+    global NAMESPACE, HOST_END, DB_HOST, APP_HOST
+    NAMESPACE, HOST_END = f"tsk{slot}-app", f"tsk{slot}-db"
+    DB_HOST, APP_HOST = f"198.51.100.{4 * slot + 1}", f"198.51.100.{4 * slot + 2}"
 
 
 def ip(*args: str, namespace: str | None = None, check: bool = True) -> str:
@@ -45,14 +56,14 @@ def wire() -> None:
     """Put the app server on a network of its own, one virtual cable away from the database."""
     ip("netns", "add", NAMESPACE)
     ip("link", "add", HOST_END, "type", "veth", "peer", "name", APP_END, "netns", NAMESPACE)
-    ip("addr", "add", f"{DB_HOST}/24", "dev", HOST_END)
+    ip("addr", "add", f"{DB_HOST}/30", "dev", HOST_END)
     ip("link", "set", HOST_END, "up")
-    ip("addr", "add", f"{APP_HOST}/24", "dev", APP_END, namespace=NAMESPACE)
+    ip("addr", "add", f"{APP_HOST}/30", "dev", APP_END, namespace=NAMESPACE)
     ip("link", "set", APP_END, "up", namespace=NAMESPACE)
     # The throwaway PostgreSQL listens on 127.0.0.1 only. Inside the namespace, 127.0.0.1 would be
     # the app server's own loopback, so we route it over the cable to the database host, and let
     # the two ends of the cable carry loopback addresses ("route_localnet"). There is no proxy in
-    # between: the server's peer is the app server itself, at 198.51.100.2.
+    # between: the server's peer is the app server itself, at APP_HOST.
     ip("route", "add", "127.0.0.1/32", "via", DB_HOST, namespace=NAMESPACE)
     subprocess.run(["sysctl", "-qw", f"net.ipv4.conf.{HOST_END}.route_localnet=1"], check=True)
     subprocess.run(in_namespace("sysctl", "-qw", f"net.ipv4.conf.{APP_END}.route_localnet=1"),
@@ -108,21 +119,63 @@ def start_app(script: str, *args: str) -> subprocess.Popen[str]:
     return process
 
 
-def leftovers() -> list[str]:
-    """Namespaces and veths named tsk-... that exist now."""
+_NAME = re.compile(r"tsk(\d+)-(app|db)")  # what wire() creates in slot N
+
+
+def leftovers() -> dict[int, list[str]]:
+    """Namespaces and veths of the lab's slots that exist now: slot -> names."""
     namespaces = [line.split()[0] for line in ip("netns", "list").splitlines()]
     links = ip("-o", "link", "show", "type", "veth").splitlines()
     veths = [line.split(":")[1].strip().split("@")[0] for line in links]
-    return [name for name in namespaces + veths if name.startswith(PREFIX)]
+    found: dict[int, list[str]] = {}
+    for name in namespaces + veths:
+        if match := _NAME.fullmatch(name):
+            found.setdefault(int(match[1]), []).append(name)
+    return found
 
 
-def remove_leftovers() -> None:
-    """Delete what a run that was killed (SIGKILL: no clean-up runs) left behind."""
-    found = leftovers()
-    for name in found:  # links first: deleting one end of a veth deletes both, there and then
+def remove(names: list[str]) -> None:
+    for name in names:  # links first: deleting one end of a veth deletes both, there and then
         ip("link", "delete", name, check=False)
-    for name in found:  # (a namespace deleted first would leave its links to the kernel, later)
+    for name in names:  # (a namespace deleted first would leave its links to the kernel, later)
         ip("netns", "delete", name, check=False)
+
+
+def slot_lock(slot: int) -> int:
+    """A file descriptor of the slot's lock file, not locked yet."""
+    path = os.path.join(tempfile.gettempdir(), f"talksite-tcp-slot-{slot}.lock")
+    return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+
+
+def try_lock(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def claim_slot() -> int:
+    """Lock the first slot no live run holds, name the lab after it, and return the lock's file
+    descriptor: the lock is held until it is closed, or its holder dies. Then remove what
+    killed runs (SIGKILL: no clean-up runs) left in this slot, or in any other nobody holds."""
+    for mine in range(SLOTS):
+        lock = slot_lock(mine)
+        if try_lock(lock):
+            break
+        os.close(lock)
+    else:
+        sys.exit(f"all {SLOTS} slots of the TCP lab are in use")
+    use_slot(mine)
+    for slot, names in leftovers().items():
+        if slot == mine:
+            remove(names)
+            continue
+        other = slot_lock(slot)
+        if try_lock(other):  # nobody wires it meanwhile: what is there now was left behind
+            remove(leftovers().get(slot, []))
+        os.close(other)
+    return lock
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:
@@ -131,30 +184,29 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 
 @contextlib.contextmanager
 def wired() -> Iterator[list[str]]:
-    """The wired lab for the length of a `with` block; all of it is removed afterwards.
+    """A wired lab of this run's own for the length of a `with` block; all of it is removed
+    afterwards.
 
     Yields a list that, after the block, names whatever could not be removed: checked while
-    this run still holds the lock, before another run may wire the lab again.
+    this run still holds its slot, before another run may wire the slot again.
     """
     if os.geteuid() != 0:
         sys.exit("the TCP lab needs root: it creates a network namespace and a veth pair")
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    # One lab at a time (its names and addresses are fixed); the lock goes when its holder dies.
-    # Runs in parallel queue here, which is why the TCP snippets declare a long timeout.
-    with open(LOCK_FILE, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        remove_leftovers()
-        left_behind: list[str] = []
-        try:
-            wire()
-            yield left_behind
-        finally:
-            for process in _app_processes:
-                process.kill()
-                process.wait()
-            _app_processes.clear()
-            remove_leftovers()
-            left_behind.extend(leftovers())
+    lock = claim_slot()
+    left_behind: list[str] = []
+    try:
+        wire()
+        yield left_behind
+    finally:
+        for process in _app_processes:
+            process.kill()
+            process.wait()
+        _app_processes.clear()
+        remove([NAMESPACE, HOST_END])
+        mine = (NAMESPACE, HOST_END)
+        left_behind.extend(n for names in leftovers().values() for n in names if n in mine)
+        os.close(lock)
 
 
 def app_server() -> None:

@@ -1,4 +1,4 @@
-# talksite: privileged timeout=90 waits=3
+# talksite: privileged own-slot timeout=90 waits=3
 """The server side: when the app server silently disappears, its backend stays in
 pg_stat_activity, idle in its transaction, and keeps its locks: here still after 3 s."""
 

@@ -1,4 +1,4 @@
-# talksite: privileged timeout=90 waits=2
+# talksite: privileged own-slot timeout=90 waits=2
 # talksite: server.tcp_keepalives_idle=1 server.tcp_keepalives_interval=1
 # talksite: server.tcp_keepalives_count=1
 """The server-side fix: with tcp_keepalives_* set on the server, the orphaned backend is

@@ -1,4 +1,4 @@
-# talksite: privileged timeout=90 waits=3
+# talksite: privileged own-slot timeout=90 waits=3
 """A TCP connection is open until someone closes it. When the peer vanishes without a word,
 a client waiting in recv() keeps waiting: here it is still blocked 3 s later."""
 

@@ -1,4 +1,4 @@
-# talksite: privileged timeout=90 waits=3
+# talksite: privileged own-slot timeout=90 waits=3
 # talksite: server.tcp_keepalives_idle=1 server.tcp_keepalives_interval=1
 # talksite: server.tcp_keepalives_count=1
 """Keepalive is not enough: when the app vanishes while its migration waits for a lock, the

@@ -1,4 +1,4 @@
-# talksite: privileged timeout=90 waits=2.5
+# talksite: privileged own-slot timeout=90 waits=2.5
 # talksite: server.tcp_keepalives_idle=1 server.tcp_keepalives_interval=1
 # talksite: server.tcp_keepalives_count=1 server.tcp_user_timeout=2000
 """The complete server-side fix: tcp_user_timeout also limits how long sent data may stay

@@ -33,7 +33,12 @@ DEFAULT_TIMEOUT_S = 60.0
 DURATION_PRECISION_S = 0.5
 OUTPUT_SUFFIX = ".out"
 DIRECTIVE_PREFIX = "# talksite:"
-_FLAGS = {"replica": "replica", "privileged": "privileged", "throwaway-server": "throwaway_server"}
+_FLAGS = {
+    "replica": "replica",
+    "privileged": "privileged",
+    "own-slot": "own_slot",
+    "throwaway-server": "throwaway_server",
+}
 _SECTION_MARKER = re.compile(r"--8<--\s*\[(?P<end>start|end):(?P<name>[^\]\s]+)\]")
 
 
@@ -47,6 +52,9 @@ class Directives:
 
     replica: bool = False
     privileged: bool = False
+    #: Privileged, but what it changes on the machine is its own (it claims a slot, with
+    #: names and addresses of its own): it runs beside other privileged runs, not in turn.
+    own_slot: bool = False
     #: Needs a server talksite starts itself, not the user's (``TALK_DATABASE_URL``).
     throwaway_server: bool = False
     timeout_s: float = DEFAULT_TIMEOUT_S
@@ -120,6 +128,7 @@ def parse_directives(path: Path) -> Directives:
     values: dict[str, object] = {}
     settings: dict[str, str] = {}
     problems: list[Problem] = []
+    flagged_at: dict[str, int] = {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.startswith(DIRECTIVE_PREFIX):
             continue
@@ -127,6 +136,7 @@ def parse_directives(path: Path) -> Directives:
             key, _, value = word.partition("=")
             if key in _FLAGS and not value:
                 values[_FLAGS[key]] = True
+                flagged_at[key] = number
             elif key in ("timeout", "waits", "precision") and value:
                 try:
                     values[f"{key}_s"] = float(value)
@@ -141,10 +151,13 @@ def parse_directives(path: Path) -> Directives:
                         str(path),
                         number,
                         f"unknown directive {word!r}",
-                        "expected replica, privileged, throwaway-server, timeout=SECONDS,"
+                        "expected replica, privileged, own-slot, throwaway-server, timeout=SECONDS,"
                         " waits=SECONDS, precision=SECONDS or server.SETTING=VALUE",
                     )
                 )
+    if "own-slot" in flagged_at and "privileged" not in flagged_at:
+        what = "own-slot is for privileged snippets"
+        problems.append(Problem(str(path), flagged_at["own-slot"], what, "expected privileged too"))
     if problems:
         raise SnippetError(problems)
     return Directives(server_settings=settings, **values)  # type: ignore[arg-type]

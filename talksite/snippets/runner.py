@@ -33,7 +33,7 @@ __all__ = [
     "session_processes",
 ]
 
-#: Privileged runs take turns on this lock, machine-wide.
+#: Privileged runs take turns on this lock, machine-wide (except ``own-slot`` ones).
 PRIVILEGED_LOCK = os.path.join(tempfile.gettempdir(), "talksite-privileged.lock")
 #: Added to a privileged run's niceness: negative, ahead of the runs queueing for its turn.
 PRIVILEGED_NICENESS = -5
@@ -107,15 +107,19 @@ def run(
 
 @contextlib.contextmanager
 def machine_turn(snippet: Snippet) -> Iterator[None]:
-    """For a privileged snippet: hold the machine-wide lock of privileged runs, and run
-    ahead of other work meanwhile (what this thread starts inherits its priority).
+    """For a privileged snippet: hold the machine-wide lock of privileged runs, and run ahead
+    of other work meanwhile (what this thread starts inherits its priority).
 
-    Privileged snippets change machine-wide state (network namespaces, fixed addresses), so
-    they run one at a time on a machine, in parallel test runs too; as the others queue for
-    the turn, the holder gets the CPU first. Re-entrant within a thread; the lock goes when
+    Which snippets take the turn (see snippets/README.md): those that change machine-wide
+    state under fixed names, and those whose output rests on timing between actors that
+    another privileged run would disturb; as the others queue for the turn, the holder gets
+    the CPU first. A snippet that declares ``own-slot`` claims a slot of its own (its lock
+    file, names, addresses) and needs no turn: it runs as unprivileged ones do, beside the
+    turn's holder and behind it for the CPU. Re-entrant within a thread; the lock goes when
     its holder dies.
     """
-    if not snippet.directives.privileged or getattr(_turn, "held", False):
+    needs = snippet.directives
+    if not needs.privileged or needs.own_slot or getattr(_turn, "held", False):
         yield
         return
     with open(PRIVILEGED_LOCK, "w") as lock:

@@ -1,8 +1,8 @@
 """The app server the deploy runs its migration on: a network namespace joined to this machine
 (the database host) by a virtual cable that can be cut without either side noticing.
 
-It is the lab of snippets/tcp/lab.py (read that first), with one change: every name and address
-carries a slot number, so that the matrix can wire 16 app servers at once. Slot N is the
+It is the lab of snippets/tcp/lab.py (read that first), with one change: a run may wire several
+app servers, each in a slot of its own, so that the matrix can wire 16 at once. Slot N is the
 namespace `tso<N>`, the cable end `tso<N>-db` on this machine at 198.51.100.(65 + 4N), and the
 app server at 198.51.100.(66 + 4N). A run claims its slot with a lock file; the lock goes when
 its holder dies, and whoever claims the slot next removes what a killed run left behind.
@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-SLOTS = 32  # 198.51.100.64 to .191: a /30 subnet per slot, apart from the TCP lab's .1 and .2
+SLOTS = 32  # 198.51.100.64 to .191: a /30 subnet per slot, apart from the TCP lab's .0 to .63
 PREFIX = "tso"  # every namespace and veth made here is named tso<N> or tso<N>-db
 APP_END = "eth0"  # the app server's end of the cable, inside its namespace
 NOBODY = "02:00:00:00:de:ad"  # a MAC address that no network card here has
