@@ -26,7 +26,7 @@ from typing import IO
 
 from talksite.postgres import DATABASE_URL_VARIABLE, REPLICA_URL_VARIABLE
 
-__all__ = ["Presenting", "post", "presenting", "read_log"]
+__all__ = ["Presenting", "log_text", "post", "presenting", "read_log"]
 
 #: Building a site and warming servers on a machine busy with other people's tests.
 START_TIMEOUT_S = 240
@@ -158,7 +158,8 @@ def post(
         with urllib.request.urlopen(request, timeout=30) as response:
             status, text = response.status, response.read().decode()
     except urllib.error.HTTPError as error:
-        status, text = error.code, error.read().decode()
+        with error:
+            status, text = error.code, error.read().decode()
     try:
         return status, json.loads(text.splitlines()[0]) if text else {}
     except ValueError:
@@ -166,4 +167,9 @@ def post(
 
 
 def read_log(path: Path) -> list[dict[str, str]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return [json.loads(line) for line in log_text(path).splitlines()]
+
+
+def log_text(path: Path) -> str:
+    """The presenting log's text; present writes none until a slide has been shown."""
+    return path.read_text(encoding="utf-8") if path.exists() else ""

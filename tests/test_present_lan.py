@@ -26,6 +26,7 @@ import pytest
 from browser_support import REPO, BuiltSite
 from present_support import post, presenting
 from snippet_support import lock_held
+from tcp_lab_support import descendants, lab_of, slot_lock, slot_of
 
 from talksite import deck
 
@@ -37,7 +38,6 @@ LOCK_FILE = Path(tempfile.gettempdir()) / "talksite-present-lan.lock"
 #: A slide whose demo wires the TCP lab (snippets/tcp/lab.py), the line it prints once wired,
 #: and the lock a run holds meanwhile.
 TCP_SLIDE, WIRED = "tcp-silent", "app: waiting in recv()"
-LAB_LOCK = Path(tempfile.gettempdir()) / "talksite-tcp-lab.lock"
 #: Prints one line per slide event the audience's stream delivers.
 FOLLOWER = """
 import sys, urllib.request
@@ -152,16 +152,6 @@ def test_from_another_address_the_audience_follows_and_cannot_steer(built_site: 
                 assert answer.startswith("403 "), (path, token == present.token, answer)
 
 
-def lab_leftovers() -> list[str]:
-    """The TCP lab's namespaces and links (named tsk-...) that exist now: leftovers, while
-    no run holds the lab's lock."""
-    namespaces = subprocess.run(["ip", "netns", "list"], check=True, capture_output=True, text=True)
-    links = subprocess.run(["ip", "-o", "link"], check=True, capture_output=True, text=True)
-    found = [line.split()[0] for line in namespaces.stdout.splitlines()]
-    found += [line.split(":")[1].strip().split("@")[0] for line in links.stdout.splitlines()]
-    return sorted(name for name in found if name.startswith("tsk-"))
-
-
 def test_ctrl_c_during_a_network_demo_leaves_no_namespace(built_site: BuiltSite) -> None:
     with presenting(REPO, "--site", str(built_site.root)) as present:
         host, port = present.base.removeprefix("http://").split(":")
@@ -177,8 +167,9 @@ def test_ctrl_c_during_a_network_demo_leaves_no_namespace(built_site: BuiltSite)
         # Wait until the lab is wired and its app runs in its namespace, then Ctrl-C.
         while WIRED not in (line := response.readline().decode()):
             assert line, "the run ended before its lab was wired"
-        assert lab_leftovers() != [], "the lab should be wired now"
+        slot = slot_of(descendants(present.process.pid))
+        assert lab_of(slot) != [], "the lab should be wired now"
         assert present.stop() == 128 + signal.SIGINT
         connection.close()
-    with lock_held(LAB_LOCK):
-        assert lab_leftovers() == []
+    with lock_held(slot_lock(slot)):
+        assert lab_of(slot) == []

@@ -155,12 +155,22 @@
     showRecording(panel, slide, "the presenter chose the recording");
   }
 
+  // Slide reports go one after another: two requests in flight may arrive in either order,
+  // and the audience would be left on the older slide.
+  var reported = Promise.resolve();
+  function report() {
+    var slide = anchor();
+    reported = reported
+      .then(function () { return post("slide", { slide: slide }); })
+      .catch(function () {});
+  }
+
   function leave() {
     stop();
     document.querySelectorAll(".present-run").forEach(function (panel) {
       panel.remove();
     });
-    post("slide", { slide: anchor() });
+    report();
   }
 
   // The speaker view (reveal.js's notes plugin) is a same-origin window of ours that talks
@@ -186,7 +196,7 @@
     Reveal.addKeyBinding({ keyCode: 82, key: "R", description: "Run this slide's snippet live" }, runLive);
     Reveal.addKeyBinding({ keyCode: 88, key: "X", description: "Show the recorded output instead" }, fallBack);
     Reveal.on("slidechanged", leave);
-    post("slide", { slide: anchor() });
+    report();
   });
   window.talksitePresent = { run: runLive, fallBack: fallBack };
 })();
