@@ -8,6 +8,7 @@ that nobody reads fills, and then present would hang in its next write.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import select
@@ -26,7 +27,7 @@ from typing import IO
 
 from talksite.postgres import DATABASE_URL_VARIABLE, REPLICA_URL_VARIABLE
 
-__all__ = ["Presenting", "log_text", "post", "presenting", "read_log"]
+__all__ = ["Presenting", "log_text", "post", "presenting", "read_log", "start_run"]
 
 #: Building a site and warming servers on a machine busy with other people's tests.
 START_TIMEOUT_S = 240
@@ -173,3 +174,21 @@ def read_log(path: Path) -> list[dict[str, str]]:
 def log_text(path: Path) -> str:
     """The presenting log's text; present writes none until a slide has been shown."""
     return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+def start_run(
+    present: Presenting, slide: str, *, timeout_s: float
+) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+    """Start the slide's live run as the presenter's deck does; its events stream in the
+    response, a JSON line each."""
+    host, port = present.base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=timeout_s)
+    connection.request(
+        "POST",
+        "/_present/run",
+        body=json.dumps({"slide": slide}),
+        headers={"Content-Type": "application/json", "X-Talksite-Token": present.token},
+    )
+    response = connection.getresponse()
+    assert response.status == 200
+    return connection, response

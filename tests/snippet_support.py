@@ -28,7 +28,14 @@ import pytest
 from talksite import snippets
 from talksite.postgres import DATABASE_URL_VARIABLE, REPLICA_URL_VARIABLE, Database, Servers
 
-__all__ = ["Started", "lock_held", "processes_of_run", "started", "talksite_run"]
+__all__ = [
+    "Started",
+    "live_command_lines",
+    "lock_held",
+    "processes_of_run",
+    "started",
+    "talksite_run",
+]
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -36,6 +43,22 @@ REPO = Path(__file__).resolve().parent.parent
 READY_TIMEOUT_S = 60.0
 #: How long a test waits for a lab's lock that a run holds (a run ends within its timeout).
 LOCK_WAIT_S = 90.0
+
+
+def live_command_lines(*mentioning: str) -> list[str]:
+    """The command lines of live processes (zombies aside) that mention any of `mentioning`."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue  # it has gone
+        if state != "Z" and any(text in cmdline for text in mentioning):
+            found.append(cmdline)
+    return found
 
 
 def processes_of_run(database: Database) -> dict[int, str]:

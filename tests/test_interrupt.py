@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from snippet_support import talksite_run
+from snippet_support import live_command_lines, talksite_run
 
 from talksite.postgres import Servers
 
@@ -38,17 +38,7 @@ def leftovers(pid: int, snippet: Path) -> list[str]:
     and the snippet still running."""
     prefix = f"talksite-pg-{pid}-"
     found = [str(path) for path in Path(tempfile.gettempdir()).glob(f"{prefix}*")]
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
-            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        if state != "Z" and (prefix in cmdline or str(snippet) in cmdline):
-            found.append(cmdline)
-    return found
+    return found + live_command_lines(prefix, str(snippet))
 
 
 @pytest.fixture(scope="module")

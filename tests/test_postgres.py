@@ -9,7 +9,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from snippet_support import talksite_run
+from snippet_support import live_command_lines, talksite_run
 
 from talksite import postgres
 from talksite.errors import NotApplicable
@@ -25,18 +25,7 @@ def scalar(url: str, sql: str) -> object:
 
 def postgres_processes_using(workdir: Path) -> list[str]:
     """Command lines of live processes whose arguments mention `workdir`."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
-            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        if state != "Z" and str(workdir) in cmdline:
-            found.append(cmdline)
-    return found
+    return live_command_lines(str(workdir))
 
 
 def test_server_listens_on_loopback_tcp_with_per_demo_settings() -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import http.client
 import json
 import select
 import signal
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import REPO, BuiltSite
-from present_support import post, presenting
+from present_support import post, presenting, start_run
 from snippet_support import lock_held
 from tcp_lab_support import descendants, lab_of, slot_lock, slot_of
 
@@ -154,16 +153,7 @@ def test_from_another_address_the_audience_follows_and_cannot_steer(built_site: 
 
 def test_ctrl_c_during_a_network_demo_leaves_no_namespace(built_site: BuiltSite) -> None:
     with presenting(REPO, "--site", str(built_site.root)) as present:
-        host, port = present.base.removeprefix("http://").split(":")
-        connection = http.client.HTTPConnection(host, int(port), timeout=120)
-        connection.request(
-            "POST",
-            "/_present/run",
-            body=json.dumps({"slide": TCP_SLIDE}),
-            headers={"Content-Type": "application/json", "X-Talksite-Token": present.token},
-        )
-        response = connection.getresponse()
-        assert response.status == 200
+        connection, response = start_run(present, TCP_SLIDE, timeout_s=120)
         # Wait until the lab is wired and its app runs in its namespace, then Ctrl-C.
         while WIRED not in (line := response.readline().decode()):
             assert line, "the run ended before its lab was wired"

@@ -6,7 +6,6 @@ leaves no process, server, database or file behind (test_present_lan.py: no name
 from __future__ import annotations
 
 import http.client
-import json
 import signal
 import socket
 import subprocess
@@ -18,7 +17,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 from browser_support import REPO
-from present_support import presenting
+from present_support import presenting, start_run
+from snippet_support import live_command_lines
 
 from talksite import scaffold
 
@@ -41,22 +41,12 @@ def new_talk(root: Path, tail: str) -> Path:
 
 
 def leftovers(pid: int, project: Path) -> list[str]:
-    """What a present with this pid left: its servers' and its site's folders, processes
-    using them or running its snippet, and network namespaces."""
+    """What a present with this pid left: its servers' and its site's folders, and processes
+    using them or running its snippet."""
     tmp = Path(tempfile.gettempdir())
     found = [str(p) for p in tmp.glob(f"talksite-pg-{pid}-*")]
     found += [str(p) for p in tmp.glob(f"talksite-present-{pid}-*")]
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
-            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        if state != "Z" and (f"talksite-pg-{pid}-" in cmdline or str(project / SNIPPET) in cmdline):
-            found.append(cmdline)
-    return found
+    return found + live_command_lines(f"talksite-pg-{pid}-", str(project / SNIPPET))
 
 
 @pytest.mark.browser
@@ -83,16 +73,8 @@ def test_ctrl_c_mid_run_leaves_nothing_behind(tmp_path: Path) -> None:
     project = new_talk(tmp_path, tail)
     with presenting(project) as present:
         pid = present.process.pid
+        connection, response = start_run(present, SLIDE, timeout_s=60)
         host, port = present.base.removeprefix("http://").split(":")
-        connection = http.client.HTTPConnection(host, int(port), timeout=60)
-        connection.request(
-            "POST",
-            "/_present/run",
-            body=json.dumps({"slide": SLIDE}),
-            headers={"Content-Type": "application/json", "X-Talksite-Token": present.token},
-        )
-        response = connection.getresponse()
-        assert response.status == 200
         # An audience page following, too: its stream must not hold present up.
         audience = http.client.HTTPConnection(host, int(port), timeout=60)
         audience.request("GET", "/_present/follow")
