@@ -121,7 +121,7 @@ def test_every_recording_of_this_talk_has_provenance() -> None:
     found = [
         str(problem)
         for path in sorted(root.rglob("*.py"))
-        for recording in snippets.recordings(path)
+        for recording in snippets.recordings(path).values()
         if isinstance(problem := provenance.read(recording), Problem)
     ]
     assert found == []

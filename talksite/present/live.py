@@ -12,7 +12,7 @@ from typing import Any
 from talksite.errors import TalksiteError
 from talksite.present.catalog import Demo
 from talksite.present.warm import WarmServers
-from talksite.snippets import Outcome, normalise, run, same_output
+from talksite.snippets import check_on, same_output
 from talksite.snippets.runner import machine_turn
 
 __all__ = ["Event", "fallback", "live_run"]
@@ -48,26 +48,24 @@ def live_run(
         return fallback(demo, "this snippet needs root, and talksite present runs without it")
     try:
         with machine_turn(snippet):
-            database = warm.database(snippet)
             lines = _Lines(emit)
-            result = run(snippet, database, echo=lines, cancel=cancel)
+            outcome = check_on(snippet, warm.database(snippet), echo=lines, cancel=cancel)
             if lines.pending:
                 lines.write("\n")
-            output = normalise(result.output, database, precision=snippet.directives.precision_s)
     except TalksiteError as error:
         return fallback(demo, str(error))
-    major = database.server_major
-    recording = snippet.expected(major) or demo.recording
-    outcome = Outcome(snippet, result, output, recording, server_major=major)
     if cancel.is_set():
         return fallback(demo, "the run was stopped")
-    if not result.ok:
-        return fallback(demo, f"the run {result.problem()}")
+    if not outcome.result.ok:
+        return fallback(demo, f"the run {outcome.result.problem()}")
+    recording = outcome.expected or demo.recording
     return {
         "kind": "end",
         "matches": outcome.matches,
-        "output": output.splitlines(),
-        "differs": _differing(recording.splitlines(), output, snippet.directives.precision_s),
+        "output": outcome.output.splitlines(),
+        "differs": _differing(
+            recording.splitlines(), outcome.output, snippet.directives.precision_s
+        ),
     }
 
 

@@ -83,7 +83,7 @@ def _check_snippets(content: Content) -> None:
             found = error.problems + found
         source = content.source(path)
         content.problems += [replace(problem, source=source) for problem in found]
-        for recording in recordings(path):
+        for recording in recordings(path).values():
             made = provenance.read(recording, source=content.source(provenance.sidecar(recording)))
             if isinstance(made, Problem):
                 content.problems.append(made)

@@ -10,7 +10,6 @@ that the file, the section and the recording exist, for every call it could read
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -98,11 +97,11 @@ def _provenance_note(recording: Path) -> list[str]:
 def _version_outputs(source: Path, path: str) -> list[str]:
     """The output on other major versions, where it differs from the recording above."""
     blocks = []
-    for recording in recordings(source)[1:]:
-        major = re.fullmatch(rf"{re.escape(source.stem)}\.pg(\d+)\.out", recording.name)
-        assert major is not None  # recordings() returns only names of this form
+    for major, recording in recordings(source).items():
+        if major is None:
+            continue  # the recording above
         include = (Path(path).parent / recording.name).as_posix()
-        title = f"Output on PostgreSQL {major.group(1)}"
+        title = f"Output on PostgreSQL {major}"
         blocks += [f'```text title="{title}"', f'--8<-- "{include}"', "```", ""]
         blocks += _provenance_note(recording)
     return blocks

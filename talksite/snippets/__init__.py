@@ -8,7 +8,7 @@ runs one, :mod:`~talksite.snippets.compare` normalises and diffs, and
 the tests share.
 """
 
-from talksite.snippets.check import Outcome, check, record
+from talksite.snippets.check import Outcome, check, check_on, record
 from talksite.snippets.compare import durations, normalise, output_diff, same_output
 from talksite.snippets.model import (
     DURATION_PRECISION_S,
@@ -35,6 +35,7 @@ __all__ = [
     "Snippet",
     "SnippetError",
     "check",
+    "check_on",
     "database_for",
     "durations",
     "discover",

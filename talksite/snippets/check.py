@@ -5,18 +5,19 @@ with the recording. ``talksite run``, ``talksite record`` and the tests all go t
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from talksite.errors import NotApplicable, Problem
-from talksite.postgres import DATABASE_URL_VARIABLE, Servers, default_major
+from talksite.postgres import DATABASE_URL_VARIABLE, Database, Servers, default_major
 from talksite.snippets import provenance
 from talksite.snippets.compare import normalise, output_diff, same_output
 from talksite.snippets.model import Snippet
 from talksite.snippets.runner import RunResult, database_for, machine_turn, run
 
-__all__ = ["Outcome", "check", "record"]
+__all__ = ["Outcome", "check", "check_on", "record"]
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,20 @@ def check(snippet: Snippet, servers: Servers, *, echo: TextIO | None = None) -> 
         )
     # The turn covers the servers a privileged snippet gets of its own, too.
     with machine_turn(snippet), database_for(snippet, servers) as database:
-        result = run(snippet, database, echo=echo)
-        output = normalise(result.output, database, precision=needs.precision_s)
+        return check_on(snippet, database, echo=echo)
+
+
+def check_on(
+    snippet: Snippet,
+    database: Database,
+    *,
+    echo: TextIO | None = None,
+    cancel: threading.Event | None = None,
+) -> Outcome:
+    """Run `snippet` on `database` and compare what it printed, normalised, with its
+    recording for that server's version; `cancel` ends the run early (see :func:`run`)."""
+    result = run(snippet, database, echo=echo, cancel=cancel)
+    output = normalise(result.output, database, precision=snippet.directives.precision_s)
     major = database.server_major
     return Outcome(
         snippet,
@@ -106,12 +119,11 @@ def record(outcome: Outcome) -> Path | None:
         raise ValueError(f"{outcome.snippet.id}: a failed run is never recorded")
     made = provenance.current(outcome.server_version)
     snippet = outcome.snippet
-    if outcome.matches:
-        existing = snippet.recording_for(outcome.server_major)
-        if isinstance(provenance.read(existing), provenance.Provenance):
-            return None
-        return provenance.write(existing, made)
     target = snippet.recording_for(outcome.server_major)
+    if outcome.matches:
+        if isinstance(provenance.read(target), provenance.Provenance):
+            return None
+        return provenance.write(target, made)
     if target == snippet.expected_path and outcome.server_major != default_major():
         # Another version prints something else: a recording of its own, beside the one
         # the page shows.

@@ -97,12 +97,20 @@ class Snippet:
         return path.read_text(encoding="utf-8") if path.exists() else None
 
 
-def recordings(path: Path) -> list[Path]:
-    """The snippet's recordings that exist: ``name.out``, then ``name.pgN.out`` by version."""
-    variants = re.compile(rf"{re.escape(path.stem)}\.pg\d+{re.escape(OUTPUT_SUFFIX)}")
-    found = sorted(p for p in path.parent.glob(f"{path.stem}.pg*") if variants.fullmatch(p.name))
+def recordings(path: Path) -> dict[int | None, Path]:
+    """The snippet's recordings that exist, by the PostgreSQL major they are for: ``name.out``
+    under None, then each ``name.pgN.out`` under N, in that order."""
+    variant = re.compile(rf"{re.escape(path.stem)}\.pg(\d+){re.escape(OUTPUT_SUFFIX)}")
+    found: dict[int | None, Path] = {}
     main = path.with_suffix(OUTPUT_SUFFIX)
-    return [main, *found] if main.is_file() else found
+    if main.is_file():
+        found[None] = main
+    by_major = {
+        int(match[1]): candidate
+        for candidate in path.parent.glob(f"{path.stem}.pg*")
+        if (match := variant.fullmatch(candidate.name))
+    }
+    return found | dict(sorted(by_major.items()))
 
 
 def discover(root: Path) -> list[Snippet]:
