@@ -13,11 +13,10 @@ import contextlib
 import os
 import shutil
 import signal
-import tempfile
 from pathlib import Path
 from types import FrameType
 
-from talksite.postgres.launcher import WORKDIR_PREFIX
+from talksite.postgres import workdirs
 
 __all__ = ["CLEANUP_DEADLINE_S", "unwind_on_signals"]
 
@@ -52,7 +51,7 @@ def _kill_everything(status: int) -> None:
             os.killpg(pid, signal.SIGKILL)
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(pid, signal.SIGKILL)  # in case it leads no group of its own
-    for workdir in Path(tempfile.gettempdir()).glob(f"{WORKDIR_PREFIX}{me}-*"):
+    for workdir in workdirs.owned_by(me):
         shutil.rmtree(workdir, ignore_errors=True)
     os._exit(status)
 

@@ -8,14 +8,13 @@ servers' start-up to the snippet's run, taking the three signals in turn.
 from __future__ import annotations
 
 import signal
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
 from snippet_support import live_command_lines, talksite_run
 
-from talksite.postgres import Servers
+from talksite.postgres import Servers, workdirs
 
 RUNS = 12
 #: Issue 15: interrupted, `talksite run` is gone within this many seconds.
@@ -37,7 +36,7 @@ def leftovers(pid: int, snippet: Path) -> list[str]:
     """What a run with this pid left: its servers' data folders, live processes using them,
     and the snippet still running."""
     prefix = f"talksite-pg-{pid}-"
-    found = [str(path) for path in Path(tempfile.gettempdir()).glob(f"{prefix}*")]
+    found = [str(path) for path in workdirs.owned_by(pid)]
     return found + live_command_lines(prefix, str(snippet))
 
 

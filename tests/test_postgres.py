@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import tempfile
 import time
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from snippet_support import live_command_lines, talksite_run
 
 from talksite import postgres
 from talksite.errors import NotApplicable
-from talksite.postgres import Servers
+from talksite.postgres import Servers, workdirs
 
 
 def scalar(url: str, sql: str) -> object:
@@ -121,18 +120,18 @@ def test_talksite_run_leaves_nothing_when_interrupted(tmp_path: Path, sig: signa
     with talksite_run(snippet) as (runner, _):
         assert runner.stdout is not None
         assert runner.stdout.readline() == "ready\n"
-        workdirs = list(Path(tempfile.gettempdir()).glob(f"talksite-pg-{runner.pid}-*"))
-        assert len(workdirs) == 1 and postgres_processes_using(workdirs[0])
+        folders = workdirs.owned_by(runner.pid)
+        assert len(folders) == 1 and postgres_processes_using(folders[0])
 
         runner.send_signal(sig)
         runner.wait(timeout=30)
 
     deadline = time.monotonic() + 10
-    while postgres_processes_using(workdirs[0]) and time.monotonic() < deadline:
+    while postgres_processes_using(folders[0]) and time.monotonic() < deadline:
         time.sleep(0.1)  # after SIGKILL the kernel's parent-death signal stops the servers
-    assert postgres_processes_using(workdirs[0]) == []
+    assert postgres_processes_using(folders[0]) == []
     if sig == signal.SIGKILL:
         # Nothing can run inside a SIGKILLed process: the next run sweeps its data away.
         with Servers():
             pass
-    assert not workdirs[0].exists()
+    assert not folders[0].exists()

@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_support import REPO
+from browser_support import REPO, goto
 from present_support import presenting, start_run
 from snippet_support import live_command_lines
 
 from talksite import scaffold
+from talksite.postgres import workdirs
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -44,7 +45,7 @@ def leftovers(pid: int, project: Path) -> list[str]:
     """What a present with this pid left: its servers' and its site's folders, and processes
     using them or running its snippet."""
     tmp = Path(tempfile.gettempdir())
-    found = [str(p) for p in tmp.glob(f"talksite-pg-{pid}-*")]
+    found = [str(p) for p in workdirs.owned_by(pid)]
     found += [str(p) for p in tmp.glob(f"talksite-present-{pid}-*")]
     return found + live_command_lines(f"talksite-pg-{pid}-", str(project / SNIPPET))
 
@@ -56,7 +57,7 @@ def test_a_snippet_made_to_fail_shows_the_recording_labelled(
     project = new_talk(tmp_path, '\nraise SystemExit("made to fail on stage")\n')
     with presenting(project) as present:
         page = browser.new_context().new_page()
-        page.goto(f"{present.presenter_url}#/{SLIDE}")
+        goto(page, f"{present.presenter_url}#/{SLIDE}")
         page.wait_for_function("document.documentElement.classList.contains('present-presenter')")
         page.keyboard.press("r")
         page.wait_for_selector(".present-run[data-result=recorded]", timeout=60_000)

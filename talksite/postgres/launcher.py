@@ -15,7 +15,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from pathlib import Path
 import psycopg
 
 from talksite.errors import ServerError
+from talksite.postgres import workdirs
 from talksite.postgres.binaries import (
     bin_dir,
     child_setup,
@@ -33,10 +33,8 @@ from talksite.postgres.binaries import (
 )
 from talksite.processes import kill_group, wait_unreaped
 
-__all__ = ["HOST", "SUPERUSER", "WORKDIR_PREFIX", "Launcher", "Server"]
+__all__ = ["HOST", "SUPERUSER", "Launcher", "Server"]
 
-#: Each launcher keeps its data under /tmp/talksite-pg-<owner pid>-<random>/.
-WORKDIR_PREFIX = "talksite-pg-"
 SUPERUSER = "postgres"
 HOST = "127.0.0.1"
 START_TIMEOUT_S = 30.0
@@ -97,8 +95,8 @@ class Launcher:
     _template: Path | None = None
 
     def __post_init__(self) -> None:
-        _remove_stale_workdirs()
-        self.workdir = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-"))
+        workdirs.remove_stale()
+        self.workdir = workdirs.new_workdir()
         self._ids = service_user_ids()
         if self._ids is not None:
             make_traversable(self.workdir)
@@ -151,14 +149,12 @@ class Launcher:
     def _initdb_template(self) -> Path:
         """A freshly initdb'd data directory that each new server starts from as a copy.
 
-        Copying takes a tenth of initdb's time, so the template is kept between runs in
-        /tmp/talksite-template-<uid>-<binaries' fingerprint>/ (initdb output, no data).
+        Copying takes a tenth of initdb's time, so the template is kept between runs (see
+        :func:`workdirs.template`; initdb output, no data).
         """
         if self._template is not None:
             return self._template
-        postgres_binary = (bin_dir() / "postgres").stat()
-        fingerprint = f"{postgres_binary.st_size}-{int(postgres_binary.st_mtime)}"
-        cached = Path(tempfile.gettempdir()) / f"talksite-template-{os.geteuid()}-{fingerprint}"
+        cached = workdirs.template(bin_dir() / "postgres")
         owner = self._ids[0] if self._ids is not None else os.geteuid()
 
         def usable() -> bool:
@@ -230,14 +226,6 @@ class Launcher:
                 break
         shutil.rmtree(datadir, ignore_errors=True)
         raise ServerError(f"PostgreSQL server {name!r} did not start:\n{log_tail}")
-
-
-def _remove_stale_workdirs() -> None:
-    """Remove the data of runs that were SIGKILLed: their servers died with them (PDEATHSIG)."""
-    for workdir in Path(tempfile.gettempdir()).glob(f"{WORKDIR_PREFIX}*-*"):
-        owner = workdir.name.removeprefix(WORKDIR_PREFIX).split("-", 1)[0]
-        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
-            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _free_port() -> int:
