@@ -1,13 +1,15 @@
 """A mistake in a talk's files stops the build with one line per problem, every problem at
 once, no traceback, and the previous site left as it was.
 
-Each test makes a fresh talk with ``talksite new``, builds it once with ``talksite build`` so
-that there is a previous site, breaks something, and builds again, as an author would.
+The module makes a fresh talk with ``talksite new`` and builds it once with ``talksite build``,
+so that there is a previous site; each test breaks a copy of it and builds again, as an author
+would.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -26,11 +28,11 @@ def talksite(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture
-def talk(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def built_talk(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A new talk whose site has been built once: site/ holds a marker to find afterwards."""
-    folder = tmp_path / "talk"
-    created = talksite("new", str(folder), cwd=tmp_path)
+    folder = tmp_path_factory.mktemp("built") / "talk"
+    created = talksite("new", str(folder), cwd=folder.parent)
     assert created.returncode == 0, created.stderr
     # reveal.js as this checkout's `npm ci` installed it: the same pin as the new talk's.
     (folder / "node_modules").symlink_to(REPO / "node_modules")
@@ -38,6 +40,12 @@ def talk(tmp_path: Path) -> Path:
     assert built.returncode == 0, built.stderr
     (folder / "site" / "MARKER").write_text("the previous build\n")
     return folder
+
+
+@pytest.fixture
+def talk(built_talk: Path, tmp_path: Path) -> Path:
+    """A copy of the built talk for one test to break (one build serves the module)."""
+    return Path(shutil.copytree(built_talk, tmp_path / "talk", symlinks=True))
 
 
 def problems(result: subprocess.CompletedProcess[str]) -> list[tuple[str, int, str]]:
