@@ -4,8 +4,9 @@
   (once for all of pytest-xdist's workers);
 - ``site_url``: that site on http://127.0.0.1, for the session;
 - ``this_talk``: this repository's talk/talk.yml, loaded;
-- ``browser``: headless Chromium for one module. Without a Chromium that starts, the module's
-  tests skip, except under ``CI=true``, where they fail: CI must run them.
+- ``browser``: headless Chromium for the session (one per xdist worker: a launch costs more
+  CPU than most browser tests; each test opens a context of its own). Without a Chromium that
+  starts, the browser tests skip, except under ``CI=true``, where they fail: CI must run them.
 
 The helpers behind them (and the benchmarks') are in browser_support.py; talksite.testing, a
 pytest plugin, provides ``talksite_servers``, ``talksite_record`` and the ``privileged`` marker.
@@ -58,9 +59,13 @@ def this_talk() -> Talk:
     return load_talk(REPO / "talk" / "talk.yml", source="talk/talk.yml")
 
 
-@pytest.fixture(scope="module")
+#: The session's browser, once launched (the fixture below).
+LAUNCHED: list[Browser] = []
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    """Headless Chromium for one test module."""
+    """Headless Chromium for the session."""
     from playwright.sync_api import Error, sync_playwright
 
     with sync_playwright() as playwright:
@@ -71,5 +76,16 @@ def browser() -> Iterator[Browser]:
             if os.environ.get("CI") == "true":
                 pytest.fail(f"{reason}; CI must run the browser tests (apt-get install chromium)")
             pytest.skip(f"{reason} (apt-get install chromium, or playwright install chromium)")
+        LAUNCHED.append(launched)
         yield launched
+        LAUNCHED.remove(launched)
         launched.close()
+
+
+@pytest.fixture(autouse=True)
+def _close_what_the_test_opened_in_the_browser() -> Iterator[None]:
+    """The browser outlives the test: close the contexts (and so the pages) it opened."""
+    yield
+    for browser in LAUNCHED:
+        for context in browser.contexts:
+            context.close()

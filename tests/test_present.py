@@ -1,8 +1,9 @@
 """``talksite present`` with this talk: a live demo in Chromium against real PostgreSQL, the
 audience following, and every request without the presenter's token refused.
 
-One server for the module (warming its PostgreSQL servers takes seconds); each test leaves
-the deck on a slide of its own choosing, so none depends on another's end state.
+One server for the module (warming its PostgreSQL servers takes seconds), so the module is
+one xdist group: one worker starts it once; each test leaves the deck on a slide of its own
+choosing, so none depends on another's end state.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_support import REPO, BuiltSite
+from browser_support import REPO, BuiltSite, goto
 from present_support import Presenting, log_text, post, presenting, read_log
 
 from talksite import deck, snippets
@@ -21,7 +22,7 @@ from talksite.snippets import provenance
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("present")]
 LOCK_QUEUE = "locking-queue"
 
 
@@ -40,7 +41,7 @@ def open_page(browser: Browser, url: str) -> Page:
     page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
     # Generous: on a machine busy with other people's tests, Chromium can be slow to start.
     page.set_default_timeout(90_000)
-    page.goto(url)
+    goto(page, url)
     page.wait_for_function("window.Reveal && Reveal.isReady()")
     return page
 
