@@ -21,7 +21,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -32,7 +32,7 @@ from talksite import deck
 from talksite.deck.pdf import CHROMIUM_ARGS, chromium_executable
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Playwright, Route
+    from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Response, Route
 
 __all__ = [
     "CHROMIUM_ARGS",
@@ -42,6 +42,7 @@ __all__ = [
     "build",
     "build_site",
     "chromium_executable",
+    "goto",
     "launch_chromium",
     "serve",
 ]
@@ -120,6 +121,45 @@ def launch_chromium(playwright: Playwright) -> Browser:
     return playwright.chromium.launch(
         executable_path=chromium_executable(), args=list(CHROMIUM_ARGS), headless=True
     )
+
+
+#: Chromium drops a page's requests with this error when a network interface comes or goes,
+#: and the TCP and outage demos that run beside the browser tests add and remove veth pairs.
+NETWORK_CHANGED = "net::ERR_NETWORK_CHANGED"
+#: Loads of a page before giving up on a network that keeps changing.
+LOADS = 3
+#: How long after a load its requests' failures are still listened for.
+SETTLE_MS = 100
+
+
+def goto(page: Page, url: str, **options: Any) -> Response | None:
+    """``page.goto``, loaded again if Chromium dropped any of its requests because a network
+    interface changed meanwhile: nothing the site did, and no reader's machine adds and
+    removes interfaces every second. Any other failure stands."""
+    from playwright.sync_api import Error
+
+    for attempt in range(LOADS):
+        dropped: list[str] = []
+
+        def note(request: Any, dropped: list[str] = dropped) -> None:
+            if request.failure == NETWORK_CHANGED:
+                dropped.append(request.url)
+
+        page.on("requestfailed", note)
+        try:
+            # Again, a reload: the same URL with a #fragment would not load the page again.
+            response = page.reload(**options) if attempt else page.goto(url, **options)
+        except Error as error:
+            page.remove_listener("requestfailed", note)
+            if NETWORK_CHANGED not in str(error):
+                raise
+            continue
+        # A request's failure may be reported just after the load: hear it out first.
+        page.wait_for_timeout(SETTLE_MS)
+        page.remove_listener("requestfailed", note)
+        if not dropped:
+            return response
+    raise AssertionError(f"{url}: {NETWORK_CHANGED} on each of {LOADS} loads")
 
 
 @dataclass

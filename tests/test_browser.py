@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from browser_support import REPO, BuiltSite, RequestLog
+from browser_support import REPO, BuiltSite, RequestLog, goto
 
 from talksite.site.video import embed_url
 from talksite.snippets import sections
@@ -54,7 +54,7 @@ def open_page(browser: Browser, site_url: str) -> Iterator[Opener]:
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(site_url + path, wait_until="networkidle")
+        goto(page, site_url + path, wait_until="networkidle")
         assert errors == [], f"{path or '/'}: script errors {errors}"
         return page, log
 
@@ -126,7 +126,7 @@ def test_no_page_asks_any_host_but_the_local_server(
     elsewhere: dict[str, list[str]] = {}
     for path in paths:
         log.clear()
-        page.goto(log.origin + "/" + path, wait_until="networkidle")
+        goto(page, log.origin + "/" + path, wait_until="networkidle")
         page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
         page.wait_for_load_state("networkidle")
         assert log.requests, f"{path}: no request recorded"
@@ -348,7 +348,7 @@ def test_axe_finds_no_serious_violation_on_any_page(
     page, log = open_page("", color_scheme=color_scheme)
     failing: list[str] = []
     for path in site_paths(built_site):
-        page.goto(f"{log.origin}/{path}", wait_until="networkidle")
+        goto(page, f"{log.origin}/{path}", wait_until="networkidle")
         if path.startswith("slides/"):
             page.wait_for_function("window.Reveal && Reveal.isReady()")
         failing += failing_violations(page, path)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import markdown
 import pytest
-from browser_support import REPO, BuiltSite
+from browser_support import REPO, BuiltSite, goto
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import get_files
@@ -424,7 +424,7 @@ def open_deck(browser: Browser, url: str) -> BrowserPage:
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(url)
+    goto(page, url)
     page.wait_for_function("window.Reveal && Reveal.isReady()")
     assert errors == []
     return page

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_support import REPO, BuiltSite, RequestLog, build_site, serve
+from browser_support import REPO, BuiltSite, RequestLog, build_site, goto, serve
 from mkdocs.config import load_config
 from PIL import Image
 
@@ -116,7 +116,7 @@ def test_chromium_loads_the_home_pages_card_at_1200x630(browser: Browser, publis
     log = RequestLog.for_base(published)
     log.attach(context)
     page = context.new_page()
-    page.goto(published, wait_until="networkidle")
+    goto(page, published, wait_until="networkidle")
     # TALKSITE_SITE_URL made the site's address, so the tags name this server.
     assert page.get_attribute('meta[property="og:url"]', "content") == published
     image = page.get_attribute('meta[property="og:image"]', "content")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_support import REPO, BuiltSite, RequestLog, build, build_site, serve
+from browser_support import REPO, BuiltSite, RequestLog, build, build_site, goto, serve
 
 from talksite.site.video import embed_url, watch_url
 from talksite.talk import TalkConfigError, load_talk, parse_talk
@@ -190,7 +190,7 @@ def test_a_chapter_starts_the_no_cookie_player_at_its_moment_only_when_pressed(
     log = RequestLog.for_base(served)
     log.attach(context)
     page = context.new_page()
-    page.goto(served, wait_until="networkidle")
+    goto(page, served, wait_until="networkidle")
     assert page.locator("iframe").count() == 0
     assert log.elsewhere() == []
     page.locator("a.ts-video__chapter", has_text="The only layer").click()
