@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import tempfile
 import time
 from pathlib import Path
 
@@ -135,3 +137,34 @@ def test_talksite_run_leaves_nothing_when_interrupted(tmp_path: Path, sig: signa
         with Servers():
             pass
     assert not folders[0].exists()
+
+
+def test_servers_keep_their_data_in_memory_unless_tmpdir_names_a_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("TMPDIR", raising=False)
+    workdirs.root.cache_clear()
+    try:
+        shm = os.statvfs("/dev/shm")
+        roomy = shm.f_bavail * shm.f_frsize >= workdirs.MIN_FREE_BYTES
+        assert workdirs.root() == (Path("/dev/shm") if roomy else Path(tempfile.gettempdir()))
+        monkeypatch.setenv("TMPDIR", str(tmp_path))
+        monkeypatch.setattr(tempfile, "tempdir", None)  # gettempdir() reads TMPDIR again
+        workdirs.root.cache_clear()
+        assert workdirs.root() == tmp_path
+        made = workdirs.new_workdir()
+        assert workdirs.owned_by(os.getpid()) == [made] and made.parent == tmp_path
+    finally:
+        workdirs.root.cache_clear()
+
+
+def test_the_template_is_named_by_the_binarys_content_not_its_path_or_date(
+    tmp_path: Path,
+) -> None:
+    first, second, other = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    first.write_bytes(b"postgres 18.6")
+    second.write_bytes(b"postgres 18.6")
+    os.utime(second, (0, 0))
+    other.write_bytes(b"postgres 18.7")
+    assert workdirs.template(first) == workdirs.template(second)
+    assert workdirs.template(first) != workdirs.template(other)
