@@ -2,8 +2,8 @@
 the temporary folder.
 
 Their data is thrown away with them, and every server starts as a copy of the initdb
-template: on this project's machines that copy cost 0.6 s of CPU on a disk-backed /tmp and
-0.07 s in memory, and a test run starts a hundred servers. An explicit ``TMPDIR`` wins.
+template, which costs several times the CPU on a disk-backed /tmp as in memory
+(``benchmarks/server_start.py`` measures both). An explicit ``TMPDIR`` wins.
 
 Each launcher's folder is ``talksite-pg-<owner pid>-<random>``, so that what a killed owner
 left can be found and removed; the template is ``talksite-template-<uid>-<fingerprint>``.
@@ -62,5 +62,9 @@ def template(postgres_binary: Path) -> Path:
     """Where the initdb template of these binaries is kept between runs. Named by the
     binary's content, not its path or date: every install of the same PostgreSQL (a new
     virtualenv's, say) shares one template rather than leaving one more behind."""
-    digest = hashlib.sha256(postgres_binary.read_bytes()).hexdigest()[:16]
-    return root() / f"talksite-template-{os.geteuid()}-{digest}"
+    return root() / f"talksite-template-{os.geteuid()}-{_content_digest(postgres_binary)}"
+
+
+@functools.cache  # hashing the binary takes ~20 ms, and a process may start many launchers
+def _content_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
