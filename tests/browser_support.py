@@ -149,14 +149,14 @@ def goto(page: Page, url: str, **options: Any) -> Response | None:
         try:
             # Again, a reload: the same URL with a #fragment would not load the page again.
             response = page.reload(**options) if attempt else page.goto(url, **options)
+            # A request's failure may be reported just after the load: hear it out first.
+            page.wait_for_timeout(SETTLE_MS)
         except Error as error:
-            page.remove_listener("requestfailed", note)
             if NETWORK_CHANGED not in str(error):
                 raise
             continue
-        # A request's failure may be reported just after the load: hear it out first.
-        page.wait_for_timeout(SETTLE_MS)
-        page.remove_listener("requestfailed", note)
+        finally:
+            page.remove_listener("requestfailed", note)
         if not dropped:
             return response
     raise AssertionError(f"{url}: {NETWORK_CHANGED} on each of {LOADS} loads")

@@ -35,7 +35,7 @@ with psycopg.connect(os.environ["DATABASE_URL"]) as conn:
 def leftovers(pid: int, snippet: Path) -> list[str]:
     """What a run with this pid left: its servers' data folders, live processes using them,
     and the snippet still running."""
-    prefix = f"talksite-pg-{pid}-"
+    prefix = f"{workdirs.WORKDIR_PREFIX}{pid}-"
     found = [str(path) for path in workdirs.owned_by(pid)]
     return found + live_command_lines(prefix, str(snippet))
 

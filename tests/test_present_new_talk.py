@@ -47,7 +47,7 @@ def leftovers(pid: int, project: Path) -> list[str]:
     tmp = Path(tempfile.gettempdir())
     found = [str(p) for p in workdirs.owned_by(pid)]
     found += [str(p) for p in tmp.glob(f"talksite-present-{pid}-*")]
-    return found + live_command_lines(f"talksite-pg-{pid}-", str(project / SNIPPET))
+    return found + live_command_lines(f"{workdirs.WORKDIR_PREFIX}{pid}-", str(project / SNIPPET))
 
 
 @pytest.mark.browser
