@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from talksite import snippets
-from talksite.postgres import Servers
+from talksite.postgres import Pool
 
 REPO = Path(__file__).resolve().parent.parent
 BUDGET_S = 60.0
@@ -26,7 +26,7 @@ def main() -> None:
     print(f"cores: {os.cpu_count()}; load before: {os.getloadavg()[0]:.1f}")
     for number in range(1, rounds + 1):
         started = time.perf_counter()
-        with Servers() as servers, snippets.database_for(snippet, servers) as database:
+        with Pool() as pool, pool.database(snippet.needs) as database:
             ready = time.perf_counter()
             result = snippets.run(snippet, database)
         if not result.ok:

@@ -10,10 +10,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from talksite import interrupt, scaffold, snippets
+from talksite import interrupt, postgres, scaffold, snippets
 from talksite.chapters import command as chapters_command
 from talksite.errors import NotApplicable, Problem, TalksiteError
-from talksite.postgres import Servers
 from talksite.present import command as present_command
 
 __all__ = ["main"]
@@ -127,9 +126,10 @@ def _load(path: Path) -> snippets.Snippet:
 
 
 def run_command(path: Path) -> int:
+    """Run one snippet live; a snippet not applicable here is one line and status 2 (main)."""
     snippet = _load(path)
-    with Servers() as servers:
-        outcome = snippets.check(snippet, servers, echo=sys.stdout)
+    with postgres.from_environment() as databases:
+        outcome = snippets.check(snippet, databases, echo=sys.stdout)
     if not outcome.result.ok:
         print(f"talksite: {snippet.id} {outcome.result.problem()}", file=sys.stderr)
     elif outcome.expected is not None and not outcome.matches:
@@ -145,18 +145,20 @@ def run_command(path: Path) -> int:
 
 
 def record_command(paths: Sequence[Path], root: Path) -> int:
+    """Record each snippet; status 1 if a run failed, else 2 if one was not applicable here."""
     chosen = [_load(path) for path in paths] if paths else snippets.discover(root.resolve())
     if not chosen:
         raise snippets.SnippetError(
             Problem(str(root), 1, "no snippets found", "expected snippets/<layer>/*.py")
         )
-    failures = 0
-    with Servers() as servers:
+    failures = not_applicable = 0
+    with postgres.from_environment() as databases:
         for snippet in chosen:
             try:
-                outcome = snippets.check(snippet, servers)
+                outcome = snippets.check(snippet, databases)
             except NotApplicable as error:
-                print(f"      n/a {error}")
+                not_applicable += 1
+                print(f"talksite: {error}", file=sys.stderr)
                 continue
             if not outcome.result.ok:
                 failures += 1
@@ -166,7 +168,7 @@ def record_command(paths: Sequence[Path], root: Path) -> int:
             status, name = ("recorded", written.name) if written else ("unchanged", "")
             name = name or snippet.recording_for(outcome.server_major).name
             print(f"{status:>9} {name}  ({outcome.result.duration_s:.1f} s)")
-    return 1 if failures else 0
+    return 1 if failures else 2 if not_applicable else 0
 
 
 if __name__ == "__main__":

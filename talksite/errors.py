@@ -65,7 +65,32 @@ class SetupError(TalksiteError):
 
 
 class NotApplicable(TalksiteError):
-    """A snippet cannot run on the server the user named; the message says why."""
+    """A snippet cannot run here; the message says where and why.
+
+    ``where`` is ``on the server in TALKSITE_DATABASE_URL`` or ``without root``; ``reason``
+    says what the snippet needs. ``users_choice``: the user chose this (a server of their
+    own), so a test skips by design; otherwise (no root) CI must not skip.
+    """
+
+    def __init__(
+        self, where: str, reason: str, *, users_choice: bool, snippet_id: str = ""
+    ) -> None:
+        self.where = where
+        self.reason = reason
+        self.users_choice = users_choice
+        self.snippet_id = snippet_id
+        super().__init__(f"{snippet_id} is {self.explanation}" if snippet_id else self.explanation)
+
+    @property
+    def explanation(self) -> str:
+        """``not applicable WHERE: REASON``, without the snippet."""
+        return f"not applicable {self.where}: {self.reason}"
+
+    def of(self, snippet_id: str) -> NotApplicable:
+        """The same, naming the snippet."""
+        return NotApplicable(
+            self.where, self.reason, users_choice=self.users_choice, snippet_id=snippet_id
+        )
 
 
 class ServerError(TalksiteError):

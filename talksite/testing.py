@@ -3,7 +3,9 @@
 Loaded as a pytest plugin (``-p talksite.testing``) by talksite's own tests and by a talk made
 with ``talksite new``. It provides:
 
-- the ``talksite_servers`` fixture: PostgreSQL servers shared by the session;
+- the ``talksite_databases`` fixture: where the session's runs get their databases, chosen
+  once from the environment (a pool of servers talksite starts, or the user's server), named
+  in the session's header;
 - the ``talksite_record`` fixture and the ``--record`` option: record outputs instead of
   checking them (the same run as ``talksite record``);
 - the ``privileged`` marker: the test needs root (network namespaces). Without root it is
@@ -25,11 +27,10 @@ from pathlib import Path
 import pytest
 from _pytest.nodeid import NodeId
 
-from talksite import snippets
+from talksite import postgres, snippets
 from talksite.errors import NotApplicable
-from talksite.postgres import Servers
 
-__all__ = ["check_snippet", "snippet_params", "talksite_record", "talksite_servers"]
+__all__ = ["check_snippet", "snippet_params", "talksite_databases", "talksite_record"]
 
 PRIVILEGED = "privileged"
 
@@ -80,11 +81,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items[:] = grouped + [item for item in items if item not in grouped]
 
 
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"talksite: snippets run on {postgres.from_environment().describe()}"
+
+
 @pytest.fixture(scope="session")
-def talksite_servers() -> Iterator[Servers]:
-    """PostgreSQL servers shared by the session; each snippet gets a fresh database on them."""
-    with Servers() as shared:
-        yield shared
+def talksite_databases() -> Iterator[postgres.DatabaseSource]:
+    """Where the session's runs get their databases: each run a fresh one, on servers shared
+    by the session (started as runs first need them) or on the user's server."""
+    with postgres.from_environment() as databases:
+        yield databases
 
 
 @pytest.fixture(scope="session")
@@ -108,10 +114,14 @@ def _marks(needs: snippets.Directives) -> list[pytest.MarkDecorator]:
     return [pytest.mark.privileged(own_slot=True) if needs.own_slot else pytest.mark.privileged]
 
 
-def check_snippet(snippet: snippets.Snippet, servers: Servers, *, record: bool = False) -> None:
+def check_snippet(
+    snippet: snippets.Snippet, databases: postgres.DatabaseSource, *, record: bool = False
+) -> None:
     """Run the snippet on a fresh database; fail with a diff unless it prints its .out file.
 
-    With `record`, a successful run's output becomes the recording instead.
+    With `record`, a successful run's output becomes the recording instead. A snippet that
+    is not applicable here is skipped with the reason, by design when the user chose the
+    server; one that needs root fails under ``CI=true`` instead, as CI must run everything.
     """
     if not record and snippet.expected() is None:
         pytest.fail(
@@ -120,10 +130,11 @@ def check_snippet(snippet: snippets.Snippet, servers: Servers, *, record: bool =
             pytrace=False,
         )
     try:
-        outcome = snippets.check(snippet, servers)
+        outcome = snippets.check(snippet, databases)
     except NotApplicable as error:
-        # By design, not a failure: the user's own server lacks what this snippet needs.
-        pytest.skip(str(error).removeprefix(f"{snippet.id} is "))
+        if not error.users_choice and os.environ.get("CI") == "true":
+            pytest.fail(f"{error}, and CI must run it", pytrace=False)
+        pytest.skip(error.explanation)
     if record and outcome.result.ok:
         snippets.record(outcome)
         return

@@ -9,7 +9,7 @@
   starts, the browser tests skip, except under ``CI=true``, where they fail: CI must run them.
 
 The helpers behind them (and the benchmarks') are in browser_support.py; talksite.testing, a
-pytest plugin, provides ``talksite_servers``, ``talksite_record`` and the ``privileged`` marker.
+pytest plugin, provides ``talksite_databases``, ``talksite_record`` and the ``privileged`` marker.
 """
 
 from __future__ import annotations

@@ -26,7 +26,12 @@ from typing import TextIO
 import pytest
 
 from talksite import snippets
-from talksite.postgres import DATABASE_URL_VARIABLE, REPLICA_URL_VARIABLE, Database, Servers
+from talksite.postgres import (
+    DATABASE_URL_VARIABLE,
+    REPLICA_URL_VARIABLE,
+    Database,
+    DatabaseSource,
+)
 
 __all__ = [
     "Started",
@@ -189,10 +194,12 @@ def _leader(snippet: snippets.Snippet, database: Database) -> int | None:
 
 
 @contextlib.contextmanager
-def started(snippet: snippets.Snippet, servers: Servers, *, ready: str) -> Iterator[Started]:
+def started(
+    snippet: snippets.Snippet, databases: DatabaseSource, *, ready: str
+) -> Iterator[Started]:
     """Run `snippet` on a fresh database, as the tests do, and yield once it has printed
     `ready`. Whatever still runs when the block ends is killed, and the runner cleans up."""
-    with snippets.database_for(snippet, servers) as database:
+    with databases.database(snippet.needs) as database:
         output = _Output(ready)
         results: list[snippets.RunResult] = []
 

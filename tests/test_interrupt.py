@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from snippet_support import live_command_lines, talksite_run
 
-from talksite.postgres import Servers, workdirs
+from talksite.postgres import Pool, workdirs
 
 RUNS = 12
 #: Issue 15: interrupted, `talksite run` is gone within this many seconds.
@@ -71,7 +71,7 @@ def test_an_interrupted_run_ends_in_time_and_leaves_nothing(
     if sig == signal.SIGKILL:
         # Nothing runs in a SIGKILLed process: the kernel ends its servers and snippet
         # (parent-death signals), and the next run removes the data it left.
-        with Servers():
+        with Pool():
             pass
         found = leftovers(runner.pid, slow_snippet)
     assert found == []

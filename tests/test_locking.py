@@ -14,7 +14,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from talksite.postgres import Database, throwaway_database
+from talksite.postgres import Database, Needs, Pool
 
 LOCKING = Path(__file__).resolve().parent.parent / "snippets" / "locking"
 
@@ -34,7 +34,7 @@ def module_constant(path: Path, name: str) -> str:
 
 @pytest.fixture(scope="module")
 def database() -> Iterator[Database]:
-    with throwaway_database() as db:
+    with Pool() as pool, pool.database(Needs()) as db:
         yield db
 
 

@@ -22,7 +22,7 @@ import pytest
 from snippet_support import LOCK_WAIT_S, Started, lock_held, started
 
 from talksite import diagrams, snippets
-from talksite.postgres import Servers
+from talksite.postgres import DatabaseSource
 from talksite.talk import Layer, Talk
 
 SNIPPETS_DIR = Path(__file__).resolve().parent.parent / "snippets"
@@ -211,11 +211,11 @@ def namespace_of(run: Started) -> str:
 
 
 @contextlib.contextmanager
-def started_outage(servers: Servers) -> Iterator[tuple[Started, str]]:
+def started_outage(databases: DatabaseSource) -> Iterator[tuple[Started, str]]:
     """outage.py, run by talksite's runner, once its migration waits for its lock (on the app
     server). Yields the run and the name of the namespace it made."""
     snippet = snippets.load(OUTAGE_DIR / "outage.py", SNIPPETS_DIR)
-    with started(snippet, servers, ready=MIGRATION_WAITS) as run:
+    with started(snippet, databases, ready=MIGRATION_WAITS) as run:
         yield run, namespace_of(run)
 
 
@@ -228,9 +228,9 @@ def slot_held(network: object, namespace: str) -> contextlib.AbstractContextMana
 
 @pytest.mark.privileged
 def test_sigterm_half_way_removes_the_app_server_and_its_processes(
-    talksite_servers: Servers, network: object
+    talksite_databases: DatabaseSource, network: object
 ) -> None:
-    with started_outage(talksite_servers) as (run, namespace):
+    with started_outage(talksite_databases) as (run, namespace):
         run.signal(signal.SIGTERM)
         result = run.result(timeout=15)
     assert result.returncode == 128 + signal.SIGTERM, result.output
@@ -242,9 +242,9 @@ def test_sigterm_half_way_removes_the_app_server_and_its_processes(
 
 @pytest.mark.privileged
 def test_the_next_run_in_a_slot_removes_what_a_sigkilled_run_left(
-    talksite_servers: Servers, network: object
+    talksite_databases: DatabaseSource, network: object
 ) -> None:
-    with started_outage(talksite_servers) as (run, namespace):
+    with started_outage(talksite_databases) as (run, namespace):
         os.killpg(run.pid, signal.SIGKILL)  # the whole session at once: no clean-up can run
         assert run.result().returncode == -signal.SIGKILL
         assert namespace in network.leftovers()  # type: ignore[attr-defined]

@@ -14,7 +14,7 @@ from snippet_support import live_command_lines, talksite_run
 
 from talksite import postgres
 from talksite.errors import NotApplicable
-from talksite.postgres import Servers, workdirs
+from talksite.postgres import Launcher, Needs, Pool, UsersServer, workdirs
 
 
 def scalar(url: str, sql: str) -> object:
@@ -30,8 +30,8 @@ def postgres_processes_using(workdir: Path) -> list[str]:
 
 
 def test_server_listens_on_loopback_tcp_with_per_demo_settings() -> None:
-    with Servers() as servers:
-        db = servers.database(settings={"client_connection_check_interval": "500ms"})
+    settings = Needs.of(settings={"client_connection_check_interval": "500ms"})
+    with Pool() as pool, pool.database(settings) as db:
         assert db.url.startswith("postgresql://postgres@127.0.0.1:")
         assert scalar(db.url, "SELECT inet_server_addr()::text") == "127.0.0.1/32"
         assert scalar(db.url, "SHOW client_connection_check_interval") == "500ms"
@@ -39,17 +39,33 @@ def test_server_listens_on_loopback_tcp_with_per_demo_settings() -> None:
 
 
 def test_each_database_is_fresh_and_separate() -> None:
-    with Servers() as servers:
-        first, second = servers.database(), servers.database()
+    with Pool() as pool, pool.database(Needs()) as first, pool.database(Needs()) as second:
         assert first.name != second.name
         with psycopg.connect(first.url, autocommit=True) as conn:
             conn.execute("CREATE TABLE only_here (x int)")
         assert scalar(second.url, "SELECT to_regclass('only_here') IS NULL") is True
 
 
+def port(url: str) -> int:
+    return int(url.rsplit(":", 1)[1].split("/")[0])
+
+
+def test_the_pool_starts_one_server_per_need_and_reuses_it() -> None:
+    keepalive = Needs.of(settings={"tcp_keepalives_idle": "1"})
+    with Pool() as pool:
+        assert pool.warm([Needs(), keepalive, Needs.of(replica=True)]) == 3
+        assert pool.warm([Needs.of(replica=True), keepalive]) == 0
+        with pool.database(keepalive) as first, pool.database(keepalive) as second:
+            assert first.name != second.name and port(first.url) == port(second.url)
+            assert scalar(second.url, "SHOW tcp_keepalives_idle") == "1"
+        with pool.database(Needs()) as plain:
+            assert port(plain.url) != port(first.url)
+            assert scalar(plain.url, "SHOW tcp_keepalives_idle") != "1"
+        assert len(pool.servers) == 3
+
+
 def test_replica_streams_and_replay_can_be_paused() -> None:
-    with Servers() as servers:
-        db = servers.database(replica=True)
+    with Pool() as pool, pool.database(Needs.of(replica=True)) as db:
         assert db.replica_url is not None
         assert scalar(db.replica_url, "SELECT pg_is_in_recovery()") is True
         assert scalar(db.url, "SELECT pg_is_in_recovery()") is False
@@ -67,40 +83,64 @@ def test_replica_streams_and_replay_can_be_paused() -> None:
         )
 
 
+def test_a_run_on_a_paused_replica_still_starts_level() -> None:
+    with Pool() as pool:
+        with pool.database(Needs.of(replica=True)) as first:
+            assert first.replica_url is not None
+            postgres.pause_replay(first.replica_url)  # as a routing demo leaves it
+        with pool.database(Needs.of(replica=True)) as second:
+            assert second.replica_url is not None
+            assert scalar(second.replica_url, "SELECT current_database()") == second.name
+
+
 def test_named_server_gets_a_fresh_database_dropped_afterwards() -> None:
-    with Servers() as owner:
-        server = owner.start("named")
-        with Servers(external_url=server.url()) as servers:
-            db = servers.database()
-            assert server.port == int(db.url.rsplit(":", 1)[1].split("/")[0])
-            assert servers.servers == []  # nothing of our own was started
+    launcher = Launcher()
+    try:
+        server = launcher.start("named")
+        with UsersServer(server.url()) as users, users.database(Needs()) as db:
+            assert server.port == port(db.url)
             name = db.name
             assert scalar(
-                server.url(),
-                f"SELECT count(*) FROM pg_database WHERE datname = '{name}'",
+                server.url(), f"SELECT count(*) FROM pg_database WHERE datname = '{name}'"
             )
         assert (
-            scalar(
-                server.url(),
-                f"SELECT count(*) FROM pg_database WHERE datname = '{name}'",
-            )
-            == 0
+            scalar(server.url(), f"SELECT count(*) FROM pg_database WHERE datname = '{name}'") == 0
         )
+        assert [s.name for s in launcher.servers] == ["named"]  # nothing else was started
+    finally:
+        launcher.close()
 
 
 def test_named_server_without_replica_is_a_clear_error() -> None:
     # Not a failure of the server: the snippet does not apply to it (see test_own_server.py).
+    users = UsersServer("postgresql://postgres@127.0.0.1:1/x")
     with (
-        Servers(external_url="postgresql://postgres@127.0.0.1:1/x") as servers,
-        pytest.raises(NotApplicable, match="set TALK_REPLICA_DATABASE_URL to one"),
+        pytest.raises(NotApplicable, match="set TALKSITE_REPLICA_DATABASE_URL to one"),
+        users.database(Needs.of(replica=True)),
     ):
-        servers.database(replica=True)
+        pass
+
+
+def test_the_environment_chooses_the_source_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(postgres.DATABASE_URL_VARIABLE, raising=False)
+    assert isinstance(postgres.from_environment(), Pool)
+    monkeypatch.setenv(postgres.DATABASE_URL_VARIABLE, "postgresql://postgres@127.0.0.1:1/x")
+    monkeypatch.setenv(postgres.REPLICA_URL_VARIABLE, "postgresql://postgres@127.0.0.1:2/x")
+    chosen = postgres.from_environment()
+    assert isinstance(chosen, UsersServer)
+    assert (chosen.url, chosen.replica_url) == (
+        "postgresql://postgres@127.0.0.1:1/x",
+        "postgresql://postgres@127.0.0.1:2/x",
+    )
 
 
 def test_nothing_left_after_close_or_failure() -> None:
-    with pytest.raises(RuntimeError, match="boom"), Servers() as servers:
-        servers.database(replica=True)
-        workdir = servers.workdir
+    with (
+        pytest.raises(RuntimeError, match="boom"),
+        Pool() as pool,
+        pool.database(Needs.of(replica=True)),
+    ):
+        workdir = pool.launcher.workdir if pool.launcher is not None else None
         assert workdir is not None and postgres_processes_using(workdir)
         raise RuntimeError("boom")
     assert not workdir.exists()
@@ -134,7 +174,7 @@ def test_talksite_run_leaves_nothing_when_interrupted(tmp_path: Path, sig: signa
     assert postgres_processes_using(folders[0]) == []
     if sig == signal.SIGKILL:
         # Nothing can run inside a SIGKILLed process: the next run sweeps its data away.
-        with Servers():
+        with Pool():
             pass
     assert not folders[0].exists()
 

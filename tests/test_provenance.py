@@ -13,7 +13,7 @@ import pytest
 
 from talksite import snippets
 from talksite.errors import Problem
-from talksite.postgres import Servers
+from talksite.postgres import DatabaseSource
 from talksite.snippets import provenance
 
 # The snippet prints the versions it sees itself, so the test compares the sidecar with the
@@ -45,9 +45,9 @@ def snippet(tmp_path: Path) -> snippets.Snippet:
 
 
 def test_record_writes_the_provenance_beside_the_output_not_in_it(
-    snippet: snippets.Snippet, talksite_servers: Servers
+    snippet: snippets.Snippet, talksite_databases: DatabaseSource
 ) -> None:
-    outcome = snippets.check(snippet, talksite_servers)
+    outcome = snippets.check(snippet, talksite_databases)
     assert outcome.result.ok, outcome.failure()
     assert snippets.record(outcome) == snippet.expected_path
     printed = snippet.expected_path.read_text().splitlines()
@@ -61,18 +61,18 @@ def test_record_writes_the_provenance_beside_the_output_not_in_it(
     assert list(values) == ["postgresql", "psycopg", "django", "python", "recorded_on"]
     # The same run again changes nothing: no churn in either file.
     before = sidecar.read_text()
-    again = snippets.check(snippet, talksite_servers)
+    again = snippets.check(snippet, talksite_databases)
     assert again.failure() is None
     assert snippets.record(again) is None
     assert sidecar.read_text() == before
 
 
 def test_a_recording_without_provenance_fails_and_record_adds_only_that(
-    snippet: snippets.Snippet, talksite_servers: Servers
+    snippet: snippets.Snippet, talksite_databases: DatabaseSource
 ) -> None:
-    first = snippets.check(snippet, talksite_servers)
+    first = snippets.check(snippet, talksite_databases)
     snippet.expected_path.write_text(first.output)  # an output recorded before provenance
-    outcome = snippets.check(snippet, talksite_servers)
+    outcome = snippets.check(snippet, talksite_databases)
     assert outcome.matches
     failure = outcome.failure()
     assert failure is not None
@@ -80,7 +80,7 @@ def test_a_recording_without_provenance_fails_and_record_adds_only_that(
     assert "versions.out has no provenance; expected versions.out.json beside it" in failure
     assert snippets.record(outcome) == snippet.path.with_name("versions.out.json")
     assert snippet.expected_path.read_text() == first.output
-    assert snippets.check(snippet, talksite_servers).failure() is None
+    assert snippets.check(snippet, talksite_databases).failure() is None
 
 
 @pytest.mark.parametrize(

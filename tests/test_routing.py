@@ -9,7 +9,7 @@ import psycopg
 import pytest
 
 from talksite import snippets
-from talksite.postgres import Servers
+from talksite.postgres import DatabaseSource
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS_DIR = ROOT / "snippets"
@@ -60,11 +60,11 @@ def test_page_shows_every_routing_snippet_through_the_macro() -> None:
 
 @pytest.mark.parametrize("snippet", PAUSING, ids=[s.id for s in PAUSING])
 def test_snippet_leaves_replay_running(
-    snippet: snippets.Snippet, talksite_servers: Servers
+    snippet: snippets.Snippet, talksite_databases: DatabaseSource
 ) -> None:
     """A reader's replica must not stay paused after the demo, even though the runner would
     resume it before the next run."""
-    with snippets.database_for(snippet, talksite_servers) as database:
+    with talksite_databases.database(snippet.needs) as database:
         result = snippets.run(snippet, database)
         assert result.ok, result.problem()
         assert database.replica_url is not None

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from talksite.postgres import Servers
+from talksite.postgres import DatabaseSource
 from talksite.snippets import Snippet
 from talksite.testing import check_snippet, snippet_params
 
@@ -23,6 +23,6 @@ SNIPPETS_DIR = Path(
 
 @pytest.mark.parametrize("snippet", snippet_params(SNIPPETS_DIR))
 def test_snippet_prints_its_recorded_output(
-    snippet: Snippet, talksite_servers: Servers, talksite_record: bool
+    snippet: Snippet, talksite_databases: DatabaseSource, talksite_record: bool
 ) -> None:
-    check_snippet(snippet, talksite_servers, record=talksite_record)
+    check_snippet(snippet, talksite_databases, record=talksite_record)

@@ -19,7 +19,7 @@ from snippet_support import lock_held, started
 from tcp_lab_support import lab_of, slot_lock, slot_of
 
 from talksite import snippets
-from talksite.postgres import Servers
+from talksite.postgres import DatabaseSource
 
 # The lab builds network namespaces: root only (skipped without it, failing under CI=true).
 # Each run claims a slot of its own, so these tests need not take turns with others.
@@ -36,8 +36,8 @@ def load(name: str) -> snippets.Snippet:
     return snippets.load(TCP_DIR / name, TCP_DIR.parent)
 
 
-def test_a_finished_run_leaves_nothing_behind(talksite_servers: Servers) -> None:
-    with started(load("orphan_backend.py"), talksite_servers, ready=CUT) as run:
+def test_a_finished_run_leaves_nothing_behind(talksite_databases: DatabaseSource) -> None:
+    with started(load("orphan_backend.py"), talksite_databases, ready=CUT) as run:
         slot = slot_of({run.pid})
         result = run.result()
     assert result.ok, result.problem() + "\n" + result.output
@@ -45,8 +45,8 @@ def test_a_finished_run_leaves_nothing_behind(talksite_servers: Servers) -> None
         assert lab_of(slot) == []
 
 
-def test_sigterm_half_way_still_cleans_up(talksite_servers: Servers) -> None:
-    with started(load("silent_peer.py"), talksite_servers, ready=WIRED) as run:
+def test_sigterm_half_way_still_cleans_up(talksite_databases: DatabaseSource) -> None:
+    with started(load("silent_peer.py"), talksite_databases, ready=WIRED) as run:
         assert snippets.session_processes(run.pid), "the app server should be running"
         slot = slot_of({run.pid})
         assert lab_of(slot) == [f"link tsk{slot}-db", f"netns tsk{slot}-app"]
@@ -58,16 +58,16 @@ def test_sigterm_half_way_still_cleans_up(talksite_servers: Servers) -> None:
         assert lab_of(slot) == []
 
 
-def test_the_next_run_removes_what_a_sigkilled_run_left(talksite_servers: Servers) -> None:
+def test_the_next_run_removes_what_a_sigkilled_run_left(talksite_databases: DatabaseSource) -> None:
     snippet = load("silent_peer.py")
-    with started(snippet, talksite_servers, ready=WIRED) as run:
+    with started(snippet, talksite_databases, ready=WIRED) as run:
         slot = slot_of({run.pid})
         assert lab_of(slot) != []
         run.signal(signal.SIGKILL)  # no clean-up can run: the namespace and the cable stay behind
         assert run.result().returncode == -signal.SIGKILL
     # The next run claims the first free slot, maybe another: it removes what it finds in
     # every slot that no run holds.
-    outcome = snippets.check(snippet, talksite_servers)
+    outcome = snippets.check(snippet, talksite_databases)
     assert outcome.result.ok, outcome.failure()
     with lock_held(slot_lock(slot)):
         assert lab_of(slot) == []

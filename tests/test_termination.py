@@ -19,7 +19,7 @@ import pytest
 from snippet_support import processes_of_run
 
 from talksite import snippets
-from talksite.postgres import Database, Servers
+from talksite.postgres import Database, DatabaseSource
 from talksite.testing import snippet_params
 
 SNIPPETS_DIR = Path(__file__).resolve().parent.parent / "snippets"
@@ -85,9 +85,9 @@ def test_the_termination_layer_has_its_snippets() -> None:
 
 @pytest.mark.parametrize("snippet", TERMINATION)
 def test_snippet_leaves_no_process_behind(
-    snippet: snippets.Snippet, talksite_servers: Servers
+    snippet: snippets.Snippet, talksite_databases: DatabaseSource
 ) -> None:
-    with snippets.database_for(snippet, talksite_servers) as database:
+    with talksite_databases.database(snippet.needs) as database:
         result, processes, backends = run_and_collect_leftovers(snippet, database)
     assert result.returncode == 0 and not result.timed_out, result.problem()
     assert result.leftover_processes == (), "left in the snippet's session"
@@ -95,25 +95,27 @@ def test_snippet_leaves_no_process_behind(
     assert backends == {}, "backends still on the snippet's database"
 
 
-def test_the_checks_catch_a_leaky_script(tmp_path: Path, talksite_servers: Servers) -> None:
+def test_the_checks_catch_a_leaky_script(
+    tmp_path: Path, talksite_databases: DatabaseSource
+) -> None:
     script = tmp_path / "snippets" / "leaky.py"
     script.parent.mkdir()
     script.write_text(LEAKY_SCRIPT)
     leaky = snippets.load(script, script.parent)
-    database = talksite_servers.database()
-    result, processes, backends = run_and_collect_leftovers(leaky, database)
-    try:
-        assert result.ok, result.problem() + result.output
-        assert len(processes) == 1 and "pg_sleep" in next(iter(processes.values()))
-        assert list(backends.values()) == ["leaked"]
-    finally:
-        # End the leak this test made, by its pids.
-        for pid in processes:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        with psycopg.connect(database.url, autocommit=True) as conn:
-            for pid in backends:
-                conn.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))
+    with talksite_databases.database(leaky.needs) as database:
+        result, processes, backends = run_and_collect_leftovers(leaky, database)
+        try:
+            assert result.ok, result.problem() + result.output
+            assert len(processes) == 1 and "pg_sleep" in next(iter(processes.values()))
+            assert list(backends.values()) == ["leaked"]
+        finally:
+            # End the leak this test made, by its pids.
+            for pid in processes:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            with psycopg.connect(database.url, autocommit=True) as conn:
+                for pid in backends:
+                    conn.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))
     deadline = time.monotonic() + 5
     while processes_of_run(database) and time.monotonic() < deadline:
         time.sleep(0.05)

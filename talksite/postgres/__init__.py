@@ -1,41 +1,49 @@
 """Real PostgreSQL for the snippets: throwaway servers of our own, or the user's.
 
+:mod:`~talksite.postgres.source` chooses between them once, from the environment;
+:mod:`~talksite.postgres.pool` keeps the servers talksite starts, by what runs need;
+:mod:`~talksite.postgres.users_server` creates each run's database on the user's server;
+:mod:`~talksite.postgres.databases` says what a run needs and makes its fresh database;
 :mod:`~talksite.postgres.binaries` finds the binaries and runs them as the right user,
-:mod:`~talksite.postgres.launcher` starts and stops servers and replicas,
-:mod:`~talksite.postgres.replication` follows a replica, and
-:mod:`~talksite.postgres.servers` hands out a fresh database per run.
+:mod:`~talksite.postgres.launcher` starts and stops servers and replicas, and
+:mod:`~talksite.postgres.replication` follows a replica.
 """
 
 from talksite.errors import ServerError
 from talksite.postgres.binaries import bin_dir, default_major
+from talksite.postgres.databases import Database, Needs
 from talksite.postgres.launcher import Launcher, Server
+from talksite.postgres.pool import Pool
 from talksite.postgres.replication import (
     current_lsn,
     pause_replay,
     resume_replay,
     wait_for_replay,
 )
-from talksite.postgres.servers import (
+from talksite.postgres.source import (
     DATABASE_URL_VARIABLE,
     REPLICA_URL_VARIABLE,
-    Database,
-    Servers,
-    throwaway_database,
+    DatabaseSource,
+    from_environment,
 )
+from talksite.postgres.users_server import UsersServer
 
 __all__ = [
     "DATABASE_URL_VARIABLE",
     "REPLICA_URL_VARIABLE",
     "Database",
+    "DatabaseSource",
     "Launcher",
+    "Needs",
+    "Pool",
     "Server",
     "ServerError",
-    "Servers",
+    "UsersServer",
     "bin_dir",
-    "default_major",
     "current_lsn",
+    "default_major",
+    "from_environment",
     "pause_replay",
     "resume_replay",
-    "throwaway_database",
     "wait_for_replay",
 ]

@@ -4,16 +4,14 @@ come, and the recording as the fallback whenever the run cannot confirm it.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from typing import Any
 
-from talksite.errors import TalksiteError
+from talksite.errors import NotApplicable, TalksiteError
+from talksite.postgres import DatabaseSource
 from talksite.present.catalog import Demo
-from talksite.present.warm import WarmServers
-from talksite.snippets import check_on, same_output
-from talksite.snippets.runner import machine_turn
+from talksite.snippets import check, same_output
 
 __all__ = ["Event", "fallback", "live_run"]
 
@@ -40,20 +38,23 @@ class _Lines:
 
 
 def live_run(
-    demo: Demo, warm: WarmServers, *, emit: Callable[[Event], None], cancel: threading.Event
+    demo: Demo,
+    databases: DatabaseSource,
+    *,
+    emit: Callable[[Event], None],
+    cancel: threading.Event,
 ) -> Event:
     """Run `demo`'s snippet, emitting its lines; returns the end event the slide shows."""
     snippet = demo.snippet
-    if snippet.directives.privileged and os.geteuid() != 0:
-        return fallback(demo, "this snippet needs root, and talksite present runs without it")
+    lines = _Lines(emit)
     try:
-        with machine_turn(snippet):
-            lines = _Lines(emit)
-            outcome = check_on(snippet, warm.database(snippet), echo=lines, cancel=cancel)
-            if lines.pending:
-                lines.write("\n")
+        outcome = check(snippet, databases, echo=lines, cancel=cancel)
+    except NotApplicable as error:
+        return fallback(demo, f"this snippet is {error.explanation}")
     except TalksiteError as error:
         return fallback(demo, str(error))
+    if lines.pending:
+        lines.write("\n")
     if cancel.is_set():
         return fallback(demo, "the run was stopped")
     if not outcome.result.ok:

@@ -13,9 +13,9 @@ import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
+from talksite.postgres import DatabaseSource
 from talksite.present.catalog import Demo
 from talksite.present.live import Event, fallback, live_run
-from talksite.present.warm import WarmServers
 
 __all__ = ["Runs"]
 
@@ -33,7 +33,8 @@ STOPPING_POLL_S = 0.2
 
 @dataclass
 class Runs:
-    warm: WarmServers
+    #: Warm servers (or the user's): each run gets a fresh database there.
+    databases: DatabaseSource
     #: Set when presenting stops: open streams end, so that the server can close at once.
     stopping: threading.Event
     _current: _Run | None = None
@@ -55,7 +56,7 @@ class Runs:
 
         def work() -> None:
             try:
-                emit(live_run(demo, self.warm, emit=emit, cancel=run.cancel))
+                emit(live_run(demo, self.databases, emit=emit, cancel=run.cancel))
             except Exception as error:  # the deck must hear of it, and show the recording
                 emit(fallback(demo, f"the run failed: {error}"))
                 raise

@@ -22,8 +22,8 @@ from typing import Any
 
 import uvicorn
 
+from talksite import postgres
 from talksite.errors import SetupError
-from talksite.postgres import Servers
 from talksite.present.app import Presenting, make_app
 from talksite.present.catalog import Demo
 from talksite.present.guard import Guard, new_token
@@ -31,7 +31,7 @@ from talksite.present.log import PresentingLog, default_log_path
 from talksite.present.runs import Runs
 from talksite.present.sources import read_sources
 from talksite.present.state import Deck
-from talksite.present.warm import WarmServers
+from talksite.snippets import applicability
 
 __all__ = ["DEFAULT_PORT", "Options", "lan_address", "present"]
 
@@ -71,15 +71,20 @@ def present(options: Options) -> int:
         audience_url = f"http://{options.lan}:{port}/slides/"
     log = PresentingLog(options.log or default_log_path())
     try:
-        with _site(options) as site, Servers() as servers:
+        with _site(options) as site, postgres.from_environment() as databases:
             started = time.monotonic()
-            warm = WarmServers(servers)
-            count = warm.warm(demo.snippet for demo in sources.demos.values())
+            # Only what can run here: a demo that is not applicable shows its recording.
+            runnable = [
+                demo.snippet
+                for demo in sources.demos.values()
+                if applicability(demo.snippet, databases) is None
+            ]
+            count = databases.warm(snippet.needs for snippet in runnable)
             took = time.monotonic() - started
             _say(f"warmed {count} servers for {len(sources.demos)} demos in {took:.1f} s")
             token = new_token()
             stopping = threading.Event()
-            runs = Runs(warm, stopping)
+            runs = Runs(databases, stopping)
             presenting = Presenting(
                 site=site,
                 guard=Guard(token, origins),

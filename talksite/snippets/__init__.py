@@ -8,7 +8,7 @@ runs one, :mod:`~talksite.snippets.compare` normalises and diffs, and
 the tests share.
 """
 
-from talksite.snippets.check import Outcome, check, check_on, record
+from talksite.snippets.check import Outcome, applicability, check, record
 from talksite.snippets.compare import durations, normalise, output_diff, same_output
 from talksite.snippets.model import (
     DURATION_PRECISION_S,
@@ -23,7 +23,7 @@ from talksite.snippets.model import (
     sections,
 )
 from talksite.snippets.provenance import Provenance
-from talksite.snippets.runner import RunResult, database_for, run, session_processes
+from talksite.snippets.runner import RunResult, run, session_processes
 
 __all__ = [
     "DURATION_PRECISION_S",
@@ -34,9 +34,8 @@ __all__ = [
     "RunResult",
     "Snippet",
     "SnippetError",
+    "applicability",
     "check",
-    "check_on",
-    "database_for",
     "durations",
     "discover",
     "load",

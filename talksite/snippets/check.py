@@ -1,23 +1,26 @@
 """The one run path: run a snippet on a fresh database, normalise its output, and compare it
-with the recording. ``talksite run``, ``talksite record`` and the tests all go through
-:func:`check`, so what a reader runs is what the tests check and what a recording holds.
+with the recording. ``talksite run``, ``talksite record``, ``talksite present`` and the tests
+all go through :func:`check`, so what a reader runs is what the tests check, what a recording
+holds and what the audience sees; they only map its outcome (a skip, a fallback to the
+recording, an exit status) and never decide again whether a snippet applies.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from talksite.errors import NotApplicable, Problem
-from talksite.postgres import DATABASE_URL_VARIABLE, Database, Servers, default_major
+from talksite.postgres import DatabaseSource, default_major
 from talksite.snippets import provenance
 from talksite.snippets.compare import normalise, output_diff, same_output
 from talksite.snippets.model import Snippet
-from talksite.snippets.runner import RunResult, database_for, machine_turn, run
+from talksite.snippets.runner import RunResult, machine_turn, run
 
-__all__ = ["Outcome", "check", "check_on", "record"]
+__all__ = ["Outcome", "applicability", "check", "record"]
 
 
 @dataclass(frozen=True)
@@ -67,34 +70,41 @@ class Outcome:
         return None
 
 
-def check(snippet: Snippet, servers: Servers, *, echo: TextIO | None = None) -> Outcome:
-    """Run `snippet` on a fresh database (echoing its output live to `echo`, if given).
-
-    Raises :class:`NotApplicable` when the user's own server cannot give it what it needs.
-    """
-    needs = snippet.directives
-    reason = servers.not_applicable(
-        replica=needs.replica, settings=needs.server_settings, throwaway=needs.throwaway_server
-    )
-    if reason is not None:
-        raise NotApplicable(
-            f"{snippet.id} is not applicable on the server in {DATABASE_URL_VARIABLE}: {reason}"
+def applicability(snippet: Snippet, databases: DatabaseSource) -> NotApplicable | None:
+    """Why `snippet` cannot run here, or None if it can: the one place that decides."""
+    if snippet.directives.privileged and os.geteuid() != 0:
+        return NotApplicable(
+            "without root",
+            "it is privileged (it makes network namespaces, or other machine-wide state)",
+            users_choice=False,
+            snippet_id=snippet.id,
         )
-    # The turn covers the servers a privileged snippet gets of its own, too.
-    with machine_turn(snippet), database_for(snippet, servers) as database:
-        return check_on(snippet, database, echo=echo)
+    reason = databases.unavailable(snippet.needs)
+    if reason is not None:
+        return NotApplicable(databases.where(), reason, users_choice=True, snippet_id=snippet.id)
+    return None
 
 
-def check_on(
+def check(
     snippet: Snippet,
-    database: Database,
+    databases: DatabaseSource,
     *,
     echo: TextIO | None = None,
     cancel: threading.Event | None = None,
 ) -> Outcome:
-    """Run `snippet` on `database` and compare what it printed, normalised, with its
-    recording for that server's version; `cancel` ends the run early (see :func:`run`)."""
-    result = run(snippet, database, echo=echo, cancel=cancel)
+    """Run `snippet` on a fresh database from `databases`, and compare what it printed,
+    normalised, with its recording for that server's version.
+
+    Its output is echoed live to `echo`, if given; setting `cancel` ends the run early (see
+    :func:`~talksite.snippets.runner.run`). Raises :class:`NotApplicable` with the reason
+    when the snippet cannot run here (it needs root, or what the user's server lacks).
+    """
+    not_applicable = applicability(snippet, databases)
+    if not_applicable is not None:
+        raise not_applicable
+    # The turn covers the servers a privileged snippet's run starts, too.
+    with machine_turn(snippet), databases.database(snippet.needs) as database:
+        result = run(snippet, database, echo=echo, cancel=cancel)
     output = normalise(result.output, database, precision=snippet.directives.precision_s)
     major = database.server_major
     return Outcome(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from talksite.errors import ContentError, Problem
+from talksite.postgres.databases import Needs
 
 __all__ = [
     "DEFAULT_TIMEOUT_S",
@@ -55,7 +56,7 @@ class Directives:
     #: Privileged, but what it changes on the machine is its own (it claims a slot, with
     #: names and addresses of its own): it runs beside other privileged runs, not in turn.
     own_slot: bool = False
-    #: Needs a server talksite starts itself, not the user's (``TALK_DATABASE_URL``).
+    #: Needs a server talksite starts itself, not the user's (``TALKSITE_DATABASE_URL``).
     throwaway_server: bool = False
     timeout_s: float = DEFAULT_TIMEOUT_S
     #: Seconds the snippet deliberately waits (sleeps, timeouts): the floor of its run time.
@@ -75,6 +76,16 @@ class Snippet:
     def id(self) -> str:
         """The path a reader sees, relative to the folder above ``snippets/``."""
         return self.path.relative_to(self.root.parent).as_posix()
+
+    @property
+    def needs(self) -> Needs:
+        """What its runs need of their servers."""
+        needs = self.directives
+        return Needs.of(
+            replica=needs.replica,
+            settings=needs.server_settings,
+            own_server=needs.throwaway_server,
+        )
 
     @property
     def expected_path(self) -> Path:

@@ -20,14 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from talksite.postgres import Database, Servers
+from talksite.postgres import Database
 from talksite.processes import die_with_parent, kill_group, wait_or_cancel
 from talksite.snippets.model import Snippet
 
 __all__ = [
     "PRIVILEGED_LOCK",
     "RunResult",
-    "database_for",
     "machine_turn",
     "run",
     "session_processes",
@@ -61,17 +60,6 @@ class RunResult:
         if self.leftover_processes:
             return "left processes running: " + "; ".join(self.leftover_processes)
         return ""
-
-
-@contextlib.contextmanager
-def database_for(snippet: Snippet, shared: Servers) -> Iterator[Database]:
-    """A fresh database for one run: on the shared servers, or on servers of its own."""
-    needs = snippet.directives
-    if needs.server_settings and shared.external_url is None:
-        with Servers() as own:
-            yield own.database(replica=needs.replica, settings=needs.server_settings)
-    else:
-        yield shared.database(replica=needs.replica, settings=needs.server_settings)
 
 
 def environment(database: Database) -> dict[str, str]:
