@@ -20,7 +20,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -86,14 +86,21 @@ def _read_until_ready(
 
 
 @contextlib.contextmanager
-def presenting(project: Path, *args: str, log: Path | None = None) -> Iterator[Presenting]:
-    """``talksite present --port 0 ARGS`` in `project`, until the block ends."""
+def presenting(
+    project: Path,
+    *args: str,
+    log: Path | None = None,
+    environment: Mapping[str, str] | None = None,
+) -> Iterator[Presenting]:
+    """``talksite present --port 0 ARGS`` in `project`, until the block ends; on servers of
+    its own unless `environment` names others."""
     log = log or Path(tempfile.mkdtemp(prefix="present-log-")) / "presenting.jsonl"
     env = {
         k: v
         for k, v in os.environ.items()
         if k not in (DATABASE_URL_VARIABLE, REPLICA_URL_VARIABLE)
     }
+    env.update(environment or {})
     stderr_file = log.parent / "present.stderr"
     with open(stderr_file, "wb") as stderr:
         process = _start(project, ["--port", "0", "--log", str(log), *args], env, stderr)

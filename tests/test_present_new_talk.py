@@ -6,6 +6,7 @@ leaves no process, server, database or file behind (test_present_lan.py: no name
 from __future__ import annotations
 
 import http.client
+import json
 import signal
 import socket
 import subprocess
@@ -21,7 +22,7 @@ from present_support import presenting, start_run
 from snippet_support import live_command_lines
 
 from talksite import scaffold
-from talksite.postgres import workdirs
+from talksite.postgres import DATABASE_URL_VARIABLE, Launcher, workdirs
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -93,6 +94,31 @@ def test_ctrl_c_mid_run_leaves_nothing_behind(tmp_path: Path) -> None:
     while leftovers(pid, project) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert leftovers(pid, project) == []
+
+
+def test_a_demo_the_users_server_cannot_serve_shows_the_recording_with_the_reason(
+    tmp_path: Path,
+) -> None:
+    project = new_talk(tmp_path, "")
+    snippet = project / SNIPPET
+    snippet.write_text("# talksite: server.work_mem=8MB\n" + snippet.read_text())
+    launcher = Launcher()
+    try:
+        users_own = {DATABASE_URL_VARIABLE: launcher.start("users-own").url()}
+        with presenting(project, environment=users_own) as present:
+            assert any("warmed 0 servers for 1 demos" in line for line in present.printed)
+            connection, response = start_run(present, SLIDE, timeout_s=60)
+            events = [json.loads(line) for line in response.read().decode().splitlines()]
+            connection.close()
+    finally:
+        launcher.close()
+    assert [event["kind"] for event in events] == ["end"]
+    assert events[0]["fallback"] is True
+    assert events[0]["reason"] == (
+        f"this snippet is not applicable on the server in {DATABASE_URL_VARIABLE}:"
+        " it needs its own server settings (work_mem)"
+    )
+    assert events[0]["output"] == snippet.with_suffix(".out").read_text().splitlines()
 
 
 @pytest.mark.parametrize(
