@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from _pytest.nodeid import NodeId
@@ -52,12 +53,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test marked ``privileged`` is not applicable without root, as check() says of a
+    privileged snippet (a snippet's test carries the marker, so this comes first)."""
     if item.get_closest_marker(PRIVILEGED) is None or os.geteuid() == 0:
         return
-    reason = f"{item.nodeid} needs root (network namespaces)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason}, and CI must run it", pytrace=False)
-    pytest.skip(reason)
+    _not_applicable(snippets.without_root(item.nodeid))
 
 
 @pytest.hookimpl(trylast=True)
@@ -132,12 +132,18 @@ def check_snippet(
     try:
         outcome = snippets.check(snippet, databases)
     except NotApplicable as error:
-        if not error.users_choice and os.environ.get("CI") == "true":
-            pytest.fail(f"{error}, and CI must run it", pytrace=False)
-        pytest.skip(error.explanation)
+        _not_applicable(error)
     if record and outcome.result.ok:
         snippets.record(outcome)
         return
     failure = outcome.failure()
     if failure is not None:
         pytest.fail(failure, pytrace=False)
+
+
+def _not_applicable(error: NotApplicable) -> NoReturn:
+    """Skip with the reason; but CI must run everything the user did not rule out (a server
+    of their own may lack what a snippet needs; root is CI's to give)."""
+    if not error.users_choice and os.environ.get("CI") == "true":
+        pytest.fail(f"{error}, and CI must run it", pytrace=False)
+    pytest.skip(error.explanation)

@@ -8,7 +8,7 @@ runs one, :mod:`~talksite.snippets.compare` normalises and diffs, and
 the tests share.
 """
 
-from talksite.snippets.check import Outcome, applicability, check, record
+from talksite.snippets.check import Outcome, applicability, check, record, without_root
 from talksite.snippets.compare import durations, normalise, output_diff, same_output
 from talksite.snippets.model import (
     DURATION_PRECISION_S,
@@ -48,4 +48,5 @@ __all__ = [
     "same_output",
     "sections",
     "session_processes",
+    "without_root",
 ]

@@ -20,7 +20,7 @@ from talksite.snippets.compare import normalise, output_diff, same_output
 from talksite.snippets.model import Snippet
 from talksite.snippets.runner import RunResult, machine_turn, run
 
-__all__ = ["Outcome", "applicability", "check", "record"]
+__all__ = ["Outcome", "applicability", "check", "record", "without_root"]
 
 
 @dataclass(frozen=True)
@@ -73,16 +73,21 @@ class Outcome:
 def applicability(snippet: Snippet, databases: DatabaseSource) -> NotApplicable | None:
     """Why `snippet` cannot run here, or None if it can: the one place that decides."""
     if snippet.directives.privileged and os.geteuid() != 0:
-        return NotApplicable(
-            "without root",
-            "it is privileged (it makes network namespaces, or other machine-wide state)",
-            users_choice=False,
-            snippet_id=snippet.id,
-        )
+        return without_root(snippet.id)
     reason = databases.unavailable(snippet.needs)
     if reason is not None:
         return NotApplicable(databases.where(), reason, users_choice=True, snippet_id=snippet.id)
     return None
+
+
+def without_root(subject: str) -> NotApplicable:
+    """Why `subject` (a snippet, or a test marked ``privileged``) cannot run without root."""
+    return NotApplicable(
+        "without root",
+        "it is privileged (it makes network namespaces, or other machine-wide state)",
+        users_choice=False,
+        snippet_id=subject,
+    )
 
 
 def check(
