@@ -4,7 +4,7 @@ with the verified recording as the fallback, and audience pages that follow the 
 :mod:`~talksite.present.sources` reads the talk, :mod:`~talksite.present.catalog` finds the
 slides' snippets, :mod:`~talksite.present.warm` starts their servers ahead,
 :mod:`~talksite.present.live` runs one and :mod:`~talksite.present.runs` keeps one at a time,
-:mod:`~talksite.present.state` tracks the slide and :mod:`~talksite.present.log` writes it
+:mod:`~talksite.present.state` tracks the slide and :mod:`talksite.presenting_log` writes it
 down, :mod:`~talksite.present.guard` decides who may do what, :mod:`~talksite.present.page`
 and :mod:`~talksite.present.app` serve it all, :mod:`~talksite.present.serve` starts it, and
 :mod:`~talksite.present.command` is its command line. Nothing is imported here, so the

@@ -27,11 +27,11 @@ from talksite.postgres import Servers
 from talksite.present.app import Presenting, make_app
 from talksite.present.catalog import Demo
 from talksite.present.guard import Guard, new_token
-from talksite.present.log import PresentingLog, default_log_path
 from talksite.present.runs import Runs
 from talksite.present.sources import read_sources
-from talksite.present.state import Deck
+from talksite.present.state import CurrentSlide
 from talksite.present.warm import WarmServers
+from talksite.presenting_log import PresentingLog, default_log_path
 
 __all__ = ["DEFAULT_PORT", "Options", "lan_address", "present"]
 
@@ -83,7 +83,7 @@ def present(options: Options) -> int:
             presenting = Presenting(
                 site=site,
                 guard=Guard(token, origins),
-                deck=Deck({s.anchor: s.title for s in sources.slides}, log),
+                current_slide=CurrentSlide({s.anchor: s.title for s in sources.slides}, log),
                 demos=sources.demos,
                 runs=runs,
                 hosts=hosts,
