@@ -101,7 +101,7 @@ def test_ctrl_c_mid_run_leaves_nothing_behind(tmp_path: Path) -> None:
         (["--site", "no-such-site"], "no-such-site: not a built site (no slides/index.html)"),
         (["--lan", "not-an-address"], "--lan not-an-address: expected this machine's IPv4"),
         (["--port", "99999"], "argument --port: expected a port number from 0 to 65535"),
-        (["-f", "no-such.yml"], "no-such.yml: no such file; give the site's mkdocs.yml"),
+        (["-f", "no-such.yml"], "no-such.yml: no such file; give the talk's mkdocs.yml"),
         (["--port", "{busy}"], "cannot listen on 127.0.0.1:{busy} (Address already in use)"),
     ],
 )
