@@ -49,4 +49,4 @@ test: lint
 # one (Debian: apt-get install postgresql-15), as .ci/run does for each version in mkdocs.yml's
 # verified_on.
 test-snippets: install
-	$(if $(PG),TALK_POSTGRES_BINDIR=/usr/lib/postgresql/$(PG)/bin) $(PY) -m pytest -n 4 --dist loadgroup tests/test_snippets.py
+	$(if $(PG),TALKSITE_POSTGRES_BINDIR=/usr/lib/postgresql/$(PG)/bin) $(PY) -m pytest -n 4 --dist loadgroup tests/test_snippets.py

@@ -12,13 +12,11 @@ from pathlib import Path
 
 from talksite import interrupt, postgres, scaffold, snippets
 from talksite.chapters import command as chapters_command
-from talksite.errors import NotApplicable, Problem, TalksiteError
+from talksite.errors import NotApplicable, Problem, SetupError, TalksiteError
 from talksite.present import command as present_command
+from talksite.project import Project, find_config_file, load_project
 
 __all__ = ["main"]
-
-#: Where `record` looks when given no snippets, and how `run` finds a snippet's root.
-SNIPPETS_DIR = "snippets"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -29,16 +27,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "new":
             return new_command(args.directory)
-        if args.command == "build":
-            return build_command(args.config_file, args.site_dir, pdf=args.pdf)
-        if args.command == "run":
-            return run_command(args.snippet)
         if args.command == "chapters":
             return chapters_command.run(args)
+        # MkDocs logs what is wrong in mkdocs.yml, and each problem of a build: show them.
+        _show_build_problems()
+        if args.command == "build":
+            config_file = args.config_file or find_config_file()
+            return build_command(config_file, args.site_dir, pdf=args.pdf)
+        if args.command == "run":
+            return run_command(args.snippet, _project_if_any(args.config_file))
         if args.command == "present":
-            _show_build_problems()
-            return present_command.run(args)
-        return record_command(args.snippets, args.root)
+            return present_command.run(args, load_project(args.config_file))
+        if args.root is not None:
+            return record_command(args.snippets, args.root.resolve())
+        project = load_project(args.config_file)
+        return record_command(args.snippets, project.snippets_dir)
     except TalksiteError as error:
         print(f"talksite: {error}", file=sys.stderr)
         return 2
@@ -53,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser(
         "build", help="build the site strictly; the old site/ stays unless the build succeeds"
     )
-    build.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
+    _config_file_argument(build)
     build.add_argument("-d", "--site-dir", type=Path, default=Path("site"))
     build.add_argument(
         "--pdf", action="store_true", default=None, help="also print the deck to a PDF"
@@ -61,12 +64,16 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="run one snippet on a throwaway PostgreSQL, live")
     run.add_argument("snippet", type=Path, help="for example snippets/basics/hello.py")
+    _config_file_argument(run)
 
     record = commands.add_parser("record", help="run snippets and rewrite their .out files")
     record.add_argument(
         "snippets", type=Path, nargs="*", help="snippet files (default: every snippet)"
     )
-    record.add_argument("--root", type=Path, default=Path(SNIPPETS_DIR), help="snippets folder")
+    record.add_argument(
+        "--root", type=Path, help="the snippets folder (default: the talk's, from mkdocs.yml)"
+    )
+    _config_file_argument(record)
 
     new = commands.add_parser(
         "new", help="start a new talk in a new or empty folder, ready to build and test"
@@ -77,6 +84,25 @@ def _parser() -> argparse.ArgumentParser:
     present_command.add_arguments(commands)
 
     return parser
+
+
+def _config_file_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-f",
+        "--config-file",
+        type=Path,
+        help="the talk's mkdocs.yml (default: the one here, or in the nearest folder above)",
+    )
+
+
+def _project_if_any(config_file: Path | None) -> Project | None:
+    """The talk's project; None without ``-f`` outside any talk."""
+    if config_file is None:
+        try:
+            config_file = find_config_file()
+        except SetupError:
+            return None  # a snippet copied out of its talk still runs on its own
+    return load_project(config_file)
 
 
 def new_command(directory: Path) -> int:
@@ -117,17 +143,20 @@ def _show_build_problems() -> None:
     logging.getLogger("mkdocs").addHandler(handler)
 
 
-def _load(path: Path) -> snippets.Snippet:
+def _load(path: Path, snippets_dir: Path | None) -> snippets.Snippet:
+    """The snippet at `path`: one of the talk's if it is in `snippets_dir`, else on its own."""
     if not path.is_file() or path.suffix != ".py":
         raise snippets.SnippetError(Problem(str(path), 1, "no such snippet", "expected a .py file"))
     path = path.resolve()
-    root = next((p for p in path.parents if p.name == SNIPPETS_DIR), path.parent)
-    return snippets.load(path, root)
+    if snippets_dir is not None and path.is_relative_to(snippets_dir.resolve()):
+        return snippets.load(path, snippets_dir.resolve())
+    directives = snippets.parse_directives(path)
+    return snippets.Snippet(path=path, root=path.parent, directives=directives, loose=True)
 
 
-def run_command(path: Path) -> int:
+def run_command(path: Path, project: Project | None) -> int:
     """Run one snippet live; a snippet not applicable here is one line and status 2 (main)."""
-    snippet = _load(path)
+    snippet = _load(path, project.snippets_dir if project is not None else None)
     with postgres.from_environment() as databases:
         outcome = snippets.check(snippet, databases, echo=sys.stdout)
     if not outcome.result.ok:
@@ -145,11 +174,12 @@ def run_command(path: Path) -> int:
 
 
 def record_command(paths: Sequence[Path], root: Path) -> int:
-    """Record each snippet; status 1 if a run failed, else 2 if one was not applicable here."""
-    chosen = [_load(path) for path in paths] if paths else snippets.discover(root.resolve())
+    """Record `paths`, or every snippet in the snippets folder `root`; status 1 if a run
+    failed, else 2 if one was not applicable here."""
+    chosen = [_load(path, root) for path in paths] if paths else snippets.discover(root)
     if not chosen:
         raise snippets.SnippetError(
-            Problem(str(root), 1, "no snippets found", "expected snippets/<layer>/*.py")
+            Problem(str(root), 1, "no snippets found", f"expected {root.name}/<layer>/*.py")
         )
     failures = not_applicable = 0
     with postgres.from_environment() as databases:

@@ -15,7 +15,9 @@ with ``talksite new``. It provides:
   workers from waiting on each other's turn. ``privileged(own_slot=True)`` marks a test whose
   runs claim slots of their own (a snippet's ``own-slot``): it needs root, but it spreads over
   the workers like any other test;
-- :func:`snippet_params` and :func:`check_snippet`, for one parametrised snippet test.
+- :func:`snippet_params` and :func:`check_snippet`, for one parametrised snippet test; the
+  snippets are the talk's, in the folder its mkdocs.yml names (the talksite plugin's
+  ``snippets_dir``), found from pytest's rootdir.
 """
 
 from __future__ import annotations
@@ -30,10 +32,13 @@ from _pytest.nodeid import NodeId
 
 from talksite import postgres, snippets
 from talksite.errors import NotApplicable
+from talksite.project import find_config_file, load_project
 
 __all__ = ["check_snippet", "snippet_params", "talksite_databases", "talksite_record"]
 
 PRIVILEGED = "privileged"
+#: pytest's rootdir, where the talk's mkdocs.yml is looked for (it, or a folder above it).
+_rootpath: Path | None = None
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -45,6 +50,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    global _rootpath
+    _rootpath = config.rootpath
     config.addinivalue_line(
         "markers",
         f"{PRIVILEGED}(own_slot=False): needs root, for example to create network namespaces;"
@@ -99,9 +106,12 @@ def talksite_record(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--record"))
 
 
-def snippet_params(root: Path) -> list[object]:
-    """Every snippet under ``root``, as ``pytest.mark.parametrize`` values named by path;
-    snippets that declare ``privileged`` carry the marker (``own_slot=True`` for ``own-slot``)."""
+def snippet_params(root: Path | None = None) -> list[object]:
+    """Every snippet under ``root`` (default: the talk's snippets folder), as
+    ``pytest.mark.parametrize`` values named by path; snippets that declare ``privileged``
+    carry the marker (``own_slot=True`` for ``own-slot``)."""
+    if root is None:
+        root = load_project(find_config_file(_rootpath)).snippets_dir
     return [
         pytest.param(snippet, id=snippet.id, marks=_marks(snippet.directives))
         for snippet in snippets.discover(root)

@@ -25,7 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from talksite.postgres import DATABASE_URL_VARIABLE, REPLICA_URL_VARIABLE
+from talksite import environment
+
+#: Whatever names the user's servers: a child run here uses servers of its own.
+USERS_SERVER_VARIABLES = environment.spellings(environment.DATABASE_URL) + environment.spellings(
+    environment.REPLICA_DATABASE_URL
+)
 
 __all__ = ["Presenting", "log_text", "post", "presenting", "read_log", "start_run"]
 
@@ -95,11 +100,7 @@ def presenting(
     """``talksite present --port 0 ARGS`` in `project`, until the block ends; on servers of
     its own unless `environment` names others."""
     log = log or Path(tempfile.mkdtemp(prefix="present-log-")) / "presenting.jsonl"
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in (DATABASE_URL_VARIABLE, REPLICA_URL_VARIABLE)
-    }
+    env = {k: v for k, v in os.environ.items() if k not in USERS_SERVER_VARIABLES}
     env.update(environment or {})
     stderr_file = log.parent / "present.stderr"
     with open(stderr_file, "wb") as stderr:

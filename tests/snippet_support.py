@@ -25,12 +25,12 @@ from typing import TextIO
 
 import pytest
 
-from talksite import snippets
-from talksite.postgres import (
-    DATABASE_URL_VARIABLE,
-    REPLICA_URL_VARIABLE,
-    Database,
-    DatabaseSource,
+from talksite import environment, snippets
+from talksite.postgres import Database, DatabaseSource
+
+#: Whatever names the user's servers: a child run here uses servers of its own.
+USERS_SERVER_VARIABLES = environment.spellings(environment.DATABASE_URL) + environment.spellings(
+    environment.REPLICA_DATABASE_URL
 )
 
 __all__ = [
@@ -91,11 +91,7 @@ def processes_of_run(database: Database) -> dict[int, str]:
 def talksite_run(snippet: Path) -> Iterator[tuple[subprocess.Popen[str], TextIO]]:
     """`talksite run snippet` on throwaway servers, its stdout a pipe and its stderr kept for a
     failure message; killed at the end if it still runs."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in (DATABASE_URL_VARIABLE, REPLICA_URL_VARIABLE)
-    }
+    env = {name: value for name, value in os.environ.items() if name not in USERS_SERVER_VARIABLES}
     with tempfile.TemporaryFile(mode="w+") as stderr:
         runner = subprocess.Popen(
             [sys.executable, "-m", "talksite.cli", "run", str(snippet)],

@@ -1,4 +1,4 @@
-"""With a server of the user's own (TALK_DATABASE_URL), a snippet that needs what that server
+"""With a server of the user's own (TALKSITE_DATABASE_URL), a snippet that needs what that server
 cannot give is reported as not applicable, with the reason, by every front end of check();
 everything else runs there."""
 
@@ -19,13 +19,13 @@ from talksite.testing import check_snippet
 
 REPO = Path(__file__).resolve().parent.parent
 SNIPPETS = REPO / "snippets"
-REPLICA_NEEDED = "it needs a streaming replica: set TALK_REPLICA_DATABASE_URL to one"
+REPLICA_NEEDED = "it needs a streaming replica: set TALKSITE_REPLICA_DATABASE_URL to one"
 
 
 @pytest.fixture(scope="module")
 def own_server_url() -> Iterator[str]:
     """A real server standing in for the user's own: talksite started it, but treats it as
-    named by TALK_DATABASE_URL (no settings of its own, no replica)."""
+    named by TALKSITE_DATABASE_URL (no settings of its own, no replica)."""
     launcher = Launcher()
     try:
         yield launcher.start("users-own").url()
@@ -34,9 +34,7 @@ def own_server_url() -> Iterator[str]:
 
 
 def users_server(url: str) -> UsersServer:
-    return UsersServer(
-        url, variable="TALK_DATABASE_URL", replica_variable="TALK_REPLICA_DATABASE_URL"
-    )
+    return UsersServer(url)
 
 
 def snippet(path: str) -> snippets.Snippet:
@@ -57,7 +55,7 @@ def test_a_snippet_the_server_cannot_serve_is_skipped_with_the_reason(
     with users_server(own_server_url) as databases, pytest.raises(pytest.skip.Exception) as skipped:
         check_snippet(snippet(path), databases)
     message = str(skipped.value)
-    assert message.startswith("not applicable on the server in TALK_DATABASE_URL: ")
+    assert message.startswith("not applicable on the server in TALKSITE_DATABASE_URL: ")
     assert reason in message
 
 
@@ -72,7 +70,7 @@ def test_a_snippet_that_needs_a_server_of_our_own_is_not_applicable(
         snippets.check(lab, databases)
     assert raised.value.users_choice
     assert str(raised.value) == (
-        f"{lab.id} is not applicable on the server in TALK_DATABASE_URL: it needs a"
+        f"{lab.id} is not applicable on the server in TALKSITE_DATABASE_URL: it needs a"
         " server talksite starts itself (one that admits its network lab)"
     )
 
@@ -93,8 +91,8 @@ def test_other_snippets_run_on_the_users_server_and_leave_no_database(
 
 
 def run_cli(command: str, path: str, url: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TALK_DATABASE_URL": url}
-    env.pop("TALK_REPLICA_DATABASE_URL", None)
+    env = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL")}
+    env["TALKSITE_DATABASE_URL"] = url
     return subprocess.run(
         [sys.executable, "-m", "talksite.cli", command, path],
         cwd=REPO,
@@ -112,7 +110,7 @@ def test_talksite_run_and_record_say_why_and_exit_2(own_server_url: str, command
     assert result.returncode == 2
     assert result.stderr.strip() == (
         "talksite: snippets/routing/router_reads.py is not applicable on the server in"
-        f" TALK_DATABASE_URL: {REPLICA_NEEDED}"
+        f" TALKSITE_DATABASE_URL: {REPLICA_NEEDED}"
     )
     assert result.stdout == ""
 

@@ -12,7 +12,7 @@ import psycopg
 import pytest
 from snippet_support import live_command_lines, talksite_run
 
-from talksite import postgres
+from talksite import environment, postgres
 from talksite.errors import NotApplicable
 from talksite.postgres import Launcher, Needs, Pool, UsersServer, workdirs
 
@@ -122,10 +122,11 @@ def test_named_server_without_replica_is_a_clear_error() -> None:
 
 
 def test_the_environment_chooses_the_source_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(postgres.DATABASE_URL_VARIABLE, raising=False)
+    for name in environment.spellings(environment.DATABASE_URL):
+        monkeypatch.delenv(name, raising=False)
     assert isinstance(postgres.from_environment(), Pool)
-    monkeypatch.setenv(postgres.DATABASE_URL_VARIABLE, "postgresql://postgres@127.0.0.1:1/x")
-    monkeypatch.setenv(postgres.REPLICA_URL_VARIABLE, "postgresql://postgres@127.0.0.1:2/x")
+    monkeypatch.setenv(environment.DATABASE_URL, "postgresql://postgres@127.0.0.1:1/x")
+    monkeypatch.setenv(environment.REPLICA_DATABASE_URL, "postgresql://postgres@127.0.0.1:2/x")
     chosen = postgres.from_environment()
     assert isinstance(chosen, UsersServer)
     assert (chosen.url, chosen.replica_url) == (

@@ -21,8 +21,8 @@ from browser_support import REPO, goto
 from present_support import presenting, start_run
 from snippet_support import live_command_lines
 
-from talksite import scaffold
-from talksite.postgres import DATABASE_URL_VARIABLE, Launcher, workdirs
+from talksite import environment, scaffold
+from talksite.postgres import Launcher, workdirs
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -104,7 +104,7 @@ def test_a_demo_the_users_server_cannot_serve_shows_the_recording_with_the_reaso
     snippet.write_text("# talksite: server.work_mem=8MB\n" + snippet.read_text())
     launcher = Launcher()
     try:
-        users_own = {DATABASE_URL_VARIABLE: launcher.start("users-own").url()}
+        users_own = {environment.DATABASE_URL: launcher.start("users-own").url()}
         with presenting(project, environment=users_own) as present:
             assert any("warmed 0 servers for 1 demos" in line for line in present.printed)
             connection, response = start_run(present, SLIDE, timeout_s=60)
@@ -115,7 +115,7 @@ def test_a_demo_the_users_server_cannot_serve_shows_the_recording_with_the_reaso
     assert [event["kind"] for event in events] == ["end"]
     assert events[0]["fallback"] is True
     assert events[0]["reason"] == (
-        f"this snippet is not applicable on the server in {DATABASE_URL_VARIABLE}:"
+        f"this snippet is not applicable on the server in {environment.DATABASE_URL}:"
         " it needs its own server settings (work_mem)"
     )
     assert events[0]["output"] == snippet.with_suffix(".out").read_text().splitlines()
@@ -127,7 +127,7 @@ def test_a_demo_the_users_server_cannot_serve_shows_the_recording_with_the_reaso
         (["--site", "no-such-site"], "no-such-site: not a built site (no slides/index.html)"),
         (["--lan", "not-an-address"], "--lan not-an-address: expected this machine's IPv4"),
         (["--port", "99999"], "argument --port: expected a port number from 0 to 65535"),
-        (["-f", "no-such.yml"], "no-such.yml: no such file; give the site's mkdocs.yml"),
+        (["-f", "no-such.yml"], "no-such.yml: no such file; give the talk's mkdocs.yml"),
         (["--port", "{busy}"], "cannot listen on 127.0.0.1:{busy} (Address already in use)"),
     ],
 )

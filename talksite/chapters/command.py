@@ -7,9 +7,9 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from talksite.chapters.log import read_log
 from talksite.chapters.make import chapters, vtt_path, webvtt, youtube_text
 from talksite.errors import TalksiteError
+from talksite.presenting_log import read_log
 from talksite.talk import parse_video_time
 
 __all__ = ["add_arguments", "run"]

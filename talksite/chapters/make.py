@@ -24,8 +24,8 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
-from talksite.chapters.log import LogEntry
 from talksite.errors import TalksiteError
+from talksite.presenting_log import LogEntry
 from talksite.talk import video_time
 
 __all__ = [

@@ -8,11 +8,12 @@ else Debian's ``/usr/bin/chromium`` if present, else Playwright's own browser.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+
+from talksite import environment
 
 __all__ = ["CHROMIUM_ARGS", "chromium_executable", "write_pdf"]
 
@@ -32,7 +33,7 @@ _READY_TIMEOUT_MS = 30_000
 
 def chromium_executable() -> str | None:
     """The Chromium to drive, or ``None`` for the one ``playwright install`` downloads."""
-    chosen = os.environ.get("TALKSITE_CHROMIUM")
+    chosen = environment.setting(environment.CHROMIUM)
     if chosen:
         return chosen
     return _DEBIAN_CHROMIUM if shutil.which(_DEBIAN_CHROMIUM) else None

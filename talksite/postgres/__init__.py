@@ -20,17 +20,10 @@ from talksite.postgres.replication import (
     resume_replay,
     wait_for_replay,
 )
-from talksite.postgres.source import (
-    DATABASE_URL_VARIABLE,
-    REPLICA_URL_VARIABLE,
-    DatabaseSource,
-    from_environment,
-)
+from talksite.postgres.source import DatabaseSource, from_environment
 from talksite.postgres.users_server import UsersServer
 
 __all__ = [
-    "DATABASE_URL_VARIABLE",
-    "REPLICA_URL_VARIABLE",
     "Database",
     "DatabaseSource",
     "Launcher",

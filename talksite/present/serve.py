@@ -27,13 +27,14 @@ from talksite.errors import SetupError
 from talksite.present.app import Presenting, make_app
 from talksite.present.catalog import Demo
 from talksite.present.guard import Guard, new_token
-from talksite.present.log import PresentingLog, default_log_path
 from talksite.present.runs import Runs
 from talksite.present.sources import read_sources
-from talksite.present.state import Deck
+from talksite.present.state import CurrentSlide
+from talksite.presenting_log import PresentingLog, default_log_path
+from talksite.project import Project
 from talksite.snippets import applicability
 
-__all__ = ["DEFAULT_PORT", "Options", "lan_address", "present"]
+__all__ = ["DEFAULT_PORT", "PresentSettings", "lan_address", "present"]
 
 DEFAULT_PORT = 8400
 LOOPBACK = "127.0.0.1"
@@ -43,8 +44,11 @@ GRACE_S = 3
 
 
 @dataclass(frozen=True)
-class Options:
-    config_file: Path
+class PresentSettings:
+    """What ``talksite present`` was asked for: which talk, and how to serve it."""
+
+    project: Project
+    #: A built site to serve; None: build one for this session.
     site: Path | None
     port: int
     #: The address the audience reaches us at; None: this machine only.
@@ -52,26 +56,26 @@ class Options:
     log: Path | None
 
 
-def present(options: Options) -> int:
-    if options.site is not None and not (options.site / "slides" / "index.html").is_file():
+def present(settings: PresentSettings) -> int:
+    if settings.site is not None and not (settings.site / "slides" / "index.html").is_file():
         raise SetupError(
-            f"{options.site}: not a built site (no slides/index.html); run `talksite build`"
+            f"{settings.site}: not a built site (no slides/index.html); run `talksite build`"
         )
-    sources = read_sources(options.config_file)
+    sources = read_sources(settings.project)
     # With --lan, every interface: the presenter stays on 127.0.0.1, the audience comes in
     # at the LAN address (the Host check admits only those two).
-    listener = _listen("0.0.0.0" if options.lan is not None else LOOPBACK, options.port)
+    listener = _listen("0.0.0.0" if settings.lan is not None else LOOPBACK, settings.port)
     port = listener.getsockname()[1]
     origins = [f"http://{LOOPBACK}:{port}", f"http://localhost:{port}"]
     hosts = [LOOPBACK, "localhost"]
     audience_url = None
-    if options.lan is not None:
-        origins.append(f"http://{options.lan}:{port}")
-        hosts.append(options.lan)
-        audience_url = f"http://{options.lan}:{port}/slides/"
-    log = PresentingLog(options.log or default_log_path())
+    if settings.lan is not None:
+        origins.append(f"http://{settings.lan}:{port}")
+        hosts.append(settings.lan)
+        audience_url = f"http://{settings.lan}:{port}/slides/"
+    log = PresentingLog(settings.log or default_log_path())
     try:
-        with _site(options) as site, postgres.from_environment() as databases:
+        with _site(settings) as site, postgres.from_environment() as databases:
             started = time.monotonic()
             # Only what can run here: a demo that is not applicable shows its recording.
             runnable = [
@@ -88,7 +92,7 @@ def present(options: Options) -> int:
             presenting = Presenting(
                 site=site,
                 guard=Guard(token, origins),
-                deck=Deck({s.anchor: s.title for s in sources.slides}, log),
+                current_slide=CurrentSlide({s.anchor: s.title for s in sources.slides}, log),
                 demos=sources.demos,
                 runs=runs,
                 hosts=hosts,
@@ -160,10 +164,10 @@ def _serve(app: object, listener: socket.socket, stopping: threading.Event) -> N
 
 
 @contextlib.contextmanager
-def _site(options: Options) -> Iterator[Path]:
+def _site(settings: PresentSettings) -> Iterator[Path]:
     """The built site: the one given, or a fresh strict build removed afterwards."""
-    if options.site is not None:
-        yield options.site.resolve()
+    if settings.site is not None:
+        yield settings.site.resolve()
         return
     from talksite.site.build import build_site
 
@@ -171,7 +175,7 @@ def _site(options: Options) -> Iterator[Path]:
     building = Path(tempfile.mkdtemp(prefix=f"talksite-present-{os.getpid()}-"))
     try:
         _say("building the site")
-        build_site(options.config_file, building / "site")
+        build_site(settings.project.config_file, building / "site")
         yield building / "site"
     finally:
         shutil.rmtree(building, ignore_errors=True)

@@ -1,7 +1,7 @@
 """Which slide the presenter shows, told to every audience page as it changes.
 
 Everything here runs on the event loop, so no lock is needed: the presenter's requests move
-the deck, each audience page holds a queue that receives every move.
+the current slide, each audience page holds a queue that receives every move.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from talksite.present.log import PresentingLog
+from talksite.presenting_log import PresentingLog
 
-__all__ = ["Deck", "Position"]
+__all__ = ["CurrentSlide", "Position"]
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,9 @@ class Position:
 
 
 @dataclass
-class Deck:
+class CurrentSlide:
+    """The slide the presenter shows now, and the audience pages that follow it."""
+
     #: Each slide's title, by anchor, in the deck's order.
     titles: Mapping[str, str]
     log: PresentingLog

@@ -4,21 +4,27 @@ MkDocs writes into its site folder as it goes and, in strict mode, gives up only
 so a failed ``mkdocs build`` leaves a half-written site. ``talksite build`` (what ``make site``
 runs) builds into ``site.building-*/`` instead, and only a build that succeeds replaces
 ``site/``; a failed one leaves the previous site as it was and removes its own folder.
+``--pdf`` is set on the loaded config, as if mkdocs.yml said ``slides_pdf: true``.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
 from talksite.errors import TalksiteError
-from talksite.site.options import PDF_VARIABLE
+from talksite.project import PLUGIN_NAME
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from talksite.site.options import PluginConfig
 
 __all__ = ["BuildFailed", "build_site"]
 
@@ -28,15 +34,15 @@ class BuildFailed(TalksiteError):
 
 
 def build_site(config_file: Path, site_dir: Path, *, pdf: bool | None = None) -> None:
-    """Build strictly into a fresh folder, then put it in `site_dir`'s place."""
+    """Build strictly into a fresh folder, then put it in `site_dir`'s place; `pdf`, if
+    given, replaces the ``slides_pdf`` option."""
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.building-", dir=site_dir.parent))
-    saved_pdf = os.environ.get(PDF_VARIABLE)
-    if pdf is not None:
-        os.environ[PDF_VARIABLE] = "1" if pdf else "0"
     try:
         config = load_config(str(config_file), site_dir=str(building), strict=True)
+        if pdf is not None:
+            _options(config, config_file).slides_pdf = pdf
         build(config)
     except (Abort, ConfigurationError, PluginError) as error:
         shutil.rmtree(building, ignore_errors=True)
@@ -44,12 +50,14 @@ def build_site(config_file: Path, site_dir: Path, *, pdf: bool | None = None) ->
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    finally:
-        if saved_pdf is None:
-            os.environ.pop(PDF_VARIABLE, None)
-        else:
-            os.environ[PDF_VARIABLE] = saved_pdf
     _swap_in(building, site_dir)
+
+
+def _options(config: MkDocsConfig, config_file: Path) -> PluginConfig:
+    plugin = config.plugins.get(PLUGIN_NAME)
+    if plugin is None:
+        raise BuildFailed(f"{config_file}: the talksite plugin is not listed under plugins:")
+    return plugin.config  # type: ignore[return-value]
 
 
 def _swap_in(new: Path, site_dir: Path) -> None:

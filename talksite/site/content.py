@@ -19,7 +19,7 @@ from typing import Any
 from talksite.deck import DeckError, Slide, load_slides
 from talksite.diagrams import KINDS, Diagrams, parse_call
 from talksite.errors import ContentError, MacroError, Problem
-from talksite.site.options import Options
+from talksite.project import Project
 from talksite.snippets import OUTPUT_SUFFIX, SnippetError, load, provenance, recordings, sections
 from talksite.talk import Talk, TalkConfigError, key_lines, load_talk
 
@@ -35,7 +35,7 @@ _LINE_RANGE = re.compile(r"^[\d:,-]*$")
 class Content:
     """What the checks read: the talk and slides when they are valid, and every problem."""
 
-    options: Options
+    project: Project
     docs_dir: Path
     talk: Talk | None = None
     slides: list[Slide] = field(default_factory=list)
@@ -43,22 +43,20 @@ class Content:
 
     def source(self, path: Path) -> str:
         """How problems name a file: relative to mkdocs.yml's folder where it can."""
-        try:
-            return path.resolve().relative_to(self.options.project_dir).as_posix()
-        except ValueError:
-            return str(path)
+        return self.project.relative(path.resolve())
 
 
-def check_content(options: Options, *, docs_dir: Path) -> Content:
+def check_content(project: Project, *, docs_dir: Path) -> Content:
     """Read and check everything a build needs from the talk's files."""
-    content = Content(options, docs_dir)
+    content = Content(project, docs_dir)
+    talk_file = project.talk_file
     try:
-        content.talk = load_talk(options.path(options.talk_file), source=options.talk_file)
+        content.talk = load_talk(talk_file, source=project.relative(talk_file))
     except TalkConfigError as error:
         content.problems += error.problems
-    slides_path = options.path(options.slides_file)
+    slides_path = project.slides_file
     try:
-        content.slides = load_slides(slides_path, source=options.slides_file)
+        content.slides = load_slides(slides_path, source=project.relative(slides_path))
     except DeckError as error:
         content.problems += error.problems
     _check_snippets(content)
@@ -74,7 +72,7 @@ def check_content(options: Options, *, docs_dir: Path) -> Content:
 
 
 def _check_snippets(content: Content) -> None:
-    root = content.options.path(content.options.snippets_dir)
+    root = content.project.snippets_dir
     for path in sorted(root.rglob("*.py")):
         found = sections(path)[1]
         try:
@@ -140,13 +138,12 @@ def _check_diagram(
     content: Content, source: str, line: int, kind: str, args: list[Any], kwargs: dict[str, Any]
 ) -> list[Problem]:
     """A diagram call: its recorded output exists, and follows the kind's format."""
-    folder = content.options.snippets_dir
-    diagrams = Diagrams(
-        content.talk.layers if content.talk else (), content.options.path(folder), folder
-    )
+    root = content.project.snippets_dir
+    folder = content.project.relative(root)
+    diagrams = Diagrams(content.talk.layers if content.talk else (), root, folder)
     try:
         output = diagrams.output(kind, args, kwargs)
-        if not (content.options.path(folder) / output).is_file():
+        if not (root / output).is_file():
             what = f"{folder}/{output} does not exist"
             return [Problem(source, line, what, "expected a snippet's recorded output (.out)")]
         if content.talk is not None:  # else talk.yml's problems are reported; no layers known
@@ -161,8 +158,8 @@ def _check_diagram(
 def _check_snippet_file(
     content: Content, source: str, line: int, path: str, section: str | None, *, output: bool
 ) -> list[Problem]:
-    folder = content.options.snippets_dir
-    file = content.options.path(folder) / path
+    folder = content.project.relative(content.project.snippets_dir)
+    file = content.project.snippets_dir / path
     if not file.is_file():
         return [Problem(source, line, f"{folder}/{path} does not exist", "expected a file there")]
     problems = []
@@ -195,7 +192,7 @@ def _check_slide_pages(content: Content) -> None:
     for slide in content.slides:
         if slide.page is not None and not (content.docs_dir / slide.page).is_file():
             problem = slide.problem(
-                content.options.slides_file,
+                content.project.relative(content.project.slides_file),
                 f"page={slide.page!r} is not a page",
                 f"expected a file in {content.source(content.docs_dir)}/",
             )
@@ -211,11 +208,11 @@ def _check_chapter_slides(content: Content) -> None:
     for index, chapter in enumerate(content.talk.video.chapters):
         if chapter.slide is None or chapter.slide in ids:
             continue
-        lines = lines or key_lines(content.options.path(content.options.talk_file))
+        lines = lines or key_lines(content.project.talk_file)
         path = f"video.chapters[{index}].slide"
         content.problems.append(
             Problem(
-                content.options.talk_file,
+                content.project.relative(content.project.talk_file),
                 lines.get(path, 1),
                 f"{path}: no slide has the id {chapter.slide!r}",
                 f"expected one of the slides' ids: {', '.join(ids) or 'none (add {: #ID })'}",

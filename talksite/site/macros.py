@@ -15,8 +15,8 @@ from typing import Any
 
 from talksite.diagrams import Diagrams
 from talksite.errors import TalksiteError
+from talksite.project import Project
 from talksite.site import home, video
-from talksite.site.options import Options
 from talksite.site.snippet_macro import render_snippet
 from talksite.talk import Talk
 
@@ -24,11 +24,11 @@ __all__ = ["page_macros"]
 
 
 def page_macros(
-    talk: Talk, options: Options, *, report: Callable[[str, TalksiteError], None]
+    talk: Talk, project: Project, *, report: Callable[[str, TalksiteError], None]
 ) -> dict[str, Callable[..., str]]:
     """The macros by the name pages call them, bound to this talk and its snippets folder."""
-    snippets_dir = options.path(options.snippets_dir)
-    folder = options.snippets_dir
+    snippets_dir = project.snippets_dir
+    folder = project.relative(snippets_dir)
 
     diagrams = Diagrams(talk.layers, snippets_dir, folder)
     # Each diagram kind (swiss_cheese, timeline, ...): its figure's HTML, drawn at build time.
@@ -48,7 +48,7 @@ def page_macros(
             render_snippet,
             snippets_dir=snippets_dir,
             folder=folder,
-            verified_on=options.verified_on,
+            verified_on=project.verified_on,
         ),
         **figures,
     }

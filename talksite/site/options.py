@@ -1,16 +1,18 @@
 """The talksite plugin's options, declared once, and the Markdown set-up the site needs.
 
 Every option lives in ``mkdocs.yml`` under ``plugins: - talksite:``; paths are relative to
-``mkdocs.yml``. The environment variable ``TALKSITE_SLIDES_PDF=1`` (or ``0``) overrides
-``slides_pdf`` for one build. (Which Chromium prints the PDF is a fact about the machine, not
-the talk: ``TALKSITE_CHROMIUM``, read by :mod:`talksite.deck.pdf`.)
+``mkdocs.yml``. :class:`talksite.project.Project` is what a loaded config makes of them.
+
+An option the environment may override says so in mkdocs.yml with MkDocs' ``!ENV`` tag, as
+``slides_pdf: !ENV [TALKSITE_SLIDES_PDF, false]``: the variable's value is read as YAML, so
+``true`` and ``1`` turn the PDF on, ``false`` and ``0`` off, and an unset or empty variable
+leaves the default after the name. (Facts about the machine, such as which Chromium prints the
+PDF, are not options: :mod:`talksite.environment`.)
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mkdocs.config import base
@@ -21,9 +23,24 @@ from talksite.errors import SetupError
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
-__all__ = ["PDF_VARIABLE", "Options", "PluginConfig", "check_markdown_setup"]
+    from talksite.project import Project
 
-PDF_VARIABLE = "TALKSITE_SLIDES_PDF"
+__all__ = ["PluginConfig", "Switch", "check_markdown_setup"]
+
+
+class Switch(c.Type[bool]):
+    """On or off: ``true``/``false``, and also ``1``/``0``, which is how a variable read with
+    ``!ENV`` often says it (YAML reads ``1`` as a number)."""
+
+    def __init__(self, *, default: bool) -> None:
+        super().__init__(bool, default=default)
+
+    def run_validation(self, value: object) -> bool:
+        if isinstance(value, bool):
+            return value
+        if type(value) is int and value in (0, 1):
+            return bool(value)
+        raise c.ValidationError(f"expected true or false (or 1 or 0), not {value!r}")
 
 
 class PluginConfig(base.Config):
@@ -36,41 +53,11 @@ class PluginConfig(base.Config):
     #: The deck's Markdown source.
     slides_file = c.Type(str, default="talk/slides.md")
     #: Also print the deck to ``site/slides/slides.pdf`` (needs Chromium).
-    slides_pdf = c.Type(bool, default=False)
+    slides_pdf = Switch(default=False)
     #: The PostgreSQL major versions every test run checks the snippets on (the pages say so).
     verified_on = c.ListOfItems(c.Type(int), default=[])
     #: Where drawn social cards are kept between builds, so that unchanged ones are copied.
     cards_cache_dir = c.Type(str, default=".cache/talksite/cards")
-
-
-@dataclass(frozen=True)
-class Options:
-    """The options resolved for one build: absolute paths, overrides applied."""
-
-    project_dir: Path
-    talk_file: str
-    snippets_dir: str
-    slides_file: str
-    slides_pdf: bool
-    verified_on: tuple[int, ...]
-    cards_cache_dir: str
-
-    @classmethod
-    def resolve(cls, config: PluginConfig, *, config_file: str | os.PathLike[str]) -> Options:
-        pdf = os.environ.get(PDF_VARIABLE)
-        return cls(
-            project_dir=Path(config_file).resolve().parent,
-            talk_file=config.talk_file,
-            snippets_dir=config.snippets_dir,
-            slides_file=config.slides_file,
-            slides_pdf=pdf == "1" if pdf else config.slides_pdf,
-            verified_on=tuple(config.verified_on),
-            cards_cache_dir=config.cards_cache_dir,
-        )
-
-    def path(self, relative: str) -> Path:
-        """An option's path, relative to mkdocs.yml, made absolute."""
-        return self.project_dir / relative
 
 
 # What each required extension needs, and the YAML that provides it.
@@ -86,10 +73,11 @@ _REQUIRED: dict[str, tuple[dict[str, Any], str]] = {
 }
 
 
-def check_markdown_setup(config: MkDocsConfig, options: Options) -> None:
+def check_markdown_setup(config: MkDocsConfig, project: Project) -> None:
     """Stop at once, with the fix, if mkdocs.yml lacks what talksite's pages need."""
+    snippets_dir = project.relative(project.snippets_dir)
     for name, (settings, fix) in _REQUIRED.items():
-        fix = fix.replace("SNIPPETS", options.snippets_dir)
+        fix = fix.replace("SNIPPETS", snippets_dir)
         if name not in config.markdown_extensions:
             raise SetupError(
                 f"talksite needs the Markdown extension {name}: add `{fix}`"
@@ -104,11 +92,11 @@ def check_markdown_setup(config: MkDocsConfig, options: Options) -> None:
                 )
     base_paths = config.mdx_configs.get("pymdownx.snippets", {}).get("base_path", [])
     base_paths = [base_paths] if isinstance(base_paths, str) else base_paths
-    if options.snippets_dir not in [os.path.normpath(path) for path in base_paths]:
+    if snippets_dir not in [os.path.normpath(path) for path in base_paths]:
         raise SetupError(
             f"pymdownx.snippets must read the snippets folder: give it"
-            f" `base_path: [{options.snippets_dir}]` in mkdocs.yml, as the talksite plugin's"
-            f" snippets_dir is {options.snippets_dir!r}"
+            f" `base_path: [{snippets_dir}]` in mkdocs.yml, as the talksite plugin's"
+            f" snippets_dir is {snippets_dir!r}"
         )
     names = list(config.plugins)
     if "macros" not in names or names.index("macros") < names.index("talksite"):

@@ -31,10 +31,11 @@ from mkdocs.structure.files import File, Files
 from talksite import cards, deck
 from talksite.diagrams import Diagrams, Figure
 from talksite.errors import ContentError, MacroError, Problem, TalksiteError
+from talksite.project import Project
 from talksite.site import video
 from talksite.site.content import check_content
 from talksite.site.macros import page_macros
-from talksite.site.options import Options, PluginConfig, check_markdown_setup
+from talksite.site.options import PluginConfig, check_markdown_setup
 from talksite.site.social import Social, Where, add_tags, page_social, social
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ _THEME_FAVICON = "assets/images/favicon.png"
 class TalksitePlugin(BasePlugin[PluginConfig]):
     """One build of one talk's site and deck."""
 
-    options: Options
+    project: Project
     talk: Talk
     slides: list[deck.Slide]
     figures: dict[str, Callable[..., Figure]]
@@ -69,20 +70,20 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
     cards_cache: Path
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        self.options = Options.resolve(self.config, config_file=config.config_file_path)
         self._page: Page | None = None
         self._page_problems: list[Problem] = []
         self._files: Files | None = None
         try:
-            check_markdown_setup(config, self.options)
+            self.project = Project.from_config(config)
+            check_markdown_setup(config, self.project)
             self.card_palette = cards.card_palette(config.theme.get("palette"))
-            self.cards_cache = self.options.path(self.options.cards_cache_dir)
+            self.cards_cache = self.project.cards_cache_dir
             cards.check_cache_dir(
                 self.cards_cache, option="mkdocs.yml: plugins: talksite: cards_cache_dir"
             )
         except TalksiteError as error:
             _fail(error)
-        content = check_content(self.options, docs_dir=Path(config.docs_dir))
+        content = check_content(self.project, docs_dir=Path(config.docs_dir))
         if content.problems:
             _stop(content.problems)
         assert content.talk is not None  # it loaded, or its problems were listed
@@ -97,10 +98,11 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
 
         macros = config.plugins["macros"]
         macros.register_variables({"talk": self.talk})
-        macros.register_macros(page_macros(self.talk, self.options, report=self._macro_failed))
+        macros.register_macros(page_macros(self.talk, self.project, report=self._macro_failed))
         # The same diagram kinds for the deck's placeholders and "Slides as text".
-        folder = self.options.snippets_dir
-        self.figures = Diagrams(self.talk.layers, self.options.path(folder), folder).kinds()
+        snippets_dir = self.project.snippets_dir
+        folder = self.project.relative(snippets_dir)
+        self.figures = Diagrams(self.talk.layers, snippets_dir, folder).kinds()
         config.extra_css.extend(f"{ASSETS_DIR}/{name}" for name in _STYLESHEETS)
         if config.theme.get("favicon") in (None, _THEME_FAVICON):
             config.theme["favicon"] = f"{ASSETS_DIR}/{_FAVICON}"
@@ -119,8 +121,8 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
                     self.slides,
                     files,
                     config,
-                    source=self.options.slides_file,
-                    pdf=self.options.slides_pdf,
+                    source=self.project.relative(self.project.slides_file),
+                    pdf=self.project.slides_pdf,
                     figures=self.figures,
                 )
             )
@@ -133,7 +135,7 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         self._page = page  # the page whose macros run next: see _macro_failed
-        markdown = deck.link_slides(markdown, page, self.slides, pdf=self.options.slides_pdf)
+        markdown = deck.link_slides(markdown, page, self.slides, pdf=self.project.slides_pdf)
         return video.link_layer_page(markdown, page, self.slides, self.talk)
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
@@ -158,12 +160,12 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
             index = deck.build_deck(
                 self.slides,
                 setup=deck.MarkdownSetup(config.markdown_extensions, config.mdx_configs),
-                project_dir=self.options.project_dir,
+                project_dir=self.project.folder,
                 site_dir=Path(config.site_dir),
                 site_url=config.site_url or "",
                 title=config.site_name,
                 language=config.theme.get("language") or "en",
-                source=self.options.slides_file,
+                source=self.project.relative(self.project.slides_file),
                 page_url=page_url,
                 figures=self.figures,
                 description=config.site_description or "",
@@ -186,7 +188,7 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
             )
         except TalksiteError as error:
             _fail(error)
-        if self.options.slides_pdf:
+        if self.project.slides_pdf:
             # Playwright is imported only when a PDF is wanted.
             from talksite.deck.pdf import write_pdf
 
@@ -196,8 +198,8 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: object
     ) -> LiveReloadServer:
         # Editing talk.yml or the slides should refresh the page like editing a page does.
-        for option in (self.options.talk_file, self.options.slides_file):
-            server.watch(str(self.options.path(option)))
+        for path in (self.project.talk_file, self.project.slides_file):
+            server.watch(str(path))
         return server
 
     def _with_card(self, html: str, tags: Social, *, config: MkDocsConfig, source: str) -> str:

@@ -71,10 +71,15 @@ class Snippet:
     path: Path
     root: Path
     directives: Directives
+    #: Run on its own from outside any snippets folder (``talksite run /tmp/x.py``): its root
+    #: is its own folder, and its id is its whole path.
+    loose: bool = False
 
     @property
     def id(self) -> str:
         """The path a reader sees, relative to the folder above ``snippets/``."""
+        if self.loose:
+            return self.path.as_posix()
         return self.path.relative_to(self.root.parent).as_posix()
 
     @property

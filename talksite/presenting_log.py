@@ -1,24 +1,54 @@
-"""Read a presenting log: JSON Lines, one object per slide change, as ``talksite present``
-writes it::
+"""The presenting log's format, written and read in this one place: JSON Lines, one object per
+slide change, appended and flushed as it happens::
 
     {"at": "2026-12-03T14:35:02.120+00:00", "slide": "title", "title": "The talk's title"}
 
-The first line is the first slide shown. Every problem names the file and the line.
+``at`` is an ISO 8601 time in UTC, ``slide`` the slide's anchor, ``title`` its title; the
+first line is the slide shown when presenting started. ``talksite present`` writes it
+(:class:`PresentingLog`), ``talksite chapters`` reads it (:func:`read_log`); every problem
+reading it names the file and the line.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
 from talksite.errors import ContentError, Problem
 
-__all__ = ["LogEntry", "LogError", "read_log"]
+__all__ = ["LogEntry", "LogError", "PresentingLog", "default_log_path", "read_log"]
 
 _FIELDS = ("at", "slide", "title")
 _ISO = "an ISO 8601 time with its UTC offset, such as 2026-12-03T14:35:02.120+00:00"
+
+
+def default_log_path(now: datetime | None = None) -> Path:
+    """``presenting-YYYYMMDD-HHMMSS.jsonl`` in the current folder, in UTC."""
+    now = now or datetime.now(UTC)
+    return Path(f"presenting-{now:%Y%m%d-%H%M%S}.jsonl")
+
+
+class PresentingLog:
+    """Opened at the first slide shown, so that presenting that never started writes none."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._file: TextIO | None = None
+
+    def write(self, slide: str, title: str) -> None:
+        if self._file is None:
+            self._file = self.path.open("a", encoding="utf-8")
+        at = datetime.now(UTC).isoformat(timespec="milliseconds")
+        line = json.dumps({"at": at, "slide": slide, "title": title}, ensure_ascii=False)
+        self._file.write(line + "\n")
+        self._file.flush()  # a crash or Ctrl-C loses nothing already shown
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
 
 
 class LogError(ContentError):

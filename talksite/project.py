@@ -1,0 +1,118 @@
+"""The talk's project: its mkdocs.yml, and the files and options the talksite plugin names there.
+
+The plugin's options are declared once, with their types, by MkDocs' config classes
+(:class:`~talksite.site.options.PluginConfig`); a :class:`Project` is what one loaded config
+makes of them: absolute paths, and the values ``!ENV`` overrides gave at load time. The plugin
+and every command (``talksite build``, ``run``, ``record``, ``present``, the pytest plugin) read
+the talk, the slides and the snippets through it, so that they all find the same folders.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mkdocs.config import load_config as load_mkdocs_config
+from mkdocs.exceptions import Abort, ConfigurationError
+
+from talksite.errors import SetupError
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from talksite.site.options import PluginConfig
+
+__all__ = [
+    "CONFIG_NAME",
+    "PLUGIN_NAME",
+    "Project",
+    "find_config_file",
+    "load_config",
+    "load_project",
+]
+
+CONFIG_NAME = "mkdocs.yml"
+PLUGIN_NAME = "talksite"
+
+
+@dataclass(frozen=True)
+class Project:
+    """One talk's files, as its mkdocs.yml names them, with absolute paths."""
+
+    config_file: Path
+    #: The folder of mkdocs.yml: the plugin's paths are relative to it.
+    folder: Path
+    talk_file: Path
+    snippets_dir: Path
+    slides_file: Path
+    #: Also print the deck to PDF.
+    slides_pdf: bool
+    #: The PostgreSQL majors every test run checks the snippets on.
+    verified_on: tuple[int, ...]
+    #: Where drawn social cards are kept between builds.
+    cards_cache_dir: Path
+
+    @classmethod
+    def from_config(cls, config: MkDocsConfig) -> Project:
+        """The project a loaded mkdocs.yml describes; it must list the talksite plugin."""
+        config_file = Path(config.config_file_path or CONFIG_NAME).resolve()
+        plugin = config.plugins.get(PLUGIN_NAME)
+        if plugin is None:
+            raise SetupError(
+                f"{config_file}: the talksite plugin is not listed under plugins:;"
+                " add `- talksite` there"
+            )
+        options: PluginConfig = plugin.config  # type: ignore[assignment]
+        folder = config_file.parent
+
+        def path(relative: str) -> Path:
+            return Path(os.path.normpath(folder / relative))
+
+        return cls(
+            config_file=config_file,
+            folder=folder,
+            talk_file=path(options.talk_file),
+            snippets_dir=path(options.snippets_dir),
+            slides_file=path(options.slides_file),
+            slides_pdf=options.slides_pdf,
+            verified_on=tuple(options.verified_on),
+            cards_cache_dir=path(options.cards_cache_dir),
+        )
+
+    def relative(self, path: Path) -> str:
+        """How messages name a path: relative to mkdocs.yml's folder where it can be."""
+        try:
+            return path.relative_to(self.folder).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def find_config_file(start: Path | None = None) -> Path:
+    """The mkdocs.yml of the current folder (or ``start``), else of the nearest folder above."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder / CONFIG_NAME
+    raise SetupError(
+        f"no {CONFIG_NAME} in {here} or any folder above it; run talksite in a talk's folder,"
+        " or give its mkdocs.yml with -f"
+    )
+
+
+def load_config(config_file: Path | None = None, **overrides: Any) -> MkDocsConfig:
+    """mkdocs.yml (found from the current folder unless given), loaded and checked by MkDocs."""
+    config_file = config_file or find_config_file()
+    if not config_file.is_file():
+        raise SetupError(f"{config_file}: no such file; give the talk's mkdocs.yml with -f")
+    try:
+        return load_mkdocs_config(str(config_file), **overrides)
+    except (Abort, ConfigurationError) as error:
+        # MkDocs has logged each problem in the file; this names the file.
+        raise SetupError(f"{config_file}: {error}") from None
+
+
+def load_project(config_file: Path | None = None) -> Project:
+    """The project of mkdocs.yml (found from the current folder unless given)."""
+    return Project.from_config(load_config(config_file))
