@@ -88,7 +88,7 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         assert content.talk is not None  # it loaded, or its problems were listed
         self.talk = content.talk
         # Slides that a video chapter names end with a link to it, in the deck and as text.
-        self.slides = video.link_slides(content.slides, self.talk)
+        self.slides = video.link_slides_to_chapters(content.slides, self.talk)
 
         # talk.yml is the single source of truth: the site is named after the talk.
         config.site_name = self.talk.title
@@ -133,7 +133,9 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         self._page = page  # the page whose macros run next: see _macro_failed
-        markdown = deck.link_slides(markdown, page, self.slides, pdf=self.options.slides_pdf)
+        markdown = deck.link_page_to_slides(
+            markdown, page, self.slides, pdf=self.options.slides_pdf
+        )
         return video.link_layer_page(markdown, page, self.slides, self.talk)
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
