@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from talksite.deck import DeckError, Slide, load_slides
-from talksite.diagrams import KINDS, Diagrams, parse_call
+from talksite.diagrams import KINDS, Diagrams, parse_call, recorded_output
 from talksite.errors import ContentError, MacroError, Problem
 from talksite.site.options import Options
 from talksite.snippets import OUTPUT_SUFFIX, SnippetError, load, provenance, recordings, sections
@@ -33,12 +33,17 @@ _LINE_RANGE = re.compile(r"^[\d:,-]*$")
 
 @dataclass
 class Content:
-    """What the checks read: the talk and slides when they are valid, and every problem."""
+    """What the checks read: the talk and slides when they are valid, and every problem.
+
+    ``diagrams`` (once talk.yml is valid) has drawn every diagram the pages and slides call:
+    the build draws them from it, so that each figure is drawn once.
+    """
 
     options: Options
     docs_dir: Path
     talk: Talk | None = None
     slides: list[Slide] = field(default_factory=list)
+    diagrams: Diagrams | None = None
     problems: list[Problem] = field(default_factory=list)
 
     def source(self, path: Path) -> str:
@@ -56,6 +61,9 @@ def check_content(options: Options, *, docs_dir: Path) -> Content:
         content.talk = load_talk(options.path(options.talk_file), source=options.talk_file)
     except TalkConfigError as error:
         content.problems += error.problems
+    else:
+        folder = options.snippets_dir
+        content.diagrams = Diagrams(content.talk.layers, options.path(folder), folder)
     slides_path = options.path(options.slides_file)
     try:
         content.slides = load_slides(slides_path, source=options.slides_file)
@@ -141,16 +149,13 @@ def _check_diagram(
 ) -> list[Problem]:
     """A diagram call: its recorded output exists, and follows the kind's format."""
     folder = content.options.snippets_dir
-    diagrams = Diagrams(
-        content.talk.layers if content.talk else (), content.options.path(folder), folder
-    )
     try:
-        output = diagrams.output(kind, args, kwargs)
+        output = recorded_output(kind, args, kwargs)
         if not (content.options.path(folder) / output).is_file():
             what = f"{folder}/{output} does not exist"
             return [Problem(source, line, what, "expected a snippet's recorded output (.out)")]
-        if content.talk is not None:  # else talk.yml's problems are reported; no layers known
-            diagrams.draw(kind, *args, **kwargs)
+        if content.diagrams is not None:  # else talk.yml's problems are reported: no layers
+            content.diagrams.check(kind, args, kwargs)
     except MacroError as error:
         return [Problem(source, line, error.what, error.expected)]
     except ContentError as error:

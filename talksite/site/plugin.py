@@ -29,7 +29,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from talksite import cards, deck
-from talksite.diagrams import Diagrams, Figure
+from talksite.diagrams import Figure
 from talksite.errors import ContentError, MacroError, Problem, TalksiteError
 from talksite.site import video
 from talksite.site.content import check_content
@@ -85,7 +85,7 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         content = check_content(self.options, docs_dir=Path(config.docs_dir))
         if content.problems:
             _stop(content.problems)
-        assert content.talk is not None  # it loaded, or its problems were listed
+        assert content.talk is not None and content.diagrams is not None  # or problems listed
         self.talk = content.talk
         # Slides that a video chapter names end with a link to it, in the deck and as text.
         self.slides = video.link_slides_to_chapters(content.slides, self.talk)
@@ -97,10 +97,13 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
 
         macros = config.plugins["macros"]
         macros.register_variables({"talk": self.talk})
-        macros.register_macros(page_macros(self.talk, self.options, report=self._macro_failed))
-        # The same diagram kinds for the deck's placeholders and "Slides as text".
-        folder = self.options.snippets_dir
-        self.figures = Diagrams(self.talk.layers, self.options.path(folder), folder).kinds()
+        macros.register_macros(
+            page_macros(
+                self.talk, self.options, diagrams=content.diagrams, report=self._macro_failed
+            )
+        )
+        # The same figures, drawn once, for the deck's placeholders and "Slides as text".
+        self.figures = content.diagrams.kinds()
         config.extra_css.extend(f"{ASSETS_DIR}/{name}" for name in _STYLESHEETS)
         if config.theme.get("favicon") in (None, _THEME_FAVICON):
             config.theme["favicon"] = f"{ASSETS_DIR}/{_FAVICON}"
