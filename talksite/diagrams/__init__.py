@@ -11,7 +11,7 @@ table, by the names pages and slides call them.
 
 from talksite.diagrams.cheese import crossings, describe, diagram, load_runs, swiss_cheese
 from talksite.diagrams.figure import MIN_FONT_PX, Figure
-from talksite.diagrams.kinds import KINDS, Diagrams, Drawing, Kind, parse_call, recorded_output
+from talksite.diagrams.kinds import KINDS, Diagrams, Drawing, Kind, recorded_output
 from talksite.diagrams.lockqueue import Holder, lock_queue, parse_lock_queue
 from talksite.diagrams.matrix import MatrixError, Run, parse_matrix
 from talksite.diagrams.matrixchart import matrix_chart
@@ -34,7 +34,6 @@ __all__ = [
     "load_runs",
     "lock_queue",
     "matrix_chart",
-    "parse_call",
     "parse_lock_queue",
     "parse_matrix",
     "parse_timeline",

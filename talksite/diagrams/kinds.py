@@ -19,7 +19,6 @@ so that the same figure twice on a page never repeats an ``id``.
 
 from __future__ import annotations
 
-import ast
 import collections
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
@@ -35,7 +34,7 @@ from talksite.diagrams.timeline import timeline
 from talksite.errors import MacroError
 from talksite.talk import Layer
 
-__all__ = ["KINDS", "Diagrams", "Drawing", "Kind", "parse_call", "recorded_output"]
+__all__ = ["KINDS", "Diagrams", "Drawing", "Kind", "recorded_output"]
 
 # Keywords any kind accepts for its recorded output, instead of the first argument.
 _OUTPUT_KEYWORDS = ("output", "matrix")
@@ -85,19 +84,6 @@ KINDS: dict[str, Kind] = {
         ),
     )
 }
-
-
-def parse_call(call: str) -> tuple[str, list[Any], dict[str, Any]]:
-    """``name("a", k=1)`` read as its name and literal arguments; ValueError if it is not one."""
-    try:
-        parsed = ast.parse(call.strip(), mode="eval").body
-    except SyntaxError as error:
-        raise ValueError(call) from error
-    if not isinstance(parsed, ast.Call) or not isinstance(parsed.func, ast.Name):
-        raise ValueError(call)
-    args = [ast.literal_eval(arg) for arg in parsed.args]
-    kwargs = {str(kw.arg): ast.literal_eval(kw.value) for kw in parsed.keywords}
-    return parsed.func.id, args, kwargs
 
 
 def recorded_output(kind: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> str:

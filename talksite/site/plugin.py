@@ -31,6 +31,7 @@ from mkdocs.structure.files import File, Files
 from talksite import cards, deck
 from talksite.diagrams import Figure
 from talksite.errors import ContentError, MacroError, Problem, TalksiteError
+from talksite.references import MacroCall, read_references
 from talksite.site import video
 from talksite.site.content import check_content
 from talksite.site.macros import page_macros
@@ -220,8 +221,8 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         source = page.file.src_uri if page is not None else "(page)"
         line = 1
         if page is not None and page.file.abs_src_path is not None:
-            text = Path(page.file.abs_src_path).read_text(encoding="utf-8").splitlines()
-            line = next((n for n, ln in enumerate(text, start=1) if f"{name}(" in ln), 1)
+            calls = read_references(Path(page.file.abs_src_path).read_text(encoding="utf-8"))
+            line = next((c.line for c in calls if isinstance(c, MacroCall) and c.name == name), 1)
             source = f"{Path(page.file.src_dir or '').name}/{page.file.src_uri}"
         if isinstance(error, ContentError):
             self._page_problems += error.problems
