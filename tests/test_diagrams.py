@@ -7,8 +7,11 @@ without it locally, and fail under ``CI=true``.
 
 from __future__ import annotations
 
+import collections
+import dataclasses
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +20,7 @@ from browser_support import REPO, BuiltSite, build
 
 from talksite import deck, diagrams
 from talksite.errors import ContentError
+from talksite.site.build import build_site
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -145,6 +149,8 @@ def test_every_diagram_is_an_accessible_image_coloured_by_the_page(this_talk: Ta
         kinds.draw("matrix_chart", "outage/matrix.out"),
         kinds.draw("swiss_cheese", "outage/matrix.out", run=1),
         kinds.draw("swiss_cheese", "outage/matrix.out", run=1),  # twice on one deck
+        kinds.draw("swiss_cheese", "outage/matrix.out"),
+        kinds.draw("swiss_cheese", matrix="outage/matrix.out"),  # twice on one page
     ]
     for figure in drawn:
         svg = re.search(r"<svg [^>]*>", figure.html)
@@ -231,6 +237,77 @@ def test_a_missing_output_or_a_wrong_format_stops_the_build_with_one_line_each(
         assert sum(want in line for line in errors) == 1, (want, errors)
     assert "matrix_chart() takes one recorded output" in result.stderr
     assert not (tmp_path / "site").exists()
+
+
+# Appended to the outage page, which already shows each of them once.
+_TWICE = '\n{{ swiss_cheese("outage/matrix.out") }}\n\n{{ timeline("outage/outage.out") }}\n'
+
+
+def _counted(
+    kind: diagrams.Kind, drawn: collections.Counter[str]
+) -> Callable[[diagrams.Drawing], diagrams.Figure]:
+    """The kind's own drawing, counting each call it draws in ``drawn``."""
+
+    def counting(drawing: diagrams.Drawing) -> diagrams.Figure:
+        drawn[f"{kind.name} {drawing.source} {dict(drawing.options)}"] += 1
+        return kind.draw(drawing)
+
+    return counting
+
+
+@pytest.fixture(scope="module")
+def twice_on_a_page(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, collections.Counter[str]]:
+    """This talk with a second Swiss cheese and a second timeline on the outage page, built
+    in this process; and how many times each call was drawn, counted through the registry."""
+    project = _project(tmp_path_factory.mktemp("twice"))
+    with (project / "docs" / "outage.md").open("a", encoding="utf-8") as page:
+        page.write(_TWICE)
+    site = project.parent / "site"
+    drawn: collections.Counter[str] = collections.Counter()
+    with pytest.MonkeyPatch.context() as patch:
+        for name, kind in list(diagrams.KINDS.items()):
+            patch.setitem(
+                diagrams.KINDS, name, dataclasses.replace(kind, draw=_counted(kind, drawn))
+            )
+        build_site(project / "mkdocs.yml", site)
+    return site, drawn
+
+
+def test_two_of_a_figure_on_one_page_share_no_id(
+    twice_on_a_page: tuple[Path, collections.Counter[str]],
+) -> None:
+    site, _ = twice_on_a_page
+    outage = (site / "outage" / "index.html").read_text(encoding="utf-8")
+    assert outage.count('<div class="tsk-cheese">') == 2
+    assert outage.count('<figure class="tsk-figure tsk-timeline">') == 2
+    deck_html = (site / "slides" / "index.html").read_text(encoding="utf-8")
+    assert deck_html.count('<div class="tsk-cheese tsk-cheese-one">') == 2  # the same call
+    for page in (outage, deck_html):
+        ids = re.findall(r' id="([^"]+)"', page)
+        assert [i for i, n in collections.Counter(ids).items() if n > 1] == []
+        # Each figure's title and description are its own.
+        labelled = re.findall(r' aria-labelledby="([^"]+)"', page)
+        named = [name for names in labelled for name in names.split()]
+        assert len(named) == len(set(named)) and set(named) <= set(ids)
+
+
+def test_each_figure_is_drawn_once_per_build(
+    twice_on_a_page: tuple[Path, collections.Counter[str]],
+) -> None:
+    site, drawn = twice_on_a_page
+    assert drawn["timeline snippets/outage/outage.out {}"] == 1
+    assert drawn["swiss_cheese snippets/outage/matrix.out {}"] == 1
+    assert drawn["swiss_cheese snippets/outage/matrix.out {'run': 1}"] == 1
+    assert set(drawn.values()) == {1}, drawn
+    # ... though each is shown more than once: twice on the page, and on the deck.
+    timeline = '<figure class="tsk-figure tsk-timeline">'
+    shown = [
+        (site / p).read_text(encoding="utf-8").count(timeline)
+        for p in ("outage/index.html", "slides/index.html")
+    ]
+    assert shown == [2, 1]
 
 
 # --- Legible on the deck, in Chromium ----------------------------------------------------------

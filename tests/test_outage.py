@@ -164,7 +164,9 @@ def test_the_slices_are_labelled_with_the_layers_short_names(
 def test_the_page_figure_draws_every_recorded_run(
     slugs: list[str], layers: tuple[Layer, ...]
 ) -> None:
-    figure = diagrams.swiss_cheese(MATRIX, layers, source="snippets/outage/matrix.out")
+    figure = diagrams.swiss_cheese(
+        MATRIX, layers, source="snippets/outage/matrix.out", ident="t"
+    ).html
     runs = recorded_runs(slugs)
     assert figure.count("<svg ") == 1 + len(runs)  # the all-holes run large, then all of them
     assert figure.count('class="tsk-outage"') == 1 + sum(r.long for r in runs)

@@ -6,7 +6,7 @@ into the built site, ``pdf`` prints it.
 """
 
 from talksite.deck.build import DECK_DIR, REVEAL_FILES, build_deck, load_slides, reveal_dist
-from talksite.deck.pages import DECK_PDF, PDF_NAME, TEXT_PAGE, link_slides, text_page_file
+from talksite.deck.pages import DECK_PDF, PDF_NAME, TEXT_PAGE, link_page_to_slides, text_page_file
 from talksite.deck.render import (
     MarkdownSetup,
     RenderedSlide,
@@ -27,7 +27,7 @@ __all__ = [
     "RenderedSlide",
     "Slide",
     "build_deck",
-    "link_slides",
+    "link_page_to_slides",
     "load_slides",
     "parse_slides",
     "qr_svg",

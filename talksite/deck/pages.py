@@ -21,7 +21,14 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
-__all__ = ["DECK_PAGE", "DECK_PDF", "PDF_NAME", "TEXT_PAGE", "link_slides", "text_page_file"]
+__all__ = [
+    "DECK_PAGE",
+    "DECK_PDF",
+    "PDF_NAME",
+    "TEXT_PAGE",
+    "link_page_to_slides",
+    "text_page_file",
+]
 
 #: The generated "Slides as text" page, relative to docs/.
 TEXT_PAGE = "slides-text.md"
@@ -61,7 +68,7 @@ def text_page_file(
     return page
 
 
-def link_slides(markdown: str, page: Page, slides: Sequence[Slide], *, pdf: bool) -> str:
+def link_page_to_slides(markdown: str, page: Page, slides: Sequence[Slide], *, pdf: bool) -> str:
     """``markdown`` with a line linking the slides that name this page, if any do."""
     linked = [slide for slide in slides if slide.page == page.file.src_uri]
     if not linked:

@@ -2,27 +2,24 @@
 
 A slide may hold ``{{ site_url }}``, ``{{ qr_code }}``, or a call of a diagram kind with the
 syntax pages use (``{{ timeline("outage/run.out") }}``; the kinds are in
-:mod:`talksite.diagrams.kinds`). On the deck a diagram becomes its SVG; on "Slides as text",
-its text alternative. Python-Markdown must not see an SVG (it would wrap or escape parts of
+:mod:`talksite.diagrams.kinds`), read as a page's macro calls are (:mod:`talksite.references`).
+On the deck a diagram becomes its SVG; on "Slides as text", its text alternative. Python-Markdown must not see an SVG (it would wrap or escape parts of
 it), so the deck gets a token in its place and swaps the figure in after rendering.
 """
 
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from talksite.deck.slides import DeckError, Slide
-from talksite.diagrams import Figure, parse_call
+from talksite.diagrams import Figure
 from talksite.errors import ContentError, MacroError
+from talksite.references import MacroCall, replace_calls
 
 __all__ = ["Placeholders"]
 
-_PLACEHOLDER = re.compile(
-    r"\{\{\s*(?P<name>[A-Za-z_][A-Za-z0-9_.]*)\s*(?P<call>\((?:[^(){}]|\([^(){}]*\))*\))?\s*\}\}"
-)
 _TOKEN = "talksite-deck-figure-{}-here"
 
 
@@ -42,7 +39,7 @@ class Placeholders:
 
     def substitute(self, text: str, slide: Slide, source: str) -> str:
         """``text`` with every placeholder replaced; an unknown one fails naming the slide."""
-        return _PLACEHOLDER.sub(lambda match: self._replace(match, slide, source), text)
+        return replace_calls(text, lambda call: self._replace(call, slide, source))
 
     def finish(self, rendered: str) -> str:
         """Rendered HTML with each figure's token replaced by the figure."""
@@ -50,21 +47,22 @@ class Placeholders:
             rendered = rendered.replace(f"<p>{token}</p>", figure).replace(token, figure)
         return rendered
 
-    def _replace(self, match: re.Match[str], slide: Slide, source: str) -> str:
-        name, call = match.group("name"), match.group("call")
-        if call is None and name in self.values:
+    def _replace(self, placeholder: MacroCall, slide: Slide, source: str) -> str:
+        name = placeholder.name
+        if placeholder.call is None and name in self.values:
             return self.values[name]
-        if call is None or name not in self.figures:
+        if placeholder.call is None or name not in self.figures:
             known = [f"{{{{ {n} }}}}" for n in self.values]
             known += [f'{{{{ {n}("LAYER/NAME.out") }}}}' for n in self.figures]
-            what = f"unknown placeholder {match.group(0)!r}"
+            what = f"unknown placeholder {placeholder.text!r}"
             raise DeckError(slide.problem(source, what, f"expected one of {', '.join(known)}"))
         try:
-            _, args, kwargs = parse_call(name + call)
-            figure = self.figures[name](*args, **kwargs)
+            args, kwargs = placeholder.arguments()
         except ValueError as error:
-            what = f"cannot read {match.group(0)!r}"
+            what = f"cannot read {placeholder.text!r}"
             raise DeckError(slide.problem(source, what, "expected literal arguments")) from error
+        try:
+            figure = self.figures[name](*args, **kwargs)
         except MacroError as error:
             raise DeckError(slide.problem(source, error.what, error.expected)) from error
         except ContentError as error:

@@ -5,20 +5,13 @@ with a text alternative (:class:`~talksite.diagrams.figure.Figure`):
 :mod:`~talksite.diagrams.cheese` (the Swiss cheese, one slice per layer of the talk, from the
 defence matrix of :mod:`~talksite.diagrams.matrix`), :mod:`~talksite.diagrams.matrixchart`
 (the same matrix as one chart), :mod:`~talksite.diagrams.timeline` (``t=`` lines) and
-:mod:`~talksite.diagrams.lockqueue` (a lock table). :mod:`~talksite.diagrams.kinds` names them
-for pages and slides.
+:mod:`~talksite.diagrams.lockqueue` (a lock table). :mod:`~talksite.diagrams.kinds` is their one
+table, by the names pages and slides call them.
 """
 
-from talksite.diagrams.cheese import (
-    cheese_figure,
-    crossings,
-    describe,
-    diagram,
-    load_runs,
-    swiss_cheese,
-)
+from talksite.diagrams.cheese import crossings, describe, diagram, load_runs, swiss_cheese
 from talksite.diagrams.figure import MIN_FONT_PX, Figure
-from talksite.diagrams.kinds import KINDS, Diagrams, parse_call
+from talksite.diagrams.kinds import KINDS, Diagrams, Drawing, Kind, recorded_output
 from talksite.diagrams.lockqueue import Holder, lock_queue, parse_lock_queue
 from talksite.diagrams.matrix import MatrixError, Run, parse_matrix
 from talksite.diagrams.matrixchart import matrix_chart
@@ -28,22 +21,23 @@ __all__ = [
     "KINDS",
     "MIN_FONT_PX",
     "Diagrams",
+    "Drawing",
     "Event",
     "Figure",
     "Holder",
+    "Kind",
     "MatrixError",
     "Run",
-    "cheese_figure",
     "crossings",
     "describe",
     "diagram",
     "load_runs",
     "lock_queue",
     "matrix_chart",
-    "parse_call",
     "parse_lock_queue",
     "parse_matrix",
     "parse_timeline",
+    "recorded_output",
     "swiss_cheese",
     "timeline",
 ]

@@ -21,7 +21,7 @@ from talksite.diagrams.matrix import Run, parse_matrix
 from talksite.errors import ContentError, Problem
 from talksite.talk import Layer
 
-__all__ = ["cheese_figure", "crossings", "describe", "diagram", "load_runs", "swiss_cheese"]
+__all__ = ["crossings", "describe", "diagram", "load_runs", "swiss_cheese"]
 
 # Where the slices stand in the drawing's coordinates: one every _SLICE_STEP units.
 _FIRST_SLICE_X, _SLICE_STEP = 52, 70
@@ -185,18 +185,17 @@ def load_runs(matrix: Path, layers: Sequence[Layer], *, source: str) -> list[Run
     return runs
 
 
-def swiss_cheese(matrix: Path, layers: Sequence[Layer], *, source: str) -> str:
+def _every_run(runs: Sequence[Run], layers: Sequence[Layer], *, ident: str) -> str:
     """The page's figure: the all-holes run large, then every run of the matrix small."""
-    runs = load_runs(matrix, layers, source=source)
     all_holes = next(run for run in runs if not run.fixed)
     small = "".join(
-        f"<figure>{diagram(run, layers, ident=f'tsk-cheese-{n}')}{_caption(run, layers)}</figure>"
+        f"<figure>{diagram(run, layers, ident=f'{ident}-run{n}')}{_caption(run, layers)}</figure>"
         for n, run in enumerate(runs, start=1)
     )
     return (
         f"<style>{_STYLE}</style>"
         '<div class="tsk-cheese">'
-        f"<figure>{diagram(all_holes, layers, ident='tsk-cheese-0', labels=True)}"
+        f"<figure>{diagram(all_holes, layers, ident=f'{ident}-all', labels=True)}"
         f"<figcaption>Every hole open: the path goes through all {len(layers)} slices"
         " (recorded run).</figcaption></figure>"
         f'<div class="tsk-cheese-grid">{small}</div>'
@@ -204,21 +203,25 @@ def swiss_cheese(matrix: Path, layers: Sequence[Layer], *, source: str) -> str:
     )
 
 
-def cheese_figure(
+def swiss_cheese(
     matrix: Path,
     layers: Sequence[Layer],
     *,
     source: str,
+    ident: str,
     run: int | None = None,
-    ident: str = "tsk-cheese-run",
 ) -> Figure:
-    """The page's figure as a :class:`Figure`; with ``run``, only that run (1 = the table's
-    first), drawn large with its caption: small enough for a slide."""
+    """The Swiss cheese drawn from the recorded matrix at ``matrix`` (``source`` names it).
+
+    Every run: the all-holes run large, then every run small. With ``run``, only that run
+    (1 = the table's first), drawn large with its caption: small enough for a slide. Every id
+    in the drawing starts with ``ident``.
+    """
     runs = load_runs(matrix, layers, source=source)
     if run is None:
         described = " ".join(f"Run {n}: {describe(r, layers)}" for n, r in enumerate(runs, start=1))
         title = f"Swiss cheese, one drawing per recorded run ({len(runs)} runs)"
-        return Figure(swiss_cheese(matrix, layers, source=source), title, described)
+        return Figure(_every_run(runs, layers, ident=ident), title, described)
     if not 1 <= run <= len(runs):
         what = f"there is no run {run}"
         raise ContentError(Problem(source, 1, what, f"expected 1 to {len(runs)}"))

@@ -1,25 +1,27 @@
 """What the deck offers to run: each slide that shows a snippet, and its verified recording.
 
 A slide shows a snippet when it includes the snippet's code (``--8<-- "layer/name.py:part"``)
-or its recorded output (``--8<-- "layer/name.out"``). Run requests name a slide; the snippet
+or its recorded output (``--8<-- "layer/name.out"``), read as the build reads includes
+(:mod:`talksite.references`). Run requests name a slide; the snippet
 is looked up here, so a request can never name a file.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from talksite import snippets
 from talksite.deck import Slide
 from talksite.errors import ContentError, Problem
+from talksite.references import Include, read_references
 from talksite.snippets import Snippet, provenance
 
 __all__ = ["Demo", "demos", "recorded_on"]
 
-_INCLUDE = re.compile(r'--8<--\s*"(?P<path>[^":]+)\.(?:py|out)(?::[^"]*)?"')
+# An include of either names the snippet.
+_SNIPPET_FILES = (".py", ".out")
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,12 @@ def demos(slides: Sequence[Slide], snippets_root: Path) -> dict[str, Demo]:
     known = {snippet.id: snippet for snippet in snippets.discover(snippets_root)}
     found: dict[str, Demo] = {}
     for slide in slides:
-        for match in _INCLUDE.finditer(slide.body):
-            snippet = known.get(f"{snippets_root.name}/{match.group('path')}.py")
+        includes = (ref for ref in read_references(slide.body) if isinstance(ref, Include))
+        for include in includes:
+            path = PurePosixPath(include.path)
+            if path.suffix not in _SNIPPET_FILES:
+                continue
+            snippet = known.get(f"{snippets_root.name}/{path.with_suffix('.py')}")
             recording = snippet.expected() if snippet is not None else None
             if snippet is None or recording is None:
                 continue  # an include of a helper or of a file that is not a snippet

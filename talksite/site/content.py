@@ -3,42 +3,44 @@
 talk.yml, the slides (and the slides that video chapters name), every snippet and its
 recordings' provenance, and every reference a page or slide makes to a snippet
 (``snippet()`` and diagram macro calls such as ``timeline()``, ``--8<--`` includes, the same
-calls on slides) are checked here, so
-that a build stops with one line per problem, ``path:line: what is wrong; what was expected``,
-instead of the first problem's traceback from deep inside Markdown.
+calls on slides, all read by :mod:`talksite.references`) are checked here, so that a build
+stops with one line per problem, ``path:line: what is wrong; what was expected``, instead of
+the first problem's traceback from deep inside Markdown.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from talksite.deck import DeckError, Slide, load_slides
-from talksite.diagrams import KINDS, Diagrams, parse_call
+from talksite.diagrams import KINDS, Diagrams, recorded_output
 from talksite.errors import ContentError, MacroError, Problem
 from talksite.project import Project
+from talksite.references import Include, MacroCall, read_references
 from talksite.snippets import OUTPUT_SUFFIX, SnippetError, load, provenance, recordings, sections
 from talksite.talk import Talk, TalkConfigError, key_lines, load_talk
 
 __all__ = ["Content", "check_content"]
 
-_INCLUDE = re.compile(r'^\s*-{1,}8<-{1,}\s+"(?P<target>[^"]+)"\s*$')
-_CALLED = "|".join(["snippet", *KINDS])
-_MACRO_CALL = re.compile(rf"\{{\{{\s*(?P<call>(?:{_CALLED})\s*\(.*?\))\s*\}}\}}")
-_LINE_RANGE = re.compile(r"^[\d:,-]*$")
+#: The macros whose calls are checked: the others take no file.
+_CHECKED = frozenset({"snippet", *KINDS})
 
 
 @dataclass
 class Content:
-    """What the checks read: the talk and slides when they are valid, and every problem."""
+    """What the checks read: the talk and slides when they are valid, and every problem.
+
+    ``diagrams`` (once talk.yml is valid) has drawn every diagram the pages and slides call:
+    the build draws them from it, so that each figure is drawn once.
+    """
 
     project: Project
     docs_dir: Path
     talk: Talk | None = None
     slides: list[Slide] = field(default_factory=list)
+    diagrams: Diagrams | None = None
     problems: list[Problem] = field(default_factory=list)
 
     def source(self, path: Path) -> str:
@@ -54,6 +56,9 @@ def check_content(project: Project, *, docs_dir: Path) -> Content:
         content.talk = load_talk(talk_file, source=project.relative(talk_file))
     except TalkConfigError as error:
         content.problems += error.problems
+    else:
+        root = project.snippets_dir
+        content.diagrams = Diagrams(content.talk.layers, root, project.relative(root))
     slides_path = project.slides_file
     try:
         content.slides = load_slides(slides_path, source=project.relative(slides_path))
@@ -87,19 +92,17 @@ def _check_snippets(content: Content) -> None:
                 content.problems.append(made)
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    yield from enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
-
-
 def _check_references(content: Content, path: Path, *, in_slides: bool) -> None:
     source = content.source(path)
-    for number, line in _lines(path):
-        problems: list[Problem] = []
-        include = _INCLUDE.match(line)
-        if include is not None:
-            problems += _check_include(content, source, number, include.group("target"))
-        for call in _MACRO_CALL.finditer(line):
-            problems += _check_macro(content, source, number, call.group("call"))
+    for reference in read_references(path.read_text(encoding="utf-8")):
+        if isinstance(reference, Include):
+            problems = _check_snippet_file(
+                content, source, reference.line, reference.path, reference.section, output=False
+            )
+        elif reference.call is not None and reference.name in _CHECKED:
+            problems = _check_macro(content, source, reference)
+        else:
+            continue
         if in_slides:
             problems = [_on_slide(content.slides, problem) for problem in problems]
         content.problems += problems
@@ -114,24 +117,19 @@ def _on_slide(slides: list[Slide], problem: Problem) -> Problem:
     return Problem(problem.source, problem.line, what, problem.expected)
 
 
-def _check_include(content: Content, source: str, line: int, target: str) -> list[Problem]:
-    path, _, section = target.partition(":")
-    if _LINE_RANGE.match(section):
-        section = ""  # a line range, not a named section
-    return _check_snippet_file(content, source, line, path, section or None, output=False)
-
-
-def _check_macro(content: Content, source: str, line: int, call: str) -> list[Problem]:
+def _check_macro(content: Content, source: str, call: MacroCall) -> list[Problem]:
+    line = call.line
     try:
-        name, args, kwargs = parse_call(call)
+        args, kwargs = call.arguments()
     except ValueError:
-        return [Problem(source, line, f"cannot read {call!r}", "expected literal arguments")]
-    if name == "snippet":
+        return [Problem(source, line, f"cannot read {call.call!r}", "expected literal arguments")]
+    if call.name == "snippet":
         if not args or not isinstance(args[0], str):
-            return [Problem(source, line, f"{call} names no snippet", 'expected snippet("a/b.py")')]
+            what = f"{call.call} names no snippet"
+            return [Problem(source, line, what, 'expected snippet("a/b.py")')]
         section = args[1] if len(args) > 1 else kwargs.get("section")
         return _check_snippet_file(content, source, line, args[0], section, output=True)
-    return _check_diagram(content, source, line, name, args, kwargs)
+    return _check_diagram(content, source, line, call.name, args, kwargs)
 
 
 def _check_diagram(
@@ -140,14 +138,13 @@ def _check_diagram(
     """A diagram call: its recorded output exists, and follows the kind's format."""
     root = content.project.snippets_dir
     folder = content.project.relative(root)
-    diagrams = Diagrams(content.talk.layers if content.talk else (), root, folder)
     try:
-        output = diagrams.output(kind, args, kwargs)
+        output = recorded_output(kind, args, kwargs)
         if not (root / output).is_file():
             what = f"{folder}/{output} does not exist"
             return [Problem(source, line, what, "expected a snippet's recorded output (.out)")]
-        if content.talk is not None:  # else talk.yml's problems are reported; no layers known
-            diagrams.draw(kind, *args, **kwargs)
+        if content.diagrams is not None:  # else talk.yml's problems are reported: no layers
+            content.diagrams.check(kind, args, kwargs)
     except MacroError as error:
         return [Problem(source, line, error.what, error.expected)]
     except ContentError as error:

@@ -24,13 +24,19 @@ __all__ = ["page_macros"]
 
 
 def page_macros(
-    talk: Talk, project: Project, *, report: Callable[[str, TalksiteError], None]
+    talk: Talk,
+    project: Project,
+    *,
+    diagrams: Diagrams,
+    report: Callable[[str, TalksiteError], None],
 ) -> dict[str, Callable[..., str]]:
-    """The macros by the name pages call them, bound to this talk and its snippets folder."""
+    """The macros by the name pages call them, bound to this talk and its snippets folder.
+
+    ``diagrams`` is the build's: the content check has drawn each figure there already.
+    """
     snippets_dir = project.snippets_dir
     folder = project.relative(snippets_dir)
 
-    diagrams = Diagrams(talk.layers, snippets_dir, folder)
     # Each diagram kind (swiss_cheese, timeline, ...): its figure's HTML, drawn at build time.
     figures = {
         kind: (lambda *args, _draw=draw, **kwargs: _draw(*args, **kwargs).html)

@@ -29,9 +29,10 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from talksite import cards, deck
-from talksite.diagrams import Diagrams, Figure
+from talksite.diagrams import Figure
 from talksite.errors import ContentError, MacroError, Problem, TalksiteError
 from talksite.project import Project
+from talksite.references import MacroCall, read_references
 from talksite.site import video
 from talksite.site.content import check_content
 from talksite.site.macros import page_macros
@@ -86,10 +87,10 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         content = check_content(self.project, docs_dir=Path(config.docs_dir))
         if content.problems:
             _stop(content.problems)
-        assert content.talk is not None  # it loaded, or its problems were listed
+        assert content.talk is not None and content.diagrams is not None  # or problems listed
         self.talk = content.talk
         # Slides that a video chapter names end with a link to it, in the deck and as text.
-        self.slides = video.link_slides(content.slides, self.talk)
+        self.slides = video.link_slides_to_chapters(content.slides, self.talk)
 
         # talk.yml is the single source of truth: the site is named after the talk.
         config.site_name = self.talk.title
@@ -98,11 +99,13 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
 
         macros = config.plugins["macros"]
         macros.register_variables({"talk": self.talk})
-        macros.register_macros(page_macros(self.talk, self.project, report=self._macro_failed))
-        # The same diagram kinds for the deck's placeholders and "Slides as text".
-        snippets_dir = self.project.snippets_dir
-        folder = self.project.relative(snippets_dir)
-        self.figures = Diagrams(self.talk.layers, snippets_dir, folder).kinds()
+        macros.register_macros(
+            page_macros(
+                self.talk, self.project, diagrams=content.diagrams, report=self._macro_failed
+            )
+        )
+        # The same figures, drawn once, for the deck's placeholders and "Slides as text".
+        self.figures = content.diagrams.kinds()
         config.extra_css.extend(f"{ASSETS_DIR}/{name}" for name in _STYLESHEETS)
         if config.theme.get("favicon") in (None, _THEME_FAVICON):
             config.theme["favicon"] = f"{ASSETS_DIR}/{_FAVICON}"
@@ -135,7 +138,9 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         self._page = page  # the page whose macros run next: see _macro_failed
-        markdown = deck.link_slides(markdown, page, self.slides, pdf=self.project.slides_pdf)
+        markdown = deck.link_page_to_slides(
+            markdown, page, self.slides, pdf=self.project.slides_pdf
+        )
         return video.link_layer_page(markdown, page, self.slides, self.talk)
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
@@ -217,8 +222,8 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         source = page.file.src_uri if page is not None else "(page)"
         line = 1
         if page is not None and page.file.abs_src_path is not None:
-            text = Path(page.file.abs_src_path).read_text(encoding="utf-8").splitlines()
-            line = next((n for n, ln in enumerate(text, start=1) if f"{name}(" in ln), 1)
+            calls = read_references(Path(page.file.abs_src_path).read_text(encoding="utf-8"))
+            line = next((c.line for c in calls if isinstance(c, MacroCall) and c.name == name), 1)
             source = f"{Path(page.file.src_dir or '').name}/{page.file.src_uri}"
         if isinstance(error, ContentError):
             self._page_problems += error.problems

@@ -36,7 +36,7 @@ __all__ = [
     "embed_url",
     "facade",
     "link_layer_page",
-    "link_slides",
+    "link_slides_to_chapters",
     "poster_svg",
     "watch_url",
 ]
@@ -130,7 +130,7 @@ def _watch_link(chapter: Chapter, *, from_page: str) -> str:
     return f"[{WATCH_TEXT}]({target}#{chapter_anchor(chapter)})"
 
 
-def link_slides(slides: Sequence[Slide], talk: Talk) -> list[Slide]:
+def link_slides_to_chapters(slides: Sequence[Slide], talk: Talk) -> list[Slide]:
     """The slides, each that a chapter names ending with a link to that chapter."""
     chapters = _chapters_by_slide(talk)
     linked = []
