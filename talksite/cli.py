@@ -125,7 +125,6 @@ def new_command(directory: Path) -> int:
 def build_command(config_file: Path, site_dir: Path, *, pdf: bool | None) -> int:
     from talksite.site.build import BuildFailed, build_site
 
-    _show_build_problems()
     try:
         build_site(config_file, site_dir, pdf=pdf)
     except BuildFailed as error:

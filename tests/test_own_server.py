@@ -115,11 +115,13 @@ def test_talksite_run_and_record_say_why_and_exit_2(own_server_url: str, command
     assert result.stdout == ""
 
 
-#: `talksite run` as the user nobody: what it imports is loaded first, as nobody may not
-#: read the Python installation (under /root on CI).
+#: `talksite run` as the user nobody: what it imports is loaded first (the project too, with
+#: its MkDocs plugins), as nobody may not read the Python installation (under /root on CI).
 AS_NOBODY = """
 import os, sys
-import argparse, encodings.idna, psycopg, talksite.cli, talksite.postgres, talksite.snippets
+from pathlib import Path
+import psycopg, talksite.cli, talksite.postgres, talksite.project, talksite.snippets
+talksite.project.load_project(Path("mkdocs.yml"))
 os.setgroups([]); os.setgid(65534); os.setuid(65534)
 sys.exit(talksite.cli.main(["run", sys.argv[1]]))
 """
