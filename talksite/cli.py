@@ -160,9 +160,9 @@ def run_command(path: Path, project: Project | None) -> int:
         outcome = snippets.check(snippet, databases, echo=sys.stdout)
     if not outcome.result.ok:
         print(f"talksite: {snippet.id} {outcome.result.problem()}", file=sys.stderr)
-    elif outcome.expected is not None and not outcome.matches:
+    elif outcome.recording is not None and not outcome.matches:
         print(
-            f"talksite: this run's output differs from {snippet.expected_path.name}",
+            f"talksite: this run's output differs from {snippet.recording_path.name}",
             file=sys.stderr,
         )
     elif outcome.matches and (failure := outcome.failure()) is not None:
@@ -195,7 +195,7 @@ def record_command(paths: Sequence[Path], root: Path) -> int:
                 continue
             written = snippets.record(outcome)  # the .out, or only its provenance
             status, name = ("recorded", written.name) if written else ("unchanged", "")
-            name = name or snippet.recording_for(outcome.server_major).name
+            name = name or snippet.recording_path_for(outcome.server_major).name
             print(f"{status:>9} {name}  ({outcome.result.duration_s:.1f} s)")
     return 1 if failures else 2 if not_applicable else 0
 

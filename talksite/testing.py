@@ -133,10 +133,10 @@ def check_snippet(
     is not applicable here is skipped with the reason, by design when the user chose the
     server; one that needs root fails under ``CI=true`` instead, as CI must run everything.
     """
-    if not record and snippet.expected() is None:
+    if not record and snippet.recording() is None:
         pytest.fail(
             f"{snippet.id} has no recorded output: run `talksite record {snippet.id}`"
-            f" and review {snippet.expected_path.name}",
+            f" and review {snippet.recording_path.name}",
             pytrace=False,
         )
     try:

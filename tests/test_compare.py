@@ -32,7 +32,7 @@ def test_words_lines_and_their_order_must_match() -> None:
 
 @pytest.mark.parametrize("snippet", SNIPPETS, ids=lambda snippet: snippet.id)
 def test_changing_any_recorded_line_fails(snippet: Snippet) -> None:
-    recorded = snippet.expected()
+    recorded = snippet.recording()
     assert recorded is not None
     step = snippet.directives.precision_s
     lines = recorded.splitlines(keepends=True)

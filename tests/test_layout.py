@@ -29,7 +29,7 @@ def test_the_generator_names_none_of_this_talks_layers_or_snippets() -> None:
     talk = load_talk(REPO / "talk/talk.yml")
     names = {layer.slug for layer in talk.layers} | {layer.title for layer in talk.layers}
     for snippet in discover(REPO / "snippets"):
-        names |= {snippet.path.name, snippet.expected_path.name}
+        names |= {snippet.path.name, snippet.recording_path.name}
     found = [
         f"{path.relative_to(REPO)} names {name!r}"
         for path in GENERATOR_SOURCES

@@ -49,8 +49,8 @@ def test_record_writes_the_provenance_beside_the_output_not_in_it(
 ) -> None:
     outcome = snippets.check(snippet, talksite_databases)
     assert outcome.result.ok, outcome.failure()
-    assert snippets.record(outcome) == snippet.expected_path
-    printed = snippet.expected_path.read_text().splitlines()
+    assert snippets.record(outcome) == snippet.recording_path
+    printed = snippet.recording_path.read_text().splitlines()
     assert len(printed) == 4  # the .out is the run's output and nothing more
     sidecar = snippet.path.with_name("versions.out.json")
     values = json.loads(sidecar.read_text())
@@ -71,7 +71,7 @@ def test_a_recording_without_provenance_fails_and_record_adds_only_that(
     snippet: snippets.Snippet, talksite_databases: DatabaseSource
 ) -> None:
     first = snippets.check(snippet, talksite_databases)
-    snippet.expected_path.write_text(first.output)  # an output recorded before provenance
+    snippet.recording_path.write_text(first.output)  # an output recorded before provenance
     outcome = snippets.check(snippet, talksite_databases)
     assert outcome.matches
     failure = outcome.failure()
@@ -79,7 +79,7 @@ def test_a_recording_without_provenance_fails_and_record_adds_only_that(
     assert failure.startswith(f"{snippet.id}: ")
     assert "versions.out has no provenance; expected versions.out.json beside it" in failure
     assert snippets.record(outcome) == snippet.path.with_name("versions.out.json")
-    assert snippet.expected_path.read_text() == first.output
+    assert snippet.recording_path.read_text() == first.output
     assert snippets.check(snippet, talksite_databases).failure() is None
 
 

@@ -45,14 +45,14 @@ def demos(slides: Sequence[Slide], snippets_root: Path) -> dict[str, Demo]:
             if path.suffix not in _SNIPPET_FILES:
                 continue
             snippet = known.get(f"{snippets_root.name}/{path.with_suffix('.py')}")
-            recording = snippet.expected() if snippet is not None else None
+            recording = snippet.recording() if snippet is not None else None
             if snippet is None or recording is None:
                 continue  # an include of a helper or of a file that is not a snippet
             found[slide.anchor] = Demo(
                 slide=slide.anchor,
                 snippet=snippet,
                 recording=recording,
-                recorded_on=recorded_on(snippet.expected_path),
+                recorded_on=recorded_on(snippet.recording_path),
             )
             break
     return found

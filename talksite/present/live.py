@@ -59,7 +59,7 @@ def live_run(
         return fallback(demo, "the run was stopped")
     if not outcome.result.ok:
         return fallback(demo, f"the run {outcome.result.problem()}")
-    recording = outcome.expected or demo.recording
+    recording = outcome.recording or demo.recording
     return {
         "kind": "end",
         "matches": outcome.matches,

@@ -32,7 +32,7 @@ class Outcome:
     #: The run's output, normalised as the comparison sees it.
     output: str
     #: The recording, or None when the snippet has none yet.
-    expected: str | None
+    recording: str | None
     #: The PostgreSQL major version it ran on, and the server's full version string.
     server_major: int = 0
     server_version: str = ""
@@ -41,9 +41,9 @@ class Outcome:
     def matches(self) -> bool:
         return (
             self.result.ok
-            and self.expected is not None
+            and self.recording is not None
             and same_output(
-                self.expected, self.output, precision=self.snippet.directives.precision_s
+                self.recording, self.output, precision=self.snippet.directives.precision_s
             )
         )
 
@@ -52,19 +52,19 @@ class Outcome:
         snippet = self.snippet
         if not self.result.ok:
             return f"{snippet.id} {self.result.problem()}; its output:\n{self.output}"
-        if self.expected is None:
+        if self.recording is None:
             return (
                 f"{snippet.id} has no recorded output: run `talksite record {snippet.id}`"
-                f" and review {snippet.expected_path.name}"
+                f" and review {snippet.recording_path.name}"
             )
         if not self.matches:
-            diff = output_diff(snippet, self.expected, self.output, major=self.server_major)
+            diff = output_diff(snippet, self.recording, self.output, major=self.server_major)
             return (
                 f"{snippet.id} printed something else than recorded"
                 f" (run `talksite record {snippet.id}` if the change is right):\n{diff}"
             )
         # A recording must say what made it: the page shows it under the output.
-        found = provenance.read(snippet.recording_for(self.server_major))
+        found = provenance.read(snippet.recording_path_for(self.server_major))
         if isinstance(found, Problem):
             return f"{snippet.id}: {found}"
         return None
@@ -116,7 +116,7 @@ def check(
         snippet,
         result,
         output,
-        snippet.expected(major),
+        snippet.recording(major),
         server_major=major,
         server_version=database.server_version,
     )
@@ -134,15 +134,15 @@ def record(outcome: Outcome) -> Path | None:
         raise ValueError(f"{outcome.snippet.id}: a failed run is never recorded")
     made = provenance.current(outcome.server_version)
     snippet = outcome.snippet
-    target = snippet.recording_for(outcome.server_major)
+    target = snippet.recording_path_for(outcome.server_major)
     if outcome.matches:
         if isinstance(provenance.read(target), provenance.Provenance):
             return None
         return provenance.write(target, made)
-    if target == snippet.expected_path and outcome.server_major != default_major():
+    if target == snippet.recording_path and outcome.server_major != default_major():
         # Another version prints something else: a recording of its own, beside the one
         # the page shows.
-        target = snippet.major_path(outcome.server_major)
+        target = snippet.version_recording_path(outcome.server_major)
     target.write_text(outcome.output, encoding="utf-8")
     provenance.write(target, made)
     return target

@@ -79,7 +79,7 @@ def output_diff(snippet: Snippet, expected: str, actual: str, *, major: int | No
         difflib.unified_diff(
             expected.splitlines(keepends=True),
             actual.splitlines(keepends=True),
-            fromfile=f"{snippet.recording_for(major).name} (recorded)",
+            fromfile=f"{snippet.recording_path_for(major).name} (recorded)",
             tofile=f"{snippet.path.name} (this run)",
         )
     )

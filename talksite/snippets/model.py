@@ -93,23 +93,24 @@ class Snippet:
         )
 
     @property
-    def expected_path(self) -> Path:
+    def recording_path(self) -> Path:
         """The recording: what the page shows, made on the default server."""
         return self.path.with_suffix(OUTPUT_SUFFIX)
 
-    def major_path(self, major: int) -> Path:
+    def version_recording_path(self, major: int) -> Path:
         """Where a recording for one PostgreSQL major version goes: ``name.pg15.out``."""
         return self.path.with_suffix(f".pg{major}{OUTPUT_SUFFIX}")
 
-    def recording_for(self, major: int | None = None) -> Path:
+    def recording_path_for(self, major: int | None = None) -> Path:
         """The recording a run on PostgreSQL `major` is held against: the version's own if
         the output truly differs on it, else the one recording."""
-        if major is not None and self.major_path(major).exists():
-            return self.major_path(major)
-        return self.expected_path
+        if major is not None and self.version_recording_path(major).exists():
+            return self.version_recording_path(major)
+        return self.recording_path
 
-    def expected(self, major: int | None = None) -> str | None:
-        path = self.recording_for(major)
+    def recording(self, major: int | None = None) -> str | None:
+        """The text of :meth:`recording_path_for`, or None if there is no recording yet."""
+        path = self.recording_path_for(major)
         return path.read_text(encoding="utf-8") if path.exists() else None
 
 
