@@ -63,7 +63,7 @@ def fresh_database(admin_url: str, replica_admin_url: str | None = None) -> Data
     assert row is not None
     replica_url = None
     if replica_admin_url is not None:
-        # A run before may have paused replay (the routing demos do): each run starts level.
+        # A run before may have paused replay (to show replication lag): each run starts level.
         resume_replay(replica_admin_url)
         wait_for_replay(admin_url, replica_admin_url)
         replica_url = _with_dbname(replica_admin_url, dbname)

@@ -76,16 +76,7 @@ def present(settings: PresentSettings) -> int:
     log = PresentingLog(settings.log or default_log_path())
     try:
         with _site(settings) as site, postgres.from_environment() as databases:
-            started = time.monotonic()
-            # Only what can run here: a demo that is not applicable shows its recording.
-            runnable = [
-                demo.snippet
-                for demo in sources.demos.values()
-                if applicability(demo.snippet, databases) is None
-            ]
-            count = databases.warm(snippet.needs for snippet in runnable)
-            took = time.monotonic() - started
-            _say(f"warmed {count} servers for {len(sources.demos)} demos in {took:.1f} s")
+            _warm(databases, sources.demos)
             token = new_token()
             stopping = threading.Event()
             runs = Runs(databases, stopping)
@@ -112,6 +103,18 @@ def present(settings: PresentSettings) -> int:
         log.close()
         listener.close()
     return 0
+
+
+def _warm(databases: postgres.DatabaseSource, demos: Mapping[str, Demo]) -> None:
+    """Start the servers the demos will run on now, so that none waits for one on stage;
+    only for what can run here: a demo that is not applicable shows its recording."""
+    started = time.monotonic()
+    runnable = [
+        demo.snippet for demo in demos.values() if applicability(demo.snippet, databases) is None
+    ]
+    count = databases.warm(snippet.needs for snippet in runnable)
+    took = time.monotonic() - started
+    _say(f"warmed {count} servers for {len(demos)} demos in {took:.1f} s")
 
 
 def _page_demos(demos: Mapping[str, Demo]) -> dict[str, dict[str, Any]]:
