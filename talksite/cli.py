@@ -10,11 +10,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from talksite import interrupt, scaffold, snippets
+from talksite import scaffold, snippets
 from talksite.chapters import command as chapters_command
 from talksite.errors import NotApplicable, Problem, TalksiteError
 from talksite.postgres import Servers
 from talksite.present import command as present_command
+from talksite.processes import interrupt
 
 __all__ = ["main"]
 

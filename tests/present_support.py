@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from talksite import processes
 from talksite.postgres import DATABASE_URL_VARIABLE, REPLICA_URL_VARIABLE
 
 __all__ = ["Presenting", "log_text", "post", "presenting", "read_log", "start_run"]
@@ -129,14 +130,13 @@ def presenting(project: Path, *args: str, log: Path | None = None) -> Iterator[P
 def _start(
     project: Path, args: list[str], env: dict[str, str], stderr: IO[bytes]
 ) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
+    # Ctrl-C reaches it as from a terminal (see snippet_support.talksite_run).
+    return processes.spawn(
         [sys.executable, "-m", "talksite.cli", "present", *args],
         stdout=subprocess.PIPE,
         stderr=stderr,
         cwd=project,
         env=env,
-        # As from a terminal, where Ctrl-C comes from (see snippet_support.talksite_run).
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 

@@ -25,9 +25,9 @@ import pytest
 from browser_support import REPO, BuiltSite
 from present_support import post, presenting, start_run
 from snippet_support import lock_held
-from tcp_lab_support import descendants, lab_of, slot_lock, slot_of
+from tcp_lab_support import lab_of, slot_lock, slot_of
 
-from talksite import deck
+from talksite import deck, processes
 
 pytestmark = pytest.mark.privileged
 
@@ -157,7 +157,7 @@ def test_ctrl_c_during_a_network_demo_leaves_no_namespace(built_site: BuiltSite)
         # Wait until the lab is wired and its app runs in its namespace, then Ctrl-C.
         while WIRED not in (line := response.readline().decode()):
             assert line, "the run ended before its lab was wired"
-        slot = slot_of(descendants(present.process.pid))
+        slot = slot_of(processes.proc.descendants(present.process.pid))
         assert lab_of(slot) != [], "the lab should be wired now"
         assert present.stop() == 128 + signal.SIGINT
         connection.close()

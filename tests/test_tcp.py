@@ -18,7 +18,7 @@ import pytest
 from snippet_support import lock_held, started
 from tcp_lab_support import lab_of, slot_lock, slot_of
 
-from talksite import snippets
+from talksite import processes, snippets
 from talksite.postgres import Servers
 
 # The lab builds network namespaces: root only (skipped without it, failing under CI=true).
@@ -47,7 +47,7 @@ def test_a_finished_run_leaves_nothing_behind(talksite_servers: Servers) -> None
 
 def test_sigterm_half_way_still_cleans_up(talksite_servers: Servers) -> None:
     with started(load("silent_peer.py"), talksite_servers, ready=WIRED) as run:
-        assert snippets.session_processes(run.pid), "the app server should be running"
+        assert processes.proc.session_members(run.pid), "the app server should be running"
         slot = slot_of({run.pid})
         assert lab_of(slot) == [f"link tsk{slot}-db", f"netns tsk{slot}-app"]
         run.signal(signal.SIGTERM)

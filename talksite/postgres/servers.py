@@ -20,9 +20,9 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 
 from talksite.errors import NotApplicable, ServerError
-from talksite.postgres.binaries import signals_deferred
 from talksite.postgres.launcher import Launcher, Server
 from talksite.postgres.replication import resume_replay, wait_for_replay
+from talksite.processes import signals_deferred
 
 __all__ = [
     "DATABASE_URL_VARIABLE",

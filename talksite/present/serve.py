@@ -2,7 +2,8 @@
 
 Ctrl-C (or SIGTERM) leaves nothing behind: uvicorn stops serving and passes the signal on,
 which unwinds through the clean-up of the run (its session's processes), the servers (their
-databases and data) and the built site, as ``talksite run`` does (:mod:`talksite.interrupt`).
+databases and data) and the built site, as ``talksite run`` does
+(:mod:`talksite.processes.interrupt`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from talksite.present.runs import Runs
 from talksite.present.sources import read_sources
 from talksite.present.state import Deck
 from talksite.present.warm import WarmServers
+from talksite.processes import interrupt
 
 __all__ = ["DEFAULT_PORT", "Options", "lan_address", "present"]
 
@@ -164,12 +166,14 @@ def _site(options: Options) -> Iterator[Path]:
 
     # Named after this process, so that a check for leftovers can find it.
     building = Path(tempfile.mkdtemp(prefix=f"talksite-present-{os.getpid()}-"))
+    interrupt.register_folder(building)  # removed even if an interrupted clean-up overruns
     try:
         _say("building the site")
         build_site(options.config_file, building / "site")
         yield building / "site"
     finally:
         shutil.rmtree(building, ignore_errors=True)
+        interrupt.forget_folder(building)
 
 
 def lan_address() -> str:

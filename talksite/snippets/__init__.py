@@ -23,7 +23,7 @@ from talksite.snippets.model import (
     sections,
 )
 from talksite.snippets.provenance import Provenance
-from talksite.snippets.runner import RunResult, database_for, run, session_processes
+from talksite.snippets.runner import RunResult, database_for, run
 
 __all__ = [
     "DURATION_PRECISION_S",
@@ -48,5 +48,4 @@ __all__ = [
     "run",
     "same_output",
     "sections",
-    "session_processes",
 ]
