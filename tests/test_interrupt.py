@@ -83,9 +83,10 @@ def test_an_interrupted_run_ends_in_time_and_leaves_nothing(
     assert found == []
 
 
-#: Interrupts itself with the signal named by argv[1] after registering a folder (argv[2]) and
-#: starting a child; its clean-up takes argv[3] seconds, and argv[4] more as it exits (in the
-#: interpreter's finalization, after its signal handlers are put back to the default).
+#: Interrupts itself with the signal named by argv[1] after registering a folder (argv[2]), a
+#: clean-up callback (it makes the file argv[2] + ".overran") and starting a child; its own
+#: clean-up takes argv[3] seconds, and argv[4] more as it exits (in the interpreter's
+#: finalization, after its signal handlers are put back to the default).
 CLEANED_UP_SLOWLY = """
 import os, signal, subprocess, sys, time
 from pathlib import Path
@@ -96,6 +97,7 @@ interrupt.unwind_on_signals()
 folder, cleaning_s, exiting_s = Path(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
 folder.mkdir()
 interrupt.register_folder(folder)
+interrupt.on_cleanup(Path(f"{folder}.overran").touch)
 child = spawn(["sleep", "60"])
 print(child.pid, flush=True)
 
@@ -150,6 +152,7 @@ def test_an_interrupted_process_exits_with_its_signals_status(
     process.stdout.close()
     assert process.wait(timeout=30) == 128 + sig
     assert not folder.exists()
+    assert Path(f"{folder}.overran").exists() == (cleaning_s > 1.0)
     deadline = time.monotonic() + 5  # a killed child is reaped by init meanwhile
     while (found := processes.proc.stat(child)) is not None and not found.ended:
         assert time.monotonic() < deadline, f"the child {child} outlived its parent's clean-up"
