@@ -10,10 +10,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from talksite import interrupt, postgres, scaffold, snippets
+from talksite import postgres, scaffold, snippets
 from talksite.chapters import command as chapters_command
 from talksite.errors import NotApplicable, Problem, SetupError, TalksiteError
 from talksite.present import command as present_command
+from talksite.processes import interrupt
 from talksite.project import Project, find_config_file, load_project
 
 __all__ = ["main"]

@@ -117,7 +117,7 @@ def serve(directory: Path) -> Iterator[str]:
 
 
 def launch_chromium(playwright: Playwright) -> Browser:
-    """Headless Chromium, started as the deck's PDF printer starts it."""
+    """Headless Chromium, with the arguments the deck's PDF printer starts it with."""
     return playwright.chromium.launch(
         executable_path=chromium_executable(), args=list(CHROMIUM_ARGS), headless=True
     )

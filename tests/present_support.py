@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from talksite import environment
+from talksite import environment, processes
 
 #: Whatever names the user's servers: a child run here uses servers of its own.
 USERS_SERVER_VARIABLES = environment.spellings(environment.DATABASE_URL) + environment.spellings(
@@ -36,7 +36,7 @@ __all__ = ["Presenting", "log_text", "post", "presenting", "read_log", "start_ru
 
 #: Building a site and warming servers on a machine busy with other people's tests.
 START_TIMEOUT_S = 240
-#: Interrupted, present is gone within this (talksite.interrupt's deadline, and some).
+#: Interrupted, present is gone within this (talksite.processes.interrupt's deadline, and some).
 STOP_TIMEOUT_S = 10
 
 
@@ -56,6 +56,12 @@ class Presenting:
     @property
     def base(self) -> str:
         return self.presenter_url.split("/slides/", 1)[0]
+
+    @property
+    def address(self) -> tuple[str, int]:
+        """The host and port present listens on for the presenter."""
+        host, port = self.base.removeprefix("http://").split(":")
+        return host, int(port)
 
     @property
     def token(self) -> str:
@@ -137,14 +143,13 @@ def presenting(
 def _start(
     project: Path, args: list[str], env: dict[str, str], stderr: IO[bytes]
 ) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
+    # Ctrl-C reaches it as from a terminal (see snippet_support.talksite_run).
+    return processes.spawn(
         [sys.executable, "-m", "talksite.cli", "present", *args],
         stdout=subprocess.PIPE,
         stderr=stderr,
         cwd=project,
         env=env,
-        # As from a terminal, where Ctrl-C comes from (see snippet_support.talksite_run).
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
@@ -184,19 +189,22 @@ def log_text(path: Path) -> str:
     return path.read_text(encoding="utf-8") if path.exists() else ""
 
 
+@contextlib.contextmanager
 def start_run(
     present: Presenting, slide: str, *, timeout_s: float
-) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+) -> Iterator[http.client.HTTPResponse]:
     """Start the slide's live run as the presenter's deck does; its events stream in the
-    response, a JSON line each."""
-    host, port = present.base.removeprefix("http://").split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=timeout_s)
-    connection.request(
-        "POST",
-        "/_present/run",
-        body=json.dumps({"slide": slide}),
-        headers={"Content-Type": "application/json", "X-Talksite-Token": present.token},
-    )
-    response = connection.getresponse()
-    assert response.status == 200
-    return connection, response
+    response, a JSON line each. The connection is closed when the block ends, however it
+    ends: one left to the garbage collector fails whichever test runs then."""
+    with contextlib.closing(http.client.HTTPConnection(*present.address, timeout=timeout_s)) as (
+        connection
+    ):
+        connection.request(
+            "POST",
+            "/_present/run",
+            body=json.dumps({"slide": slide}),
+            headers={"Content-Type": "application/json", "X-Talksite-Token": present.token},
+        )
+        with connection.getresponse() as response:
+            assert response.status == 200
+            yield response

@@ -25,8 +25,9 @@ from typing import TextIO
 
 import pytest
 
-from talksite import environment, snippets
+from talksite import environment, processes, snippets
 from talksite.postgres import Database, DatabaseSource
+from talksite.processes import proc
 
 #: Whatever names the user's servers: a child run here uses servers of its own.
 USERS_SERVER_VARIABLES = environment.spellings(environment.DATABASE_URL) + environment.spellings(
@@ -53,16 +54,10 @@ LOCK_WAIT_S = 90.0
 def live_command_lines(*mentioning: str) -> list[str]:
     """The command lines of live processes (zombies aside) that mention any of `mentioning`."""
     found = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
-            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue  # it has gone
-        if state != "Z" and any(text in cmdline for text in mentioning):
-            found.append(cmdline)
+    for process in proc.live():
+        line = proc.command_line(process.pid)
+        if line is not None and any(text in line for text in mentioning):
+            found.append(line)
     return found
 
 
@@ -71,19 +66,16 @@ def processes_of_run(database: Database) -> dict[int, str]:
 
     Every process a snippet starts inherits it, even one that left the snippet's session.
     """
-    marker = f"DATABASE_URL={database.url}".encode()
     found = {}
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+    for process in proc.live():
+        if process.pid == os.getpid():
             continue
-        try:
-            if (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
-                continue
-            if marker not in (proc / "environ").read_bytes().split(b"\0"):
-                continue
-            found[int(proc.name)] = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except (OSError, IndexError):  # gone meanwhile, or not ours to read
+        environment = proc.environment(process.pid)  # None: gone meanwhile, or not ours to read
+        if environment is None or environment.get("DATABASE_URL") != database.url:
             continue
+        line = proc.command_line(process.pid)
+        if line is not None:
+            found[process.pid] = line
     return found
 
 
@@ -93,17 +85,16 @@ def talksite_run(snippet: Path) -> Iterator[tuple[subprocess.Popen[str], TextIO]
     failure message; killed at the end if it still runs."""
     env = {name: value for name, value in os.environ.items() if name not in USERS_SERVER_VARIABLES}
     with tempfile.TemporaryFile(mode="w+") as stderr:
-        runner = subprocess.Popen(
+        # Ctrl-C reaches it as from a terminal: a run started from a background job (`make
+        # test &`) would otherwise inherit SIGINT ignored, and lose it until talksite's own
+        # handler is installed.
+        runner = processes.spawn(
             [sys.executable, "-m", "talksite.cli", "run", str(snippet)],
             stdout=subprocess.PIPE,
             stderr=stderr,
             text=True,
             env=env,
             cwd=REPO,
-            # As from a terminal, where Ctrl-C comes from: a run started from a background
-            # job (`make test &`) would inherit SIGINT ignored, and lose it until talksite's
-            # own handler is installed.
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         try:
             yield runner, stderr

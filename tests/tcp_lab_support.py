@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-__all__ = ["SLOTS", "descendants", "lab_of", "slot_lock", "slot_of"]
+__all__ = ["SLOTS", "lab_of", "slot_lock", "slot_of"]
 
 SLOTS = 16  # the lab's slots: slot N's lock, namespace and veth are named after N
 
@@ -30,24 +30,6 @@ def slot_of(pids: set[int]) -> int:
     ]
     assert len(slots) == 1, f"processes {sorted(pids)} hold the locks of slots {slots}"
     return slots[0]
-
-
-def descendants(pid: int) -> set[int]:
-    """`pid` and every process below it, now."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            # The command's name, in parentheses, may hold spaces: the fields after it are fixed.
-            after_name = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue  # the process has gone
-        parents[int(stat.parent.name)] = int(after_name[1])
-    found, added = {pid}, True
-    while added:
-        below = {child for child, parent in parents.items() if parent in found} - found
-        found |= below
-        added = bool(below)
-    return found
 
 
 def lab_of(slot: int) -> list[str]:

@@ -2,18 +2,24 @@
 left behind.
 
 One interruption rarely finds a race; this interrupts many runs, at moments spread from the
-servers' start-up to the snippet's run, taking the three signals in turn.
+servers' start-up to the snippet's run, taking the three signals in turn. And the interrupt
+clean-up's deadline (talksite.processes.interrupt) ends an interrupted process with the status
+its signal asks for: whether the clean-up overruns, or makes it just in time and the process
+is still exiting when the deadline passes.
 """
 
 from __future__ import annotations
 
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 from snippet_support import live_command_lines, talksite_run
 
+from talksite import processes
 from talksite.postgres import Pool, workdirs
 
 RUNS = 12
@@ -75,3 +81,79 @@ def test_an_interrupted_run_ends_in_time_and_leaves_nothing(
             pass
         found = leftovers(runner.pid, slow_snippet)
     assert found == []
+
+
+#: Interrupts itself with the signal named by argv[1] after registering a folder (argv[2]), a
+#: clean-up callback (it makes the file argv[2] + ".overran") and starting a child; its own
+#: clean-up takes argv[3] seconds, and argv[4] more as it exits (in the interpreter's
+#: finalization, after its signal handlers are put back to the default).
+CLEANED_UP_SLOWLY = """
+import os, signal, subprocess, sys, time
+from pathlib import Path
+from talksite.processes import interrupt, spawn
+
+interrupt.CLEANUP_DEADLINE_S = 1.0
+interrupt.unwind_on_signals()
+folder, cleaning_s, exiting_s = Path(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+folder.mkdir()
+interrupt.register_folder(folder)
+interrupt.on_cleanup(Path(f"{folder}.overran").touch)
+child = spawn(["sleep", "60"])
+print(child.pid, flush=True)
+
+
+class ExitsSlowly:
+    def __del__(self) -> None:
+        started = time.monotonic()
+        while time.monotonic() - started < exiting_s:
+            pass
+
+
+exits_slowly = ExitsSlowly()
+try:  # as talksite.cli.main: Ctrl-C ends it with status 130
+    try:
+        os.kill(os.getpid(), getattr(signal, sys.argv[1]))
+        time.sleep(60)
+    finally:
+        time.sleep(cleaning_s)
+        child.kill()
+        child.wait()
+        folder.rmdir()
+except KeyboardInterrupt:
+    sys.exit(130)
+"""
+
+
+@pytest.mark.parametrize(
+    ("sig", "cleaning_s", "exiting_s"),
+    [
+        (signal.SIGINT, 0.0, 0.0),
+        (signal.SIGTERM, 0.0, 0.0),
+        # Made it just in time, still exiting when the deadline passes: an alarm left armed
+        # would kill it now, as SIGALRM.
+        (signal.SIGINT, 0.8, 0.6),
+        # Overran: killed outright, with the signal's status, the child and folder gone.
+        (signal.SIGINT, 3.0, 0.0),
+        (signal.SIGTERM, 3.0, 0.0),
+    ],
+)
+def test_an_interrupted_process_exits_with_its_signals_status(
+    tmp_path: Path, sig: signal.Signals, cleaning_s: float, exiting_s: float
+) -> None:
+    folder = tmp_path / "registered"
+    process = subprocess.Popen(
+        [sys.executable, "-c", CLEANED_UP_SLOWLY, sig.name, str(folder)]
+        + [str(cleaning_s), str(exiting_s)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    child = int(process.stdout.readline())
+    process.stdout.close()
+    assert process.wait(timeout=30) == 128 + sig
+    assert not folder.exists()
+    assert Path(f"{folder}.overran").exists() == (cleaning_s > 1.0)
+    deadline = time.monotonic() + 5  # a killed child is reaped by init meanwhile
+    while (found := processes.proc.stat(child)) is not None and not found.ended:
+        assert time.monotonic() < deadline, f"the child {child} outlived its parent's clean-up"
+        time.sleep(0.05)

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from snippet_support import LOCK_WAIT_S, Started, lock_held, started
 
-from talksite import diagrams, snippets
+from talksite import diagrams, processes, snippets
 from talksite.postgres import DatabaseSource
 from talksite.talk import Layer, Talk
 
@@ -205,7 +205,7 @@ def namespace_of(run: Started) -> str:
     """The namespace this run's app server runs in, found from the run's own processes (other
     runs, such as matrix.py's sixteen, may be wiring app servers of their own meanwhile)."""
     found = set()
-    for pid in snippets.session_processes(run.pid):
+    for pid in processes.proc.session_members(run.pid):
         identify = ["ip", "netns", "identify", str(pid)]
         found.update(subprocess.run(identify, capture_output=True, text=True).stdout.split())
     assert len(found) == 1, f"expected the run's processes in one namespace, found {found}"

@@ -25,9 +25,9 @@ import pytest
 from browser_support import REPO, BuiltSite
 from present_support import post, presenting, start_run
 from snippet_support import lock_held
-from tcp_lab_support import descendants, lab_of, slot_lock, slot_of
+from tcp_lab_support import lab_of, slot_lock, slot_of
 
-from talksite import deck
+from talksite import deck, processes
 
 pytestmark = pytest.mark.privileged
 
@@ -143,23 +143,21 @@ def test_from_another_address_the_audience_follows_and_cannot_steer(built_site: 
             follower.stdout.close()
         for path in ("slide", "run", "stop"):
             for token in ("", "wrong", present.token):
-                asked = from_audience(REQUEST, f"{lan_base}/_present/{path}", token)
-                answer = next_line(asked, 30)
-                asked.wait()
-                assert asked.stdout is not None
-                asked.stdout.close()
+                with from_audience(REQUEST, f"{lan_base}/_present/{path}", token) as asked:
+                    answer = next_line(asked, 30)
                 assert answer.startswith("403 "), (path, token == present.token, answer)
 
 
 def test_ctrl_c_during_a_network_demo_leaves_no_namespace(built_site: BuiltSite) -> None:
-    with presenting(REPO, "--site", str(built_site.root)) as present:
-        connection, response = start_run(present, TCP_SLIDE, timeout_s=120)
+    with (
+        presenting(REPO, "--site", str(built_site.root)) as present,
+        start_run(present, TCP_SLIDE, timeout_s=120) as response,
+    ):
         # Wait until the lab is wired and its app runs in its namespace, then Ctrl-C.
         while WIRED not in (line := response.readline().decode()):
             assert line, "the run ended before its lab was wired"
-        slot = slot_of(descendants(present.process.pid))
+        slot = slot_of(processes.proc.descendants(present.process.pid))
         assert lab_of(slot) != [], "the lab should be wired now"
         assert present.stop() == 128 + signal.SIGINT
-        connection.close()
     with lock_held(slot_lock(slot)):
         assert lab_of(slot) == []

@@ -5,6 +5,7 @@ leaves no process, server, database or file behind (test_present_lan.py: no name
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import signal
@@ -73,12 +74,13 @@ def test_a_snippet_made_to_fail_shows_the_recording_labelled(
 def test_ctrl_c_mid_run_leaves_nothing_behind(tmp_path: Path) -> None:
     tail = '\nimport time\nprint("still running", flush=True)\ntime.sleep(120)\n'
     project = new_talk(tmp_path, tail)
-    with presenting(project) as present:
+    with (
+        presenting(project) as present,
+        start_run(present, SLIDE, timeout_s=60) as response,
+        contextlib.closing(http.client.HTTPConnection(*present.address, timeout=60)) as audience,
+    ):
         pid = present.process.pid
-        connection, response = start_run(present, SLIDE, timeout_s=60)
-        host, port = present.base.removeprefix("http://").split(":")
         # An audience page following, too: its stream must not hold present up.
-        audience = http.client.HTTPConnection(host, int(port), timeout=60)
         audience.request("GET", "/_present/follow")
         assert audience.getresponse().status == 200
         # Wait until the snippet is running (its last line), then Ctrl-C.
@@ -88,8 +90,6 @@ def test_ctrl_c_mid_run_leaves_nothing_behind(tmp_path: Path) -> None:
         assert present.stop() == 128 + signal.SIGINT
         stderr = present.stderr()
         assert "Traceback" not in stderr, stderr
-        connection.close()
-        audience.close()
     deadline = time.monotonic() + 5  # the kernel reaps what present killed
     while leftovers(pid, project) and time.monotonic() < deadline:
         time.sleep(0.05)

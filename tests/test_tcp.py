@@ -18,7 +18,7 @@ import pytest
 from snippet_support import lock_held, started
 from tcp_lab_support import lab_of, slot_lock, slot_of
 
-from talksite import snippets
+from talksite import processes, snippets
 from talksite.postgres import DatabaseSource
 
 # The lab builds network namespaces: root only (skipped without it, failing under CI=true).
@@ -47,7 +47,7 @@ def test_a_finished_run_leaves_nothing_behind(talksite_databases: DatabaseSource
 
 def test_sigterm_half_way_still_cleans_up(talksite_databases: DatabaseSource) -> None:
     with started(load("silent_peer.py"), talksite_databases, ready=WIRED) as run:
-        assert snippets.session_processes(run.pid), "the app server should be running"
+        assert processes.proc.session_members(run.pid), "the app server should be running"
         slot = slot_of({run.pid})
         assert lab_of(slot) == [f"link tsk{slot}-db", f"netns tsk{slot}-app"]
         run.signal(signal.SIGTERM)

@@ -3,17 +3,27 @@
 ``python -m talksite.deck.pdf site/slides/index.html site/slides/slides.pdf`` (``make
 slides-pdf`` runs the build with this step on). Chromium is ``TALKSITE_CHROMIUM`` if set,
 else Debian's ``/usr/bin/chromium`` if present, else Playwright's own browser.
+
+Chromium is started here (:func:`talksite.processes.spawn`), not by Playwright's driver: a child
+of ours leading its own process group, killed with us even if we are killed outright, and
+ended with everything it started when the PDF is written. Playwright drives it over CDP.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from talksite import environment
+from talksite import environment, processes
+from talksite.errors import SetupError
 
 __all__ = ["CHROMIUM_ARGS", "chromium_executable", "write_pdf"]
 
@@ -29,6 +39,9 @@ CHROMIUM_ARGS = (
 )
 _DEBIAN_CHROMIUM = "/usr/bin/chromium"
 _READY_TIMEOUT_MS = 30_000
+_START_TIMEOUT_S = 30.0
+#: Once asked to close, Chromium gets this long before its group is killed.
+_CLOSE_TIMEOUT_S = 5.0
 
 
 def chromium_executable() -> str | None:
@@ -43,20 +56,57 @@ def write_pdf(deck_html: Path, pdf: Path) -> int:
     """Print ``deck_html`` (a built deck, opened from ``file://``) to ``pdf``; returns pages."""
     url = deck_html.resolve().as_uri() + "?print-pdf"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_executable(),
-            args=list(CHROMIUM_ARGS),
-            headless=True,
+        executable = chromium_executable() or playwright.chromium.executable_path
+        with _headless_chromium(executable) as endpoint:
+            browser = playwright.chromium.connect_over_cdp(endpoint)
+            try:
+                page = browser.new_page()
+                page.goto(url)
+                page.wait_for_function(
+                    "window.Reveal && Reveal.isReady()", timeout=_READY_TIMEOUT_MS
+                )
+                pages = page.locator(".pdf-page").count()
+                page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+            finally:
+                browser.close()
+    return pages
+
+
+@contextlib.contextmanager
+def _headless_chromium(executable: str) -> Iterator[str]:
+    """Headless Chromium with a throwaway profile, for the length of the block; yields the
+    address Playwright connects to."""
+    with tempfile.TemporaryDirectory(prefix="talksite-chromium-") as profile:
+        chromium = processes.spawn(
+            [executable, "--headless", "--remote-debugging-port=0", f"--user-data-dir={profile}"]
+            + [*CHROMIUM_ARGS, "about:blank"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         try:
-            page = browser.new_page()
-            page.goto(url)
-            page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=_READY_TIMEOUT_MS)
-            pages = page.locator(".pdf-page").count()
-            page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+            yield _devtools_address(chromium, Path(profile))
         finally:
-            browser.close()
-    return pages
+            # Closing the browser over CDP ends it; its helpers go with its group.
+            processes.wait_unreaped(chromium, _CLOSE_TIMEOUT_S)
+            processes.kill_group(chromium)
+
+
+def _devtools_address(chromium: subprocess.Popen[bytes], profile: Path) -> str:
+    """Where Chromium listens for CDP, once it does: it writes the port it chose to its
+    profile's ``DevToolsActivePort``."""
+    announced = profile / "DevToolsActivePort"
+    deadline = time.monotonic() + _START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        lines = announced.read_text().splitlines() if announced.is_file() else []
+        if len(lines) >= 2:  # the port, then the browser's path (written in one go)
+            return f"http://127.0.0.1:{lines[0]}"
+        if processes.wait_unreaped(chromium, 0.05):
+            raise SetupError(
+                f"{chromium.args[0]} exited before it listened for CDP: set TALKSITE_CHROMIUM"
+                " to a Chromium that starts headless"
+            )
+    raise SetupError(f"{chromium.args[0]} did not listen for CDP in {_START_TIMEOUT_S:.0f} s")
 
 
 def main() -> None:

@@ -10,19 +10,15 @@ created on first use.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import importlib.util
 import os
 import re
-import signal
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 from talksite import environment
 from talksite.errors import ServerError
-from talksite.processes import die_with_parent
 
 __all__ = [
     "BINDIR_VARIABLE",
@@ -30,10 +26,8 @@ __all__ = [
     "bin_dir",
     "default_major",
     "server_version",
-    "child_setup",
     "make_traversable",
     "service_user_ids",
-    "signals_deferred",
 ]
 
 SERVICE_USER = "talksite-pg"
@@ -125,29 +119,3 @@ def make_traversable(path: Path) -> None:
         mode = parent.stat().st_mode
         if mode & 0o005 != 0o005:
             parent.chmod(mode | 0o005)
-
-
-def child_setup(ids: tuple[int, int] | None) -> None:
-    """Runs in the child between fork and exec."""
-    # The parent may be deferring Ctrl-C and SIGTERM (signals_deferred): not the child.
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
-    # Own process group: a Ctrl-C in the terminal reaches us, and we stop the server in order.
-    os.setpgid(0, 0)
-    if ids is not None:
-        os.setgroups([])
-        os.setgid(ids[1])
-        os.setuid(ids[0])
-    # If we die, even by SIGKILL, the server gets SIGQUIT (immediate shutdown).
-    die_with_parent(signal.SIGQUIT)
-
-
-@contextlib.contextmanager
-def signals_deferred() -> Iterator[None]:
-    """Ctrl-C and SIGTERM wait until the block ends, so that what it starts is on record
-    (a server on the list, a work folder in its field) for the clean-up they trigger."""
-    deferred = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, deferred)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

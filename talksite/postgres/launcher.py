@@ -1,8 +1,9 @@
 """Start and stop real PostgreSQL servers: primaries from a cached initdb, and streaming
 replicas cloned with ``pg_basebackup -R``.
 
-Every server is a direct child of this process, started with a parent-death signal, so even
-if this process is SIGKILLed the kernel stops its servers; data directories live in one
+Every server is a direct child of this process, leading a process group of its own and started
+with a parent-death signal (:func:`talksite.processes.spawn`), so even if this process is
+SIGKILLed the kernel stops its servers; data directories live in one
 work folder that :meth:`Launcher.close` removes, and that the next launcher removes if its
 owner was killed before it could.
 """
@@ -24,14 +25,9 @@ import psycopg
 
 from talksite.errors import ServerError
 from talksite.postgres import workdirs
-from talksite.postgres.binaries import (
-    bin_dir,
-    child_setup,
-    make_traversable,
-    service_user_ids,
-    signals_deferred,
-)
-from talksite.processes import kill_group, wait_unreaped
+from talksite.postgres.binaries import bin_dir, make_traversable, service_user_ids
+from talksite.processes import kill_group, signals_deferred, spawn, wait_unreaped
+from talksite.processes import run as run_to_end
 
 __all__ = ["HOST", "SUPERUSER", "Launcher", "Server"]
 
@@ -184,14 +180,12 @@ class Launcher:
 
     def _run_command(self, command: list[str]) -> None:
         """Run a short command as the service user; raise with its stderr if it fails."""
-        result = subprocess.run(
+        result = run_to_end(
             command,
-            check=False,
-            capture_output=True,
-            text=True,
-            preexec_fn=lambda: child_setup(self._ids),
+            timeout_s=START_TIMEOUT_S,
+            parent_death_signal=signal.SIGQUIT,
+            user=self._ids,
             cwd=self.workdir,
-            timeout=START_TIMEOUT_S,
         )
         if result.returncode != 0:
             raise ServerError(
@@ -205,14 +199,17 @@ class Launcher:
             options = {**THROWAWAY_SETTINGS, **settings, "port": str(_free_port())}
             log_path = datadir.parent / f"{datadir.name}.log"
             with open(log_path, "wb") as log, signals_deferred():
-                process = subprocess.Popen(
+                # Its own process group: a Ctrl-C in the terminal does not reach it, and we
+                # stop the servers in order. If we die, even by SIGKILL, it gets SIGQUIT
+                # (immediate shutdown).
+                process = spawn(
                     [str(bin_dir() / "postgres"), "-D", str(datadir)]
                     + [arg for key, value in options.items() for arg in ("-c", f"{key}={value}")],
+                    parent_death_signal=signal.SIGQUIT,
+                    user=self._ids,
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     stdin=subprocess.DEVNULL,
-                    # Only prctl and set*id calls run there: safe even with threads about.
-                    preexec_fn=lambda: child_setup(self._ids),  # noqa: PLW1509
                 )
                 port = int(options["port"])
                 server = Server(name, port, datadir, log_path, process, is_replica=is_replica)
@@ -237,7 +234,7 @@ def _free_port() -> int:
 def _wait_until_ready(server: Server) -> bool:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
-        if server.process.poll() is not None:
+        if wait_unreaped(server.process, 0):  # it ended: unreaped, for kill_group to end its group
             return False
         try:
             with psycopg.connect(server.url(), connect_timeout=2) as conn:

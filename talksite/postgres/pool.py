@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from typing import Self
 
 from talksite.errors import ServerError
-from talksite.postgres.binaries import bin_dir, server_version, signals_deferred
+from talksite.postgres.binaries import bin_dir, server_version
 from talksite.postgres.databases import Database, Needs, fresh_database
 from talksite.postgres.launcher import Launcher, Server
+from talksite.processes.interrupt import signals_deferred
 
 __all__ = ["Pool"]
 

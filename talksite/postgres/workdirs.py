@@ -6,7 +6,9 @@ template, which costs several times the CPU on a disk-backed /tmp as in memory
 (``benchmarks/server_start.py`` measures both). An explicit ``TMPDIR`` wins.
 
 Each launcher's folder is ``talksite-pg-<owner pid>-<random>``, so that what a killed owner
-left can be found and removed; the template is ``talksite-template-<uid>-<fingerprint>``.
+left can be found and removed; the template is ``talksite-template-<uid>-<fingerprint>``. If
+an interrupted run's clean-up overruns its deadline, the interrupt clean-up removes this
+process's folders (:func:`talksite.processes.interrupt.on_cleanup`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-__all__ = ["WORKDIR_PREFIX", "owned_by", "remove_stale", "root", "template"]
+from talksite.processes import interrupt, proc
+
+__all__ = ["WORKDIR_PREFIX", "new_workdir", "owned_by", "remove_stale", "root", "template"]
 
 WORKDIR_PREFIX = "talksite-pg-"
 IN_MEMORY = Path("/dev/shm")
@@ -42,7 +46,15 @@ def root() -> Path:
 
 
 def new_workdir() -> Path:
+    """A new launcher's folder, named after this process."""
+    interrupt.on_cleanup(_remove_own)
     return Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-", dir=root()))
+
+
+def _remove_own() -> None:
+    """Remove this process's launchers' folders (their servers have been killed)."""
+    for workdir in owned_by(os.getpid()):
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def owned_by(pid: int) -> list[Path]:
@@ -54,7 +66,7 @@ def remove_stale() -> None:
     """Remove the data of runs that were SIGKILLed: their servers died with them (PDEATHSIG)."""
     for workdir in root().glob(f"{WORKDIR_PREFIX}*-*"):
         owner = workdir.name.removeprefix(WORKDIR_PREFIX).split("-", 1)[0]
-        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+        if owner.isdigit() and proc.stat(int(owner)) is None:
             shutil.rmtree(workdir, ignore_errors=True)
 
 

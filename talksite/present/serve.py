@@ -2,7 +2,8 @@
 
 Ctrl-C (or SIGTERM) leaves nothing behind: uvicorn stops serving and passes the signal on,
 which unwinds through the clean-up of the run (its session's processes), the servers (their
-databases and data) and the built site, as ``talksite run`` does (:mod:`talksite.interrupt`).
+databases and data) and the built site, as ``talksite run`` does
+(:mod:`talksite.processes.interrupt`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from talksite.present.runs import Runs
 from talksite.present.sources import read_sources
 from talksite.present.state import CurrentSlide
 from talksite.presenting_log import PresentingLog, default_log_path
+from talksite.processes import interrupt
 from talksite.project import Project
 from talksite.snippets import applicability
 
@@ -176,12 +178,14 @@ def _site(settings: PresentSettings) -> Iterator[Path]:
 
     # Named after this process, so that a check for leftovers can find it.
     building = Path(tempfile.mkdtemp(prefix=f"talksite-present-{os.getpid()}-"))
+    interrupt.register_folder(building)  # removed even if an interrupted clean-up overruns
     try:
         _say("building the site")
         build_site(settings.project.config_file, building / "site")
         yield building / "site"
     finally:
         shutil.rmtree(building, ignore_errors=True)
+        interrupt.forget_folder(building)
 
 
 def lan_address() -> str:

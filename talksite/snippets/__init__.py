@@ -23,7 +23,7 @@ from talksite.snippets.model import (
     sections,
 )
 from talksite.snippets.provenance import Provenance
-from talksite.snippets.runner import RunResult, run, session_processes
+from talksite.snippets.runner import RunResult, run
 
 __all__ = [
     "DURATION_PRECISION_S",
@@ -47,6 +47,5 @@ __all__ = [
     "run",
     "same_output",
     "sections",
-    "session_processes",
     "without_root",
 ]

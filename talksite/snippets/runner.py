@@ -17,11 +17,10 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TextIO
 
 from talksite.postgres import Database
-from talksite.processes import die_with_parent, kill_group, wait_or_cancel
+from talksite.processes import end_session, spawn, wait_or_cancel
 from talksite.snippets.model import Snippet
 
 __all__ = [
@@ -29,7 +28,6 @@ __all__ = [
     "RunResult",
     "machine_turn",
     "run",
-    "session_processes",
 ]
 
 #: Privileged runs take turns on this lock, machine-wide (except ``own-slot`` ones).
@@ -133,16 +131,17 @@ def _run(
     cancel: threading.Event | None,
 ) -> RunResult:
     started = time.monotonic()
-    process = subprocess.Popen(
+    process = spawn(
         [sys.executable, str(snippet.path)],
+        # A session of its own, so that everything it starts can be found and ended; if the
+        # runner is killed outright (SIGKILL, no clean-up), the kernel kills the snippet too.
+        new_session=True,
+        parent_death_signal=signal.SIGKILL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
         env=environment(database),
         cwd=snippet.root.parent,
-        # A session of its own, so that everything it starts can be found and ended.
-        start_new_session=True,
-        preexec_fn=_die_with_runner,
     )
     chunks: list[str] = []
     finished = threading.Event()
@@ -155,7 +154,7 @@ def _run(
         timed_out = not wait_or_cancel(process, snippet.directives.timeout_s, cancel)
     finally:
         # Also on Ctrl-C: no snippet outlives its runner.
-        leftovers = _end_session(process)
+        leftovers = end_session(process)
         finished.set()
         reader.join()
         if process.stdout is not None:
@@ -167,12 +166,6 @@ def _run(
         timed_out=timed_out,
         leftover_processes=() if timed_out else leftovers,
     )
-
-
-def _die_with_runner() -> None:
-    """In the snippet's process, before exec: if the runner is killed outright (SIGKILL, no
-    clean-up), the kernel kills the snippet too, rather than leave it running."""
-    die_with_parent(signal.SIGKILL)
 
 
 def _collect(
@@ -201,32 +194,3 @@ def _collect(
             echo.write(text)
             echo.flush()
     chunks.append(decoder.decode(b"", final=True))
-
-
-def session_processes(session_id: int) -> dict[int, str]:
-    """Live processes in the session `session_id` (other than its leader): pid -> command line."""
-    found = {}
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit() or int(proc.name) == session_id:
-            continue
-        try:
-            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-            # fields[0] is the state, fields[3] the session id (fields 3 and 6 of stat).
-            if int(fields[3]) != session_id or fields[0] == "Z":
-                continue
-            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
-        except (OSError, IndexError, ValueError):
-            continue  # it ended while we looked
-        found[int(proc.name)] = cmdline or proc.name
-    return found
-
-
-def _end_session(leader: subprocess.Popen[bytes]) -> tuple[str, ...]:
-    """Kill every process still in the snippet's session, and reap its leader; describe the
-    processes found besides the leader."""
-    leftovers = session_processes(leader.pid)
-    for pid in leftovers:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-    kill_group(leader)
-    return tuple(leftovers.values())

@@ -1,5 +1,5 @@
-"""Ending a child and what it started: with its parent, if that dies (:func:`die_with_parent`),
-and without killing a stranger by a reused pid.
+"""Waiting for a child, and ending it and what it started, without killing a stranger by a
+reused pid.
 
 A process group lives on as long as any member does; once the last is gone and the leader is
 reaped, the kernel may give the leader's pid, and with it the group id, to any new process. On
@@ -11,7 +11,6 @@ leader is waited for without being reaped: while it is a zombie, its pid stays o
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import select
 import signal
@@ -19,21 +18,14 @@ import subprocess
 import threading
 import time
 
-__all__ = ["CANCEL_GRACE_S", "die_with_parent", "kill_group", "wait_or_cancel", "wait_unreaped"]
+from talksite.processes import proc
 
-#: A cancelled process gets this long to clean up after SIGTERM (well within
-#: talksite.interrupt's deadline), before its caller kills what is left.
+__all__ = ["CANCEL_GRACE_S", "end_session", "kill_group", "wait_or_cancel", "wait_unreaped"]
+
+#: A cancelled process gets this long to clean up after SIGTERM (well within the interrupt
+#: clean-up's deadline, :data:`talksite.processes.interrupt.CLEANUP_DEADLINE_S`), before its
+#: caller kills what is left.
 CANCEL_GRACE_S = 2.0
-
-# Looked up once, here: a child between fork and exec should only make the call.
-_prctl = ctypes.CDLL(None, use_errno=True).prctl
-_PR_SET_PDEATHSIG = 1
-
-
-def die_with_parent(signum: int) -> None:
-    """In a child, before exec: when its parent dies, even by SIGKILL, the kernel sends it
-    `signum`. Call it after any setuid, which clears it."""
-    _prctl(_PR_SET_PDEATHSIG, signum)
 
 
 def wait_unreaped(process: subprocess.Popen[bytes], timeout_s: float | None) -> bool:
@@ -81,3 +73,14 @@ def wait_or_cancel(
             wait_unreaped(process, CANCEL_GRACE_S)
             return False
     return True
+
+
+def end_session(leader: subprocess.Popen[bytes]) -> tuple[str, ...]:
+    """Kill every process still in the session that `leader` leads, and its group; describe
+    the processes found there besides the leader (their command lines)."""
+    members = proc.session_members(leader.pid)  # unreaped, so the session id is still its own
+    for pid in members:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    kill_group(leader)
+    return tuple(members.values())

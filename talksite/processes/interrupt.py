@@ -1,0 +1,126 @@
+"""Ctrl-C and SIGTERM end a run within seconds, leaving no process or folder behind.
+
+The signal unwinds the stack, so the ``finally`` blocks and context managers that stop the
+snippet and the servers run as usual. In case that clean-up hangs or crawls on a busy machine,
+a watchdog thread gives it :data:`CLEANUP_DEADLINE_S` seconds; then it kills every child's
+process group, runs the clean-up registered with :func:`on_cleanup`, removes the folders
+registered with :func:`register_folder`, and exits at once with the status the signal asks
+for (130 for SIGINT, 143 for SIGTERM). (SIGKILL cannot be caught: then the children's
+parent-death signal stops them, and whoever made the folders removes them on its next run.)
+
+A thread, not an alarm: an alarm still pending when the clean-up has just made it in time
+would kill the exiting process, as SIGALRM, once the interpreter's finalization has put its
+handler back to the default; and an alarm's handler runs only when the main thread gets to
+run Python code, which a blocked clean-up may not.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import shutil
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import FrameType
+
+from talksite.processes import proc
+
+__all__ = [
+    "CLEANUP_DEADLINE_S",
+    "on_cleanup",
+    "forget_folder",
+    "register_folder",
+    "signals_deferred",
+    "unwind_on_signals",
+]
+
+#: Once interrupted, clean-up gets this many seconds before everything is killed outright.
+CLEANUP_DEADLINE_S = 4.0
+_TERMINAL_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+_callbacks: list[Callable[[], None]] = []
+_folders: set[Path] = set()
+#: The exit status the first signal asks for; put by the handler, taken by the watchdog.
+#: (SimpleQueue.put is safe to call from a signal handler.)
+_interrupted_with: queue.SimpleQueue[int] = queue.SimpleQueue()
+_watchdog: threading.Thread | None = None
+
+
+def unwind_on_signals() -> None:
+    """Make SIGINT raise KeyboardInterrupt and SIGTERM SystemExit, with a deadline for the
+    clean-up that follows. Call it from the main thread."""
+    global _watchdog
+    if _watchdog is None:
+        # Started now, not from the handler: starting a thread takes locks that the
+        # interrupted code may hold.
+        _watchdog = threading.Thread(target=_watch, name="interrupt deadline", daemon=True)
+        _watchdog.start()
+    signal.signal(signal.SIGINT, _interrupted)
+    signal.signal(signal.SIGTERM, _interrupted)
+
+
+def on_cleanup(callback: Callable[[], None]) -> None:
+    """Have `callback` run if the clean-up overruns its deadline, after the children are
+    killed (for instance, to remove what they kept on disk). Registering it again does
+    nothing; it must not block."""
+    if callback not in _callbacks:
+        _callbacks.append(callback)
+
+
+def register_folder(path: Path) -> None:
+    """Remove `path` if the clean-up overruns its deadline (until :func:`forget_folder`)."""
+    _folders.add(path)
+
+
+def forget_folder(path: Path) -> None:
+    _folders.discard(path)
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block ends, so that what it starts is on record
+    (a server on the list, a work folder in its field) for the clean-up they trigger."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _TERMINAL_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _interrupted(signum: int, frame: FrameType | None) -> None:
+    """Unwind through the clean-up (stop the snippet, stop the servers, remove their data),
+    with the watchdog's deadline running."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut clean-up short
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _interrupted_with.put(128 + signum)
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    raise SystemExit(128 + signum)
+
+
+def _watch() -> None:
+    """Wait for the first signal, then for the deadline. If the clean-up makes it in time,
+    the process has exited by then (daemon threads go with it)."""
+    status = _interrupted_with.get()
+    time.sleep(CLEANUP_DEADLINE_S)
+    _kill_everything(status)
+
+
+def _kill_everything(status: int) -> None:
+    """The clean-up overran: kill our children's process groups (the servers, the snippet's
+    session), run the registered clean-up, remove the registered folders, and exit at once."""
+    for pid in proc.children(os.getpid()):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)  # in case it leads no group of its own
+    for callback in list(_callbacks):
+        with contextlib.suppress(Exception):  # the rest must run, and the process must exit
+            callback()
+    for folder in list(_folders):
+        shutil.rmtree(folder, ignore_errors=True)
+    os._exit(status)
