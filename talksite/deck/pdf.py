@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 from talksite import environment, processes
@@ -68,6 +69,10 @@ def write_pdf(deck_html: Path, pdf: Path) -> int:
                 pages = page.locator(".pdf-page").count()
                 page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
             finally:
+                # Over CDP, close() only disconnects: ask the browser itself to quit (if it
+                # is gone already, its group is killed below all the same).
+                with contextlib.suppress(PlaywrightError):
+                    browser.new_browser_cdp_session().send("Browser.close")
                 browser.close()
     return pages
 
