@@ -31,6 +31,7 @@ __all__ = [
     "find_config_file",
     "load_config",
     "load_project",
+    "plugin_options",
 ]
 
 CONFIG_NAME = "mkdocs.yml"
@@ -58,13 +59,7 @@ class Project:
     def from_config(cls, config: MkDocsConfig) -> Project:
         """The project a loaded mkdocs.yml describes; it must list the talksite plugin."""
         config_file = Path(config.config_file_path or CONFIG_NAME).resolve()
-        plugin = config.plugins.get(PLUGIN_NAME)
-        if plugin is None:
-            raise SetupError(
-                f"{config_file}: the talksite plugin is not listed under plugins:;"
-                " add `- talksite` there"
-            )
-        options: PluginConfig = plugin.config  # type: ignore[assignment]
+        options = plugin_options(config)
         folder = config_file.parent
 
         def path(relative: str) -> Path:
@@ -87,6 +82,18 @@ class Project:
             return path.relative_to(self.folder).as_posix()
         except ValueError:
             return str(path)
+
+
+def plugin_options(config: MkDocsConfig) -> PluginConfig:
+    """The talksite plugin's options in a loaded mkdocs.yml; it must list the plugin."""
+    plugin = config.plugins.get(PLUGIN_NAME)
+    if plugin is None:
+        config_file = Path(config.config_file_path or CONFIG_NAME).resolve()
+        raise SetupError(
+            f"{config_file}: the talksite plugin is not listed under plugins:;"
+            " add `- talksite` there"
+        )
+    return plugin.config  # type: ignore[return-value]
 
 
 def find_config_file(start: Path | None = None) -> Path:

@@ -12,19 +12,13 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
-from talksite.errors import TalksiteError
-from talksite.project import PLUGIN_NAME
-
-if TYPE_CHECKING:
-    from mkdocs.config.defaults import MkDocsConfig
-
-    from talksite.site.options import PluginConfig
+from talksite.errors import SetupError, TalksiteError
+from talksite.project import plugin_options
 
 __all__ = ["BuildFailed", "build_site"]
 
@@ -42,22 +36,15 @@ def build_site(config_file: Path, site_dir: Path, *, pdf: bool | None = None) ->
     try:
         config = load_config(str(config_file), site_dir=str(building), strict=True)
         if pdf is not None:
-            _options(config, config_file).slides_pdf = pdf
+            plugin_options(config).slides_pdf = pdf
         build(config)
-    except (Abort, ConfigurationError, PluginError) as error:
+    except (Abort, ConfigurationError, PluginError, SetupError) as error:
         shutil.rmtree(building, ignore_errors=True)
         raise BuildFailed(str(error)) from None
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
     _swap_in(building, site_dir)
-
-
-def _options(config: MkDocsConfig, config_file: Path) -> PluginConfig:
-    plugin = config.plugins.get(PLUGIN_NAME)
-    if plugin is None:
-        raise BuildFailed(f"{config_file}: the talksite plugin is not listed under plugins:")
-    return plugin.config  # type: ignore[return-value]
 
 
 def _swap_in(new: Path, site_dir: Path) -> None:
