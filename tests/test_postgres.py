@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -32,10 +34,65 @@ def postgres_processes_using(workdir: Path) -> list[str]:
 def test_server_listens_on_loopback_tcp_with_per_demo_settings() -> None:
     settings = Needs.of(settings={"client_connection_check_interval": "500ms"})
     with Pool() as pool, pool.database(settings) as db:
-        assert db.url.startswith("postgresql://postgres@127.0.0.1:")
+        assert db.url.startswith("postgresql://postgres:")
+        assert urlsplit(db.url).hostname == "127.0.0.1"
         assert scalar(db.url, "SELECT inet_server_addr()::text") == "127.0.0.1/32"
         assert scalar(db.url, "SHOW client_connection_check_interval") == "500ms"
         assert str(scalar(db.url, "SHOW server_version")).startswith("18.")
+
+
+def as_nobody(*psql_args: str) -> subprocess.CompletedProcess[str]:
+    """psql, run as another local user: ``nobody``, with no password file to fall back on."""
+    if os.geteuid() != 0:
+        message = "logging in as another local user needs root (runuser)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return subprocess.run(
+        ["runuser", "-u", "nobody", "--", "env", "PGPASSFILE=/dev/null", "PGCONNECT_TIMEOUT=5"]
+        + [str(postgres.bin_dir() / "psql"), "-X", "-w", "-At", *psql_args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+def test_another_local_user_cannot_log_in_without_the_password() -> None:
+    """Issue 30: the servers trusted every local user over TCP, as superuser (and so could run
+    programs as the servers' user, with COPY … TO PROGRAM)."""
+    with Pool() as pool, pool.database(Needs.of(replica=True)) as db:
+        assert db.replica_url is not None
+        for server in pool.servers:
+            hba = (server.datadir / "pg_hba.conf").read_text().splitlines()
+            tcp = [line.split() for line in hba if line.startswith("host")]
+            assert tcp and all(fields[-1] == "scram-sha-256" for fields in tcp), hba
+        assert pool.launcher is not None
+        socket_dir = pool.launcher.workdir
+        assert socket_dir.stat().st_mode & 0o777 == 0o700
+        for url in (db.url, db.replica_url):
+            parts = urlsplit(url)
+            assert parts.password
+            tcp_login = [
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(parts.port),
+                "-U",
+                "postgres",
+                "-d",
+                "postgres",
+            ]
+            refused = as_nobody(*tcp_login, "-c", "SELECT 1")
+            assert refused.returncode == 2 and "no password supplied" in refused.stderr
+            guessed = as_nobody(
+                url.replace(parts.password, "0" * len(parts.password)), "-c", "SELECT 1"
+            )
+            assert guessed.returncode == 2
+            assert 'password authentication failed for user "postgres"' in guessed.stderr
+            socket = as_nobody("-h", str(socket_dir), *tcp_login[2:], "-c", "SELECT 1")
+            assert socket.returncode == 2 and "Permission denied" in socket.stderr
+            allowed = as_nobody(url, "-c", "SELECT current_user, inet_server_addr()")
+            assert (allowed.returncode, allowed.stdout) == (0, "postgres|127.0.0.1\n")
 
 
 def test_each_database_is_fresh_and_separate() -> None:

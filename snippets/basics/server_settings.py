@@ -5,7 +5,7 @@ import os
 import psycopg
 
 # --8<-- [start:settings]
-# DATABASE_URL looks like postgresql://user@host:port/dbname
+# DATABASE_URL looks like postgresql://user:password@host:port/dbname
 with psycopg.connect(os.environ["DATABASE_URL"], application_name="hello") as conn:
     # The major version: what changes behaviour (18.6 and 18.7 differ only in fixes).
     version = conn.execute("SHOW server_version_num").fetchone()[0]

@@ -30,7 +30,7 @@ def log(who, what, at=None):
     print(f"t={at:.1f}s  {who:<9}  {what}")
 
 
-url = urlsplit(DATABASE_URL)  # postgresql://user@host:port/dbname
+url = urlsplit(DATABASE_URL)  # postgresql://user:password@host:port/dbname
 database = {
     "ENGINE": "django.db.backends.postgresql",
     "NAME": url.path.lstrip("/"),

@@ -9,7 +9,7 @@ import django
 from django.conf import settings
 from django.db import connection
 
-url = urlsplit(os.environ["DATABASE_URL"])  # postgresql://user@host:port/dbname
+url = urlsplit(os.environ["DATABASE_URL"])  # postgresql://user:password@host:port/dbname
 
 # --8<-- [start:django]
 settings.configure(
@@ -18,6 +18,7 @@ settings.configure(
             "ENGINE": "django.db.backends.postgresql",
             "NAME": url.path.lstrip("/"),
             "USER": url.username,
+            "PASSWORD": url.password or "",
             "HOST": url.hostname,
             "PORT": url.port,
             "OPTIONS": {

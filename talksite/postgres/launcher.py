@@ -6,6 +6,20 @@ with a parent-death signal (:func:`talksite.processes.spawn`), so even if this p
 SIGKILLed the kernel stops its servers; data directories live in one
 work folder that :meth:`Launcher.close` removes, and that the next launcher removes if its
 owner was killed before it could.
+
+Only talksite's own runs can use these servers, though ``talksite present`` keeps them up for
+hours on a machine other people may log in to:
+
+- **TCP** (127.0.0.1, and the addresses of the network labs that snippets wire) asks for a
+  password, with SCRAM-SHA-256: a random one for each primary (its replica, a copy, shares
+  it), in the URL a run gets as ``DATABASE_URL``. It is set after the server starts, so the
+  cached initdb template, shared by every run of these binaries, holds none; the server gets
+  only its verifier (:mod:`~talksite.postgres.credentials`).
+- **The Unix socket** is in the launcher's work folder, mode 0700 and owned by the servers'
+  user, and it is ``trust``: whoever can reach it is that user, who owns the data files
+  anyway, or root. Not ``peer``: that needs a map from root to ``postgres``, and a passwd
+  entry for the uid, which a container may not have. The launcher uses the socket to set
+  the password, and each replica to stream from its primary, so no password is on disk.
 """
 
 from __future__ import annotations
@@ -22,10 +36,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 from talksite.errors import ServerError
 from talksite.postgres import workdirs
 from talksite.postgres.binaries import bin_dir, make_traversable, service_user_ids
+from talksite.postgres.credentials import new_password, scram_verifier
 from talksite.processes import kill_group, signals_deferred, spawn, wait_unreaped
 from talksite.processes import run as run_to_end
 
@@ -39,7 +55,6 @@ STOP_TIMEOUT_S = 3.0
 # Speed over durability: these servers hold nothing worth keeping.
 THROWAWAY_SETTINGS: Mapping[str, str] = {
     "listen_addresses": HOST,
-    "unix_socket_directories": "",
     "fsync": "off",
     "synchronous_commit": "off",
     "full_page_writes": "off",
@@ -48,15 +63,16 @@ THROWAWAY_SETTINGS: Mapping[str, str] = {
     "logging_collector": "off",
 }
 
-# Trust is fine: the server listens on loopback (and, for the TCP demos, on addresses of
-# network namespaces the test made itself) and lives for seconds.
+#: Where a Unix socket's path must fit (``sun_path``, less its terminating NUL).
+MAX_SOCKET_PATH = 107
+# TCP asks for the server's password; the Unix socket's folder lets in only its own user (and
+# root): see the module's docstring.
 PG_HBA = """\
 local all all trust
-host all all 127.0.0.1/32 trust
-host all all ::1/128 trust
-host all all 198.51.100.0/24 trust
 local replication all trust
-host replication all 127.0.0.1/32 trust
+host all all 127.0.0.1/32 scram-sha-256
+host all all ::1/128 scram-sha-256
+host all all 198.51.100.0/24 scram-sha-256
 """
 
 
@@ -69,10 +85,24 @@ class Server:
     datadir: Path
     log_path: Path
     process: subprocess.Popen[bytes]
+    #: The superuser's password over TCP; a replica shares its primary's.
+    password: str
+    #: The folder of its Unix socket (``trust``, for the launcher and the replicas).
+    socket_dir: Path
     is_replica: bool = False
 
     def url(self, dbname: str = "postgres") -> str:
-        return f"postgresql://{SUPERUSER}@{HOST}:{self.port}/{dbname}"
+        """The superuser's URL over TCP, password included: what a run gets."""
+        return f"postgresql://{SUPERUSER}:{self.password}@{HOST}:{self.port}/{dbname}"
+
+    def socket_conninfo(self) -> dict[str, str]:
+        """Connection parameters for its Unix socket, as ``psycopg.connect`` takes them."""
+        return {
+            "host": str(self.socket_dir),
+            "port": str(self.port),
+            "user": SUPERUSER,
+            "dbname": "postgres",
+        }
 
     def log_tail(self, lines: int = 30) -> str:
         try:
@@ -92,10 +122,17 @@ class Launcher:
 
     def __post_init__(self) -> None:
         workdirs.remove_stale()
-        self.workdir = workdirs.new_workdir()
+        self.workdir = workdirs.new_workdir()  # 0700: it holds the servers' Unix sockets
+        socket_path = self.workdir / ".s.PGSQL.65535"
+        if len(os.fsencode(socket_path)) > MAX_SOCKET_PATH:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            raise ServerError(
+                f"{socket_path}: longer than a Unix socket's path may be ({MAX_SOCKET_PATH}"
+                " bytes); set TMPDIR to a shorter folder"
+            )
         self._ids = service_user_ids()
         if self._ids is not None:
-            make_traversable(self.workdir)
+            make_traversable(self.workdir.parent)  # the service user owns the folder itself
             make_traversable(bin_dir())
             os.chown(self.workdir, *self._ids)
 
@@ -104,19 +141,31 @@ class Launcher:
         datadir = self._new_datadir(name)
         # Copied by the service user, so that it owns the copy.
         self._run_command(["cp", "-a", str(self._initdb_template()), str(datadir)])
-        return self._spawn(name, datadir, settings or {}, is_replica=False)
+        password = new_password()
+        # Over the socket, before any TCP client can log in: until then none can.
+        set_password = sql.SQL("ALTER ROLE {} PASSWORD {}").format(
+            sql.Identifier(SUPERUSER), sql.Literal(scram_verifier(password))
+        )
+        return self._spawn(name, datadir, settings or {}, password, set_password, is_replica=False)
 
     def start_replica(
         self, primary: Server, name: str, settings: Mapping[str, str] | None = None
     ) -> Server:
-        """Start a streaming replica of `primary`, cloned with ``pg_basebackup -R``."""
+        """Start a streaming replica of `primary`, cloned with ``pg_basebackup -R``.
+
+        Cloned over the primary's Unix socket, which ``-R`` then names in the replica's
+        ``primary_conninfo``: it streams from there, with no password to keep. Its copy of the
+        primary's roles gives it the primary's password.
+        """
         datadir = self._new_datadir(name)
         self._run_tool(
             "pg_basebackup",
             ["-D", str(datadir), "-R", "-X", "stream", "-c", "fast"]
-            + ["-h", HOST, "-p", str(primary.port), "-U", SUPERUSER],
+            + ["-h", str(primary.socket_dir), "-p", str(primary.port), "-U", SUPERUSER],
         )
-        return self._spawn(name, datadir, settings or {}, is_replica=True)
+        return self._spawn(
+            name, datadir, settings or {}, primary.password, sql.SQL("SELECT 1"), is_replica=True
+        )
 
     def stop(self, server: Server) -> None:
         """Immediate shutdown, then SIGKILL if the server does not go in time; remove its data.
@@ -154,7 +203,12 @@ class Launcher:
         owner = self._ids[0] if self._ids is not None else os.geteuid()
 
         def usable() -> bool:
-            return (cached / "PG_VERSION").is_file() and cached.stat().st_uid == owner
+            # A template from before its pg_hba.conf changed goes too: a copy keeps that file.
+            return (
+                (cached / "PG_VERSION").is_file()
+                and cached.stat().st_uid == owner
+                and (cached / "pg_hba.conf").read_text() == PG_HBA
+            )
 
         if not usable():
             building = self._new_datadir("template")
@@ -193,10 +247,26 @@ class Launcher:
             )
 
     def _spawn(
-        self, name: str, datadir: Path, settings: Mapping[str, str], *, is_replica: bool
+        self,
+        name: str,
+        datadir: Path,
+        settings: Mapping[str, str],
+        password: str,
+        first_statement: sql.Composable,
+        *,
+        is_replica: bool,
     ) -> Server:
+        """Start the server in `datadir`; once it answers on its socket, run `first_statement`
+        there."""
         for _attempt in range(3):
-            options = {**THROWAWAY_SETTINGS, **settings, "port": str(_free_port())}
+            options = {
+                **THROWAWAY_SETTINGS,
+                **settings,
+                # After a snippet's settings: no run may move or open up the socket.
+                "unix_socket_directories": str(self.workdir),
+                "unix_socket_permissions": "0700",
+                "port": str(_free_port()),
+            }
             log_path = datadir.parent / f"{datadir.name}.log"
             with open(log_path, "wb") as log, signals_deferred():
                 # Its own process group: a Ctrl-C in the terminal does not reach it, and we
@@ -212,9 +282,18 @@ class Launcher:
                     stdin=subprocess.DEVNULL,
                 )
                 port = int(options["port"])
-                server = Server(name, port, datadir, log_path, process, is_replica=is_replica)
+                server = Server(
+                    name,
+                    port,
+                    datadir,
+                    log_path,
+                    process,
+                    password,
+                    self.workdir,
+                    is_replica=is_replica,
+                )
                 self.servers.append(server)  # on the list before a signal can unwind us
-            if _wait_until_ready(server):
+            if _wait_until_ready(server, first_statement):
                 return server
             log_tail = server.log_tail()
             self.servers.remove(server)
@@ -231,14 +310,15 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_until_ready(server: Server) -> bool:
+def _wait_until_ready(server: Server, first_statement: sql.Composable) -> bool:
+    """Whether the server came up; if it did, `first_statement` has run on its socket."""
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if wait_unreaped(server.process, 0):  # it ended: unreaped, for kill_group to end its group
             return False
         try:
-            with psycopg.connect(server.url(), connect_timeout=2) as conn:
-                conn.execute("SELECT 1")
+            with psycopg.connect(**server.socket_conninfo(), connect_timeout=2) as conn:
+                conn.execute(first_statement)
             return True
         except psycopg.OperationalError:
             time.sleep(0.02)

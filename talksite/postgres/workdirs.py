@@ -6,9 +6,10 @@ template, which costs several times the CPU on a disk-backed /tmp as in memory
 (``benchmarks/server_start.py`` measures both). An explicit ``TMPDIR`` wins.
 
 Each launcher's folder is ``talksite-pg-<owner pid>-<random>``, so that what a killed owner
-left can be found and removed; the template is ``talksite-template-<uid>-<fingerprint>``. If
-an interrupted run's clean-up overruns its deadline, the interrupt clean-up removes this
-process's folders (:func:`talksite.processes.interrupt.on_cleanup`).
+left can be found and removed; it is private (0700), for it holds the servers' Unix sockets.
+The template is ``talksite-template-<uid>-<fingerprint>``. If an interrupted run's clean-up
+overruns its deadline, the interrupt clean-up removes this process's folders
+(:func:`talksite.processes.interrupt.on_cleanup`).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from talksite.errors import SetupError
 from talksite.postgres import Database
+from talksite.postgres.credentials import redacted
 from talksite.snippets.model import DURATION_PRECISION_S, Snippet
 
 __all__ = ["durations", "normalise", "output_diff", "same_output"]
@@ -69,7 +70,9 @@ def same_output(expected: str, actual: str, *, precision: float = DURATION_PRECI
 def _port(url: str) -> int:
     port = urlsplit(url).port
     if port is None:
-        raise SetupError(f"the database URL names no port: {url}; give it one, as host:port")
+        raise SetupError(
+            f"the database URL names no port: {redacted(url)}; give it one, as host:port"
+        )
     return port
 
 
