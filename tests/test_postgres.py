@@ -256,7 +256,7 @@ def test_servers_keep_their_data_in_memory_unless_tmpdir_names_a_folder(
         workdirs.root.cache_clear()
 
 
-def test_the_template_is_named_by_the_binarys_content_not_its_path_or_date(
+def test_the_template_is_named_by_the_binarys_content_and_its_pg_hba_not_path_or_date(
     tmp_path: Path,
 ) -> None:
     first, second, other = tmp_path / "a", tmp_path / "b", tmp_path / "c"
@@ -264,5 +264,10 @@ def test_the_template_is_named_by_the_binarys_content_not_its_path_or_date(
     second.write_bytes(b"postgres 18.6")
     os.utime(second, (0, 0))
     other.write_bytes(b"postgres 18.7")
-    assert workdirs.template(first) == workdirs.template(second)
-    assert workdirs.template(first) != workdirs.template(other)
+    hba = "local all all trust\n"
+    assert workdirs.template(first, hba) == workdirs.template(second, hba)
+    assert workdirs.template(first, hba) != workdirs.template(other, hba)
+    # Another talksite's pg_hba.conf (an older one's trust, say): a template of its own.
+    assert workdirs.template(first, hba) != workdirs.template(
+        first, hba + "host all all ::1/128 trust\n"
+    )

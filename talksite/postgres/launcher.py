@@ -199,16 +199,11 @@ class Launcher:
         """
         if self._template is not None:
             return self._template
-        cached = workdirs.template(bin_dir() / "postgres")
+        cached = workdirs.template(bin_dir() / "postgres", PG_HBA)
         owner = self._ids[0] if self._ids is not None else os.geteuid()
 
         def usable() -> bool:
-            # A template from before its pg_hba.conf changed goes too: a copy keeps that file.
-            return (
-                (cached / "PG_VERSION").is_file()
-                and cached.stat().st_uid == owner
-                and (cached / "pg_hba.conf").read_text() == PG_HBA
-            )
+            return (cached / "PG_VERSION").is_file() and cached.stat().st_uid == owner
 
         if not usable():
             building = self._new_datadir("template")

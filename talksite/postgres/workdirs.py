@@ -7,7 +7,7 @@ template, which costs several times the CPU on a disk-backed /tmp as in memory
 
 Each launcher's folder is ``talksite-pg-<owner pid>-<random>``, so that what a killed owner
 left can be found and removed; it is private (0700), for it holds the servers' Unix sockets.
-The template is ``talksite-template-<uid>-<fingerprint>``. If an interrupted run's clean-up
+The template is ``talksite-template-<uid>-<binary's digest>-<pg_hba.conf's digest>``. If an interrupted run's clean-up
 overruns its deadline, the interrupt clean-up removes this process's folders
 (:func:`talksite.processes.interrupt.on_cleanup`).
 """
@@ -71,11 +71,17 @@ def remove_stale() -> None:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def template(postgres_binary: Path) -> Path:
+def template(postgres_binary: Path, pg_hba: str) -> Path:
     """Where the initdb template of these binaries is kept between runs. Named by the
     binary's content, not its path or date: every install of the same PostgreSQL (a new
-    virtualenv's, say) shares one template rather than leaving one more behind."""
-    return root() / f"talksite-template-{os.geteuid()}-{_content_digest(postgres_binary)}"
+    virtualenv's, say) shares one template rather than leaving one more behind. And named by
+    the `pg_hba.conf` it holds: a talksite that writes another one (an older version, beside
+    this one on the machine) keeps a template of its own, rather than each replacing the
+    other's."""
+    hba_digest = hashlib.sha256(pg_hba.encode()).hexdigest()[:8]
+    return root() / (
+        f"talksite-template-{os.geteuid()}-{_content_digest(postgres_binary)}-{hba_digest}"
+    )
 
 
 @functools.cache  # hashing the binary takes ~20 ms, and a process may start many launchers
