@@ -22,8 +22,9 @@ __all__ = ["main"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command in ("run", "record", "present"):
-        # Ctrl-C and SIGTERM unwind through the clean-up that stops the servers.
+    if args.command in ("build", "run", "record", "present"):
+        # Ctrl-C and SIGTERM unwind through the clean-up that stops the servers and removes
+        # the half-built site.
         interrupt.unwind_on_signals()
     try:
         if args.command == "new":

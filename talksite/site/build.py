@@ -3,7 +3,9 @@
 MkDocs writes into its site folder as it goes and, in strict mode, gives up only afterwards,
 so a failed ``mkdocs build`` leaves a half-written site. ``talksite build`` (what ``make site``
 runs) builds into ``site.building-*/`` instead, and only a build that succeeds replaces
-``site/``; a failed one leaves the previous site as it was and removes its own folder.
+``site/``; a failed one leaves the previous site as it was and removes its own folder. So
+does an interrupted one (Ctrl-C or SIGTERM unwind through it, see
+:mod:`talksite.processes.interrupt`), even if its clean-up overruns the deadline.
 ``--pdf`` is set on the loaded config, as if mkdocs.yml said ``slides_pdf: true``.
 """
 
@@ -18,6 +20,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
 from talksite.errors import SetupError, TalksiteError
+from talksite.processes import interrupt
 from talksite.project import plugin_options
 
 __all__ = ["BuildFailed", "build_site"]
@@ -32,19 +35,28 @@ def build_site(config_file: Path, site_dir: Path, *, pdf: bool | None = None) ->
     given, replaces the ``slides_pdf`` option."""
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.building-", dir=site_dir.parent))
+    with interrupt.signals_deferred():  # made and on record at once
+        building = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.building-", dir=site_dir.parent))
+        interrupt.register_folder(building)
     try:
         config = load_config(str(config_file), site_dir=str(building), strict=True)
         if pdf is not None:
             plugin_options(config).slides_pdf = pdf
         build(config)
     except (Abort, ConfigurationError, PluginError, SetupError) as error:
-        shutil.rmtree(building, ignore_errors=True)
+        _remove(building)
         raise BuildFailed(str(error)) from None
     except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
+        _remove(building)
         raise
-    _swap_in(building, site_dir)
+    with interrupt.signals_deferred():  # the old site or the new one in place, never neither
+        _swap_in(building, site_dir)
+        interrupt.forget_folder(building)
+
+
+def _remove(building: Path) -> None:
+    shutil.rmtree(building, ignore_errors=True)
+    interrupt.forget_folder(building)
 
 
 def _swap_in(new: Path, site_dir: Path) -> None:
