@@ -10,6 +10,7 @@ is still exiting when the deadline passes.
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -83,12 +84,14 @@ def test_an_interrupted_run_ends_in_time_and_leaves_nothing(
     assert found == []
 
 
-#: Interrupts itself with the signal named by argv[1] after registering a folder (argv[2]), a
-#: clean-up callback (it makes the file argv[2] + ".overran") and starting a child; its own
-#: clean-up takes argv[3] seconds, and argv[4] more as it exits (in the interpreter's
-#: finalization, after its signal handlers are put back to the default).
+#: Interrupts itself with the signal named by argv[1] after registering a folder (argv[2]) that
+#: holds a file, registering and then forgetting another (argv[2] + ".kept"), registering a
+#: clean-up callback (it makes the file argv[2] + ".overran"), making a temporary folder
+#: (``registered-*`` in TMPDIR) and starting a child; its own clean-up takes argv[3] seconds,
+#: and argv[4] more as it exits (in the interpreter's finalization, after its signal handlers
+#: are put back to the default).
 CLEANED_UP_SLOWLY = """
-import os, signal, subprocess, sys, time
+import os, shutil, signal, subprocess, sys, time
 from pathlib import Path
 from talksite.processes import interrupt, spawn
 
@@ -96,8 +99,15 @@ interrupt.CLEANUP_DEADLINE_S = 1.0
 interrupt.unwind_on_signals()
 folder, cleaning_s, exiting_s = Path(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
 folder.mkdir()
+(folder / "half-written").write_text("removed with its folder")
 interrupt.register_folder(folder)
+kept = Path(f"{folder}.kept")
+kept.mkdir()
+interrupt.register_folder(kept)
+interrupt.forget_folder(kept)
 interrupt.on_cleanup(Path(f"{folder}.overran").touch)
+temporary = interrupt.temporary_folder("registered-")
+(temporary.__enter__() / "half-written").write_text("removed with its folder")
 child = spawn(["sleep", "60"])
 print(child.pid, flush=True)
 
@@ -118,7 +128,8 @@ try:  # as talksite.cli.main: Ctrl-C ends it with status 130
         time.sleep(cleaning_s)
         child.kill()
         child.wait()
-        folder.rmdir()
+        shutil.rmtree(folder)
+        temporary.__exit__(None, None, None)
 except KeyboardInterrupt:
     sys.exit(130)
 """
@@ -146,13 +157,16 @@ def test_an_interrupted_process_exits_with_its_signals_status(
         + [str(cleaning_s), str(exiting_s)],
         stdout=subprocess.PIPE,
         text=True,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
     )
     assert process.stdout is not None
     child = int(process.stdout.readline())
     process.stdout.close()
     assert process.wait(timeout=30) == 128 + sig
-    assert not folder.exists()
-    assert Path(f"{folder}.overran").exists() == (cleaning_s > 1.0)
+    # Removed by its own clean-up, or by the deadline's (issue 30): folders that hold files.
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["registered.kept"] + (
+        ["registered.overran"] if cleaning_s > 1.0 else []
+    )
     deadline = time.monotonic() + 5  # a killed child is reaped by init meanwhile
     while (found := processes.proc.stat(child)) is not None and not found.ended:
         assert time.monotonic() < deadline, f"the child {child} outlived its parent's clean-up"

@@ -15,7 +15,6 @@ import argparse
 import contextlib
 import shutil
 import subprocess
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -81,7 +80,7 @@ def write_pdf(deck_html: Path, pdf: Path) -> int:
 def _headless_chromium(executable: str) -> Iterator[str]:
     """Headless Chromium with a throwaway profile, for the length of the block; yields the
     address Playwright connects to."""
-    with tempfile.TemporaryDirectory(prefix="talksite-chromium-") as profile:
+    with processes.interrupt.temporary_folder("talksite-chromium-") as profile:
         chromium = processes.spawn(
             [executable, "--headless", "--remote-debugging-port=0", f"--user-data-dir={profile}"]
             + [*CHROMIUM_ARGS, "about:blank"],
@@ -90,7 +89,7 @@ def _headless_chromium(executable: str) -> Iterator[str]:
             stderr=subprocess.DEVNULL,
         )
         try:
-            yield _devtools_address(chromium, Path(profile))
+            yield _devtools_address(chromium, profile)
         finally:
             # Closing the browser over CDP ends it; its helpers go with its group.
             processes.wait_unreaped(chromium, _CLOSE_TIMEOUT_S)

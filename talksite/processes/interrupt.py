@@ -3,9 +3,10 @@
 The signal unwinds the stack, so the ``finally`` blocks and context managers that stop the
 snippet and the servers run as usual. In case that clean-up hangs or crawls on a busy machine,
 a watchdog thread gives it :data:`CLEANUP_DEADLINE_S` seconds; then it kills every child's
-process group, runs the clean-up registered with :func:`on_cleanup`, removes the folders
-registered with :func:`register_folder`, and exits at once with the status the signal asks
-for (130 for SIGINT, 143 for SIGTERM). (SIGKILL cannot be caught: then the children's
+process group, runs what is on record for it, in the order it came: the callbacks of
+:func:`on_cleanup`, and the removal of each folder of :func:`register_folder` (or of
+:func:`temporary_folder`) not yet forgotten; and it exits at once with the status the signal
+asks for (130 for SIGINT, 143 for SIGTERM). (SIGKILL cannot be caught: then the children's
 parent-death signal stops them, and whoever made the folders removes them on its next run.)
 
 A thread, not an alarm: an alarm still pending when the clean-up has just made it in time
@@ -17,13 +18,15 @@ run Python code, which a blocked clean-up may not.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import queue
 import shutil
 import signal
+import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
 from types import FrameType
 
@@ -35,6 +38,7 @@ __all__ = [
     "forget_folder",
     "register_folder",
     "signals_deferred",
+    "temporary_folder",
     "unwind_on_signals",
 ]
 
@@ -42,8 +46,9 @@ __all__ = [
 CLEANUP_DEADLINE_S = 4.0
 _TERMINAL_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
-_callbacks: list[Callable[[], None]] = []
-_folders: set[Path] = set()
+#: What the deadline's clean-up runs, by what put it on record (a callback, or a folder's
+#: path); a dict keeps the order it came in.
+_cleanups: dict[Hashable, Callable[[], None]] = {}
 #: The exit status the first signal asks for; put by the handler, taken by the watchdog.
 #: (SimpleQueue.put is safe to call from a signal handler.)
 _interrupted_with: queue.SimpleQueue[int] = queue.SimpleQueue()
@@ -67,17 +72,30 @@ def on_cleanup(callback: Callable[[], None]) -> None:
     """Have `callback` run if the clean-up overruns its deadline, after the children are
     killed (for instance, to remove what they kept on disk). Registering it again does
     nothing; it must not block."""
-    if callback not in _callbacks:
-        _callbacks.append(callback)
+    _cleanups.setdefault(callback, callback)
 
 
 def register_folder(path: Path) -> None:
     """Remove `path` if the clean-up overruns its deadline (until :func:`forget_folder`)."""
-    _folders.add(path)
+    _cleanups[path] = functools.partial(shutil.rmtree, path, ignore_errors=True)
 
 
 def forget_folder(path: Path) -> None:
-    _folders.discard(path)
+    _cleanups.pop(path, None)
+
+
+@contextlib.contextmanager
+def temporary_folder(prefix: str) -> Iterator[Path]:
+    """A new folder in the temporary folder for the length of the block, removed afterwards,
+    or by the deadline's clean-up if an interrupted one overruns."""
+    with signals_deferred():  # made and on record at once
+        folder = Path(tempfile.mkdtemp(prefix=prefix))
+        register_folder(folder)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        forget_folder(folder)
 
 
 @contextlib.contextmanager
@@ -112,15 +130,13 @@ def _watch() -> None:
 
 def _kill_everything(status: int) -> None:
     """The clean-up overran: kill our children's process groups (the servers, the snippet's
-    session), run the registered clean-up, remove the registered folders, and exit at once."""
+    session), run what is on record (remove the folders), and exit at once."""
     for pid in proc.children(os.getpid()):
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pid, signal.SIGKILL)
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(pid, signal.SIGKILL)  # in case it leads no group of its own
-    for callback in list(_callbacks):
+    for cleanup in list(_cleanups.values()):
         with contextlib.suppress(Exception):  # the rest must run, and the process must exit
-            callback()
-    for folder in list(_folders):
-        shutil.rmtree(folder, ignore_errors=True)
+            cleanup()
     os._exit(status)
