@@ -14,9 +14,10 @@ import psycopg
 import pytest
 from snippet_support import live_command_lines, talksite_run
 
-from talksite import environment, postgres
-from talksite.errors import NotApplicable
-from talksite.postgres import Launcher, Needs, Pool, UsersServer, workdirs
+from talksite import environment, postgres, snippets
+from talksite.errors import NotApplicable, SetupError
+from talksite.postgres import Database, Launcher, Needs, Pool, UsersServer, workdirs
+from talksite.postgres.credentials import redacted
 
 
 def scalar(url: str, sql: str) -> object:
@@ -93,6 +94,17 @@ def test_another_local_user_cannot_log_in_without_the_password() -> None:
             assert socket.returncode == 2 and "Permission denied" in socket.stderr
             allowed = as_nobody(url, "-c", "SELECT current_user, inet_server_addr()")
             assert (allowed.returncode, allowed.stdout) == (0, "postgres|127.0.0.1\n")
+
+
+def test_a_url_is_shown_without_its_password() -> None:
+    url = "postgresql://postgres:s3cret@127.0.0.1:5432/talk"
+    assert redacted(url) == "postgresql://postgres:***@127.0.0.1:5432/talk"
+    assert redacted("postgresql://postgres@127.0.0.1:5432/talk") == (
+        "postgresql://postgres@127.0.0.1:5432/talk"
+    )
+    with pytest.raises(SetupError) as refused:
+        snippets.normalise("output\n", Database(url="postgresql://postgres:s3cret@db/talk"))
+    assert "s3cret" not in str(refused.value) and "postgres:***@db/talk" in str(refused.value)
 
 
 def test_each_database_is_fresh_and_separate() -> None:

@@ -5,7 +5,8 @@
 :mod:`~talksite.postgres.users_server` creates each run's database on the user's server;
 :mod:`~talksite.postgres.databases` says what a run needs and makes its fresh database;
 :mod:`~talksite.postgres.binaries` finds the binaries and runs them as the right user,
-:mod:`~talksite.postgres.launcher` starts and stops servers and replicas, and
+:mod:`~talksite.postgres.launcher` starts and stops servers and replicas (each with a password
+of its own, :mod:`~talksite.postgres.credentials`), and
 :mod:`~talksite.postgres.replication` follows a replica.
 """
 
