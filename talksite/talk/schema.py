@@ -137,8 +137,8 @@ class Layer:
         default=(),
     )
     defence: str | None = key(
-        "The defence this layer's fix puts in the way, in one or two words: a slice of the"
-        " Swiss cheese, named under it in diagrams.",
+        "The defence this layer's fix puts in the way, in one or two words: a slice in the"
+        " cheese diagram, named under it.",
         default=None,
     )
     hole: str | None = key(
