@@ -49,9 +49,18 @@ def recorded_runs(slugs: list[str]) -> list[diagrams.Run]:
 
 
 def make_run(
-    slugs: list[str], *fixed: str, outage: str = "none", timed_out: int = 0
+    slugs: list[str],
+    *fixed: str,
+    outage: str = "none",
+    timed_out: int = 0,
+    hazards: tuple[tuple[str, str], ...] = (),
 ) -> diagrams.Run:
-    measured = (("timed out", str(timed_out)), ("outage", outage), ("migration", "not applied"))
+    measured = (
+        *hazards,
+        ("timed out", str(timed_out)),
+        ("outage", outage),
+        ("migration", "not applied"),
+    )
     return diagrams.Run(tuple(slugs), frozenset(fixed), measured)
 
 
@@ -77,10 +86,22 @@ def test_the_recorded_matrix_has_every_combination_of_fixes_once(slugs: list[str
 
 
 def test_the_recorded_summary_counts_the_long_outages_in_the_table(slugs: list[str]) -> None:
-    text = MATRIX.read_text(encoding="utf-8")
-    summary = text.strip().splitlines()[-1]
+    lines = MATRIX.read_text(encoding="utf-8").strip().splitlines()
+    summary = next(line for line in lines if line.startswith("long outages:"))
     long_runs = sum(r.long for r in recorded_runs(slugs))
     assert summary.startswith(f"long outages: {long_runs} of 16;"), summary
+
+
+def test_the_recorded_summary_counts_each_hazards_harm_in_the_table(
+    slugs: list[str], layers: tuple[Layer, ...]
+) -> None:
+    lines = MATRIX.read_text(encoding="utf-8").strip().splitlines()
+    hazards = sorted({layer.hazard for layer in layers if layer.hazard})
+    assert hazards == ["lock queue", "orphan"]
+    for hazard in hazards:
+        harmed = sum(dict(r.measured)[hazard] == "harm" for r in recorded_runs(slugs))
+        summary = next(line for line in lines if line.startswith(f"{hazard}: "))
+        assert summary.startswith(f"{hazard}: harm in {harmed} of 16 runs"), summary
 
 
 def test_a_bad_row_is_reported_with_its_line(slugs: list[str]) -> None:
@@ -114,7 +135,6 @@ def test_each_missing_defence_is_a_hole_in_its_slice(
     drawing = svg(make_run(slugs, *fixed, outage="long: x" if not fixed else "none"), layers)
     assert drawn(drawing, "tsk-slice") == 4
     assert drawn(drawing, "tsk-hole") == 4 - len(fixed)
-    assert drawn(drawing, "tsk-leak") == 0
 
 
 def test_the_path_goes_through_only_when_all_the_holes_line_up(
@@ -125,17 +145,31 @@ def test_the_path_goes_through_only_when_all_the_holes_line_up(
     for slug in slugs:
         stopped = svg(make_run(slugs, slug), layers)
         assert (drawn(stopped, "tsk-outage"), drawn(stopped, "tsk-stop")) == (0, 1), slug
-    assert diagrams.crossings(make_run(slugs, "tcp")) == ["hole", "hole", "blocked", "unreached"]
+    stopped_at_tcp = ["hole", "hole", "blocked", "unreached"]
+    assert diagrams.crossings(make_run(slugs, "tcp"), layers) == stopped_at_tcp
 
 
-def test_a_long_outage_past_a_defence_is_drawn_as_a_leak_not_hidden(
+def test_a_defence_whose_hazard_reached_its_harm_is_drawn_failed_with_a_hole(
     slugs: list[str], layers: tuple[Layer, ...]
 ) -> None:
-    measured = make_run(slugs, "termination", outage="long: outlived the cron job", timed_out=4)
+    harm = (("lock queue", "harm"), ("orphan", "harm"))
+    measured = make_run(slugs, "termination", outage="long: x", timed_out=4, hazards=harm)
     drawing = svg(measured, layers)
-    assert diagrams.crossings(measured) == ["hole", "hole", "hole", "leaked"]
-    assert (drawn(drawing, "tsk-leak"), drawn(drawing, "tsk-outage")) == (1, 1)
-    assert "yet the measured outage got past it" in diagrams.describe(measured, layers)
+    assert diagrams.crossings(measured, layers) == ["hole", "hole", "hole", "failed"]
+    assert (drawn(drawing, "tsk-hole"), drawn(drawing, "tsk-outage")) == (4, 1)
+    assert "has its defence, and it failed" in diagrams.describe(measured, layers)
+
+
+def test_a_defence_is_judged_by_its_own_hazard_not_by_the_outage(
+    slugs: list[str], layers: tuple[Layer, ...]
+) -> None:
+    # The lock queue got through routing and locking, and the outage was long; the TCP fix
+    # still kept the orphan from its harm, so the path stops there.
+    harm = (("lock queue", "harm"), ("orphan", "stopped"))
+    measured = make_run(slugs, "tcp", outage="long: until x", timed_out=4, hazards=harm)
+    assert diagrams.crossings(measured, layers) == ["hole", "hole", "blocked", "unreached"]
+    drawing = svg(measured, layers)
+    assert (drawn(drawing, "tsk-hole"), drawn(drawing, "tsk-stop")) == (3, 1)
 
 
 def test_the_svg_has_a_text_alternative_and_takes_the_page_colours(
@@ -148,17 +182,20 @@ def test_the_svg_has_a_text_alternative_and_takes_the_page_colours(
     assert title is not None and desc is not None
     assert drawing.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
     locking = next(layer for layer in layers if layer.slug == "locking")
-    assert f"{locking.title} has its defence; the path stops here" in (desc.text or "")
+    assert f"{locking.title} ({locking.label}) has its defence; the path stops here" in (
+        desc.text or ""
+    )
     # No colour is written into the drawing: classes, styled with currentColor and variables.
     assert not [e.tag for e in drawing.iter() if {"fill", "stroke", "style"} & set(e.attrib)]
 
 
-def test_the_slices_are_labelled_with_the_layers_short_names(
+def test_the_slices_are_labelled_with_the_layers_defences(
     slugs: list[str], layers: tuple[Layer, ...]
 ) -> None:
     drawing = svg(make_run(slugs), layers, labels=True)
     labels = [element.text for element in drawing.iter(f"{SVG}text")]
-    assert labels == [layer.short_title or layer.title for layer in layers]
+    assert labels == [layer.defence for layer in layers]
+    assert None not in labels
 
 
 def test_the_page_figure_draws_every_recorded_run(
@@ -169,7 +206,11 @@ def test_the_page_figure_draws_every_recorded_run(
     ).html
     runs = recorded_runs(slugs)
     assert figure.count("<svg ") == 1 + len(runs)  # the all-holes run large, then all of them
-    assert figure.count('class="tsk-outage"') == 1 + sum(r.long for r in runs)
+    # The path reaches the end only where no defence held: runs 1 and 2, where the orphan
+    # outlived the cron job (the connection check, in place in run 2, failed).
+    through = [n for n, r in enumerate(runs, 1) if "blocked" not in diagrams.crossings(r, layers)]
+    assert through == [1, 2]
+    assert figure.count('class="tsk-outage"') == 1 + len(through)
     assert '[data-md-color-scheme="slate"]' in figure  # the dark scheme's colours
     ids = [part.split('"')[0] for part in figure.split(' id="')[1:]]
     assert len(ids) == len(set(ids))

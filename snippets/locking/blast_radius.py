@@ -15,7 +15,7 @@ if os.environ.get("DATABASE_IS_THROWAWAY") != "1":
     sys.exit("This snippet creates a table: set DATABASE_IS_THROWAWAY=1 to run it on your database")
 
 WORKERS = 10
-CLIENT_TIMEOUT_S = 1.0  # how long the load balancer waits for an answer (in production: 30 s)
+CLIENT_TIMEOUT_S = 1.0  # how long the load balancer waits for an answer (in production: its own)
 
 
 def log(who, what, at=None):

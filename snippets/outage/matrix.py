@@ -1,5 +1,7 @@
 """The Swiss cheese matrix: the outage of outage.py under all 16 combinations of the four fixes,
-run at once, each on a database and an app server of its own, with the clocks started together."""
+run at once, each on a database and an app server of its own, with the clocks started together.
+Every run has the same trigger events (a 6 s job on the primary, a silent network cut, SIGKILL);
+only the defences change. Each of the two hazards gets a column: did it reach its harm?"""
 
 # talksite: replica privileged server.max_connections=300 timeout=150 waits=8
 
@@ -76,11 +78,22 @@ def run_all(admin):
             # --8<-- [end:runs]
 
 
+# The two hazards, each with the harm it does when it gets through every defence in its way:
+# the lock queue (routing and locking guard against it): web requests queue behind the waiting
+# migration and time out; the orphan (TCP and termination): the backend of the vanished
+# migration keeps the table blocked after the cron job has ended.
+HAZARDS = {
+    "lock queue": lambda result: result["timed_out"] > 0,
+    "orphan": lambda result: result["outage"] == "long: outlived the cron job",
+}
+
+
 def print_table(results):
-    columns = (*LAYERS, "timed out", "outage", "migration")
+    columns = (*LAYERS, *HAZARDS, "timed out", "outage", "migration")
     rows = [
         (
             *("fixed" if layer in result["fixes"] else "hole" for layer in LAYERS),
+            *("harm" if harmed(result) else "stopped" for harmed in HAZARDS.values()),
             str(result["timed_out"]),
             result["outage"],
             result["migration"],
@@ -91,7 +104,19 @@ def print_table(results):
     for row in [columns, *rows]:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
     long = [r for r in results if r["outage"].startswith("long")]
-    print(f"long outages: {len(long)} of {len(results)}; the model predicts 1 (all four holes)")
+    print(f"long outages: {len(long)} of {len(results)}; the same trigger events in every run")
+    for hazard, harmed in HAZARDS.items():
+        print(f"{hazard}: {which_runs([r for r in results if harmed(r)], results)}")
+
+
+def which_runs(harmed, results):
+    """Which holes the harmed runs share, and whether every run with those holes was harmed."""
+    if not harmed:
+        return f"harm in none of the {len(results)} runs"
+    holes = [layer for layer in LAYERS if all(layer not in r["fixes"] for r in harmed)]
+    alike = [r for r in results if not set(holes) & set(r["fixes"])]
+    share = "exactly the runs" if len(alike) == len(harmed) else "some of the runs"
+    return f"harm in {len(harmed)} of {len(results)} runs, {share} with holes in {', '.join(holes)}"
 
 
 with psycopg.connect(DATABASE_URL, autocommit=True) as admin:

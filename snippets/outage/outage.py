@@ -29,8 +29,8 @@ if os.environ.get("DATABASE_IS_THROWAWAY") != "1":
 JOB_S = 6.0  # the cron job's long read (an hour)
 MIGRATE_AT_S = 0.4  # when the deploy runs `manage.py migrate` (prints as t=0.5s: _lab/watch.py)
 DEPLOY_TIMEOUT_S = 2.0  # how long the deploy waits for it before giving up (minutes)
-CLIENT_TIMEOUT_S = 1.0  # how long the load balancer waits for a web request (30 s)
-WATCH_AFTER_JOB_S = 2.0  # how long we watch once the job has ended (the kernel: 15 minutes)
+CLIENT_TIMEOUT_S = 1.0  # how long the load balancer waits for a web request (its timeout)
+WATCH_AFTER_JOB_S = 2.0  # how long we watch once the job has ended (the kernel: 15.5+ min)
 WEB_WORKERS = 4  # web workers, each answering one request at a time
 
 

@@ -1,5 +1,5 @@
 """Defence: assert_on_replica() checks pg_is_in_recovery() where a job believes
-it reads a replica, and so refuses leak 2a (django.db.connection is the primary)."""
+it reads a replica, and so refuses leak (a) (django.db.connection is the primary)."""
 
 # talksite: replica
 
@@ -111,7 +111,7 @@ def nightly_report(connection):
 
 
 try:
-    nightly_report(connection)  # leak 2a: django.db.connection is "default"
+    nightly_report(connection)  # leak (a): django.db.connection is "default"
 except NotOnReplica as error:
     print("refused:", error)
 

@@ -1,5 +1,5 @@
 """Defence: a job declares its database alias; a query on any other alias fails loudly,
-which catches leak 2a (raw cursor) and leak 2b (read inside atomic())."""
+which catches leak (a) (raw cursor) and leak (b) (read inside atomic())."""
 
 # talksite: replica
 
@@ -110,7 +110,7 @@ def only_database(alias):
         yield
 
 
-# Leak 2a: a report declared to run on the replica reaches for django.db.connection.
+# Leak (a): a report declared to run on the replica reaches for django.db.connection.
 try:
     with only_database("replica"):
         name, server = Item.objects.annotate(server=SERVER).values_list("name", "server").get()
@@ -120,7 +120,7 @@ try:
 except WrongDatabase as error:
     print("caught:", error)
 
-# Leak 2b: a write-then-read declared to run on the primary, in transaction.atomic().
+# Leak (b): a write-then-read declared to run on the primary, in transaction.atomic().
 try:
     with only_database("default"), transaction.atomic():
         Item.objects.create(name="teapot")

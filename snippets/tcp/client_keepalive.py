@@ -21,7 +21,7 @@ def app_server() -> None:
         keepalives_idle=1,  # seconds of silence before the first probe (Linux default: 7200)
         keepalives_interval=1,  # seconds between unanswered probes (Linux default: 75)
         keepalives_count=1,  # unanswered probes before the connection is dead (default: 9)
-        tcp_user_timeout=1500,  # ms sent data may stay unacknowledged (0: the OS, ~15 min)
+        tcp_user_timeout=1500,  # ms sent data may stay unacknowledged (0: the OS, 15.5+ min)
     )
     print("app: SELECT pg_sleep(2) ...", flush=True)
     started = time.monotonic()

@@ -2,7 +2,7 @@
 
 Each kind reads a format a snippet prints, documented in its module, and draws an inline SVG
 with a text alternative (:class:`~talksite.diagrams.figure.Figure`):
-:mod:`~talksite.diagrams.cheese` (the Swiss cheese, one slice per layer of the talk, from the
+:mod:`~talksite.diagrams.cheese` (the Swiss cheese, one slice per layer's defence, from the
 defence matrix of :mod:`~talksite.diagrams.matrix`), :mod:`~talksite.diagrams.matrixchart`
 (the same matrix as one chart), :mod:`~talksite.diagrams.timeline` (``t=`` lines) and
 :mod:`~talksite.diagrams.lockqueue` (a lock table). :mod:`~talksite.diagrams.kinds` is their one

@@ -1,10 +1,11 @@
 """The Swiss cheese diagram, drawn from a recorded defence matrix (see
 :mod:`talksite.diagrams.matrix` for its format) and the talk's layers.
 
-One slice per layer, a hole where that layer's defence is missing, and the outage's path: it
-passes a slice through its hole and stops at the first slice without one, unless the run
-measured a long outage anyway. Then the path goes through a closed slice too, drawn as a
-dashed hole: the data, not the model, decides where the path goes.
+As in James Reason's model, a slice is a defence (a layer's ``defence`` in talk.yml) and a hole
+is where it fails: missing in the run, or in place and failed. The outage's path passes a slice
+through its hole and stops at the first defence that held. Whether a defence in place held is
+measured, not assumed: the matrix's column named after the layer's ``hazard`` says whether that
+hazard reached its harm in the run (without such a column, a long outage counts as harm).
 
 The SVG is inline, so it takes the page's colours: outlines in ``currentColor``, holes in
 Material's background colour, the cheese and the path in CSS variables with a dark variant.
@@ -42,8 +43,6 @@ _STYLE = """\
 .tsk-cheese .tsk-side { fill: var(--tsk-cheese-side); stroke: currentColor; stroke-width: 1.2; }
 .tsk-cheese .tsk-hole { fill: var(--md-default-bg-color, var(--deck-bg, #fff)); stroke: currentColor;
   stroke-width: 1.2; }
-.tsk-cheese .tsk-leak { fill: var(--md-default-bg-color, var(--deck-bg, #fff)); stroke: var(--tsk-path);
-  stroke-width: 1.6; stroke-dasharray: 3 2; }
 .tsk-cheese .tsk-path { stroke: var(--tsk-path); stroke-width: 3; fill: none; }
 .tsk-cheese .tsk-stop { stroke: var(--tsk-path); stroke-width: 3; }
 .tsk-cheese .tsk-outage { fill: var(--tsk-path); }
@@ -60,25 +59,33 @@ html[data-scheme="dark"]:not(.print-pdf) .reveal .tsk-cheese {
 """
 
 
-def crossings(run: Run) -> list[str]:
+def crossings(run: Run, layers: Sequence[Layer]) -> list[str]:
     """For each slice in order: how the outage's path meets it.
 
-    ``hole``: through the missing defence. ``blocked``: the path stops at this defence.
-    ``leaked``: the defence was there, and the measured outage got past it anyway.
-    ``unreached``: the path stopped at an earlier slice.
+    ``hole``: through the missing defence. ``failed``: the defence was in place, and the
+    hazard it guards against reached its harm anyway: a hole in it. ``blocked``: the path stops
+    at this defence. ``unreached``: the path stopped at an earlier slice.
     """
     found, stopped = [], False
-    for layer in run.layers:
+    for layer in layers:
         if stopped:
             found.append("unreached")
-        elif layer not in run.fixed:
+        elif layer.slug not in run.fixed:
             found.append("hole")
-        elif run.long:
-            found.append("leaked")
+        elif _harm_got_past(run, layer):
+            found.append("failed")
         else:
             found.append("blocked")
             stopped = True
     return found
+
+
+def _harm_got_past(run: Run, layer: Layer) -> bool:
+    """Did the harm this defence guards against happen in the run, the defence in place?"""
+    measured = dict(run.measured)
+    if layer.hazard is not None and layer.hazard in measured:
+        return measured[layer.hazard].startswith("harm")
+    return run.long
 
 
 def _measured(run: Run) -> str:
@@ -89,19 +96,28 @@ def describe(run: Run, layers: Sequence[Layer]) -> str:
     """The diagram in words: its text alternative."""
     words = {
         "hole": "has a hole (defence missing); the path passes through",
+        "failed": "has its defence, and it failed: the path passes through",
         "blocked": "has its defence; the path stops here",
-        "leaked": "has its defence, yet the measured outage got past it",
         "unreached": "is not reached",
     }
-    slices = "; ".join(f"{layer.title} {words[how]}" for layer, how in zip(layers, crossings(run)))
+    slices = "; ".join(
+        f"{layer.title} ({layer.label}) {words[how]}"
+        + (f" ({layer.hole})" if how == "hole" and layer.hole else "")
+        for layer, how in zip(layers, crossings(run, layers))
+    )
     return f"{slices}. Measured: {_measured(run)}."
 
 
 def diagram(run: Run, layers: Sequence[Layer], *, ident: str, labels: bool = False) -> str:
-    """One SVG: a slice per layer, holes where defences are missing, the path as measured."""
-    how = crossings(run)
+    """One SVG: a slice per defence, holes where defences are missing or failed, the path as
+    measured."""
+    how = crossings(run, layers)
     width = _FIRST_SLICE_X + _SLICE_STEP * (len(layers) - 1) + _SLICE_WIDTH + _DEPTH + 22
-    holes = [layer.title for layer in layers if layer.slug not in run.fixed]
+    holes = [
+        layer.title
+        for layer, crossing in zip(layers, how)
+        if layer.slug not in run.fixed or crossing == "failed"
+    ]
     title = "Holes: " + (", ".join(holes) or "none")
     parts = [
         f'<svg role="img" viewBox="0 0 {width} {130 if labels else 112}"'
@@ -113,10 +129,8 @@ def diagram(run: Run, layers: Sequence[Layer], *, ident: str, labels: bool = Fal
     for index, (layer, crossing) in enumerate(zip(layers, how)):
         x = _FIRST_SLICE_X + _SLICE_STEP * index
         parts.append(_slice(x))
-        if layer.slug not in run.fixed:
+        if layer.slug not in run.fixed or crossing == "failed":
             parts.append(_hole(x, "tsk-hole"))
-        elif crossing == "leaked":
-            parts.append(_hole(x, "tsk-leak"))
         elif crossing == "blocked" and end_x == width - 8:
             end_x = x - 2
         if labels:

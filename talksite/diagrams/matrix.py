@@ -11,7 +11,13 @@ as a matrix, and the Swiss cheese diagram draws it. The format, as a snippet pri
 - The ``outage`` cell says what the run measured: ``none``; a text starting with ``short``
   (the outage ended at a defence); or a text starting with ``long`` (it got past every
   defence there was).
+- A column named after a layer's ``hazard`` (talk.yml) says whether that hazard reached its
+  harm in the run: a text starting with ``harm``, or another (``stopped``). The Swiss cheese
+  then draws a defence that was in place, yet whose hazard reached its harm, as failed: a hole.
 - The table ends at the first line with another number of cells (a summary, say).
+
+Each run holds the scenario's trigger events fixed and switches defences on (``fixed``) or off
+(``hole``): the matrix measures defences, not events.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 The input is the defence matrix (its format is in :mod:`talksite.diagrams.matrix`). Drawn as
 one column per run, numbered in the table's order, and one row per layer of the talk (its
-``short_title``): an open hole where the layer's defence was missing, a filled square where it
-was fixed. The last row is the run's outage: a tall bar for a long one, a short bar for a short
+label: the defence, or the ``short_title``): an open hole where the layer's defence was
+missing, a filled square where it was fixed. The last row is the run's outage: a tall bar for a long one, a short bar for a short
 one, a dash for none. A legend under the chart says so in words.
 """
 

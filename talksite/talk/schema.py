@@ -136,11 +136,27 @@ class Layer:
         "What the layer's page will show, one item a line, until the page is written.",
         default=(),
     )
+    defence: str | None = key(
+        "The defence this layer's fix puts in the way, in one or two words: a slice in the"
+        " cheese diagram, named under it.",
+        default=None,
+    )
+    hole: str | None = key(
+        "Where that defence fails when it is missing: the leaky assumption, a hole in the"
+        " slice. Diagrams describe the hole with it.",
+        default=None,
+    )
+    hazard: str | None = key(
+        "The hazard the defence guards against, in a few words; layers that share one are"
+        " slices on its trajectory. A defence matrix column of this name says, per run,"
+        " whether the hazard reached its harm (harm...) or not (stopped...).",
+        default=None,
+    )
 
     @property
     def label(self) -> str:
-        """The name diagrams show: the short title, or the title."""
-        return self.short_title or self.title
+        """The name diagrams show: the defence, the short title, or the title."""
+        return self.defence or self.short_title or self.title
 
 
 # Keyword-only: optional keys (video) may come before required ones (layers).
