@@ -8,6 +8,10 @@
 :mod:`~talksite.postgres.launcher` starts and stops servers and replicas (each with a password
 of its own, :mod:`~talksite.postgres.credentials`), and
 :mod:`~talksite.postgres.replication` follows a replica.
+
+psycopg is imported where a function connects, never at a module's top: it is a third of
+talksite's start-up, and the commands that never connect (build, new, chapters) import this
+package.
 """
 
 from talksite.errors import ServerError

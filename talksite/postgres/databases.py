@@ -7,8 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
-
 from talksite.postgres.replication import resume_replay, wait_for_replay
 
 __all__ = ["Database", "Needs", "drop_database", "fresh_database"]
@@ -54,6 +52,8 @@ class Database:
 def fresh_database(admin_url: str, replica_admin_url: str | None = None) -> Database:
     """Create an empty database on the server at `admin_url`; with a replica, wait until the
     replica has it too."""
+    import psycopg  # on first use: see the package docstring
+
     dbname = f"talksite_{secrets.token_hex(4)}"
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{dbname}"')
@@ -76,6 +76,8 @@ def fresh_database(admin_url: str, replica_admin_url: str | None = None) -> Data
 
 
 def drop_database(admin_url: str, database: Database) -> None:
+    import psycopg  # on first use: see the package docstring
+
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{database.name}" WITH (FORCE)')
 

@@ -34,9 +34,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import psycopg
-from psycopg import sql
+from typing import TYPE_CHECKING
 
 from talksite.errors import ServerError
 from talksite.postgres import workdirs
@@ -44,6 +42,9 @@ from talksite.postgres.binaries import bin_dir, make_traversable, service_user_i
 from talksite.postgres.credentials import new_password, scram_verifier
 from talksite.processes import kill_group, signals_deferred, spawn, wait_unreaped
 from talksite.processes import run as run_to_end
+
+if TYPE_CHECKING:
+    from psycopg import sql
 
 __all__ = ["HOST", "SUPERUSER", "Launcher", "Server"]
 
@@ -138,6 +139,8 @@ class Launcher:
 
     def start(self, name: str, settings: Mapping[str, str] | None = None) -> Server:
         """Start a fresh primary server with the given extra settings."""
+        from psycopg import sql  # on first use: see the package docstring
+
         datadir = self._new_datadir(name)
         # Copied by the service user, so that it owns the copy.
         self._run_command(["cp", "-a", str(self._initdb_template()), str(datadir)])
@@ -157,6 +160,8 @@ class Launcher:
         ``primary_conninfo``: it streams from there, with no password to keep. Its copy of the
         primary's roles gives it the primary's password.
         """
+        from psycopg import sql  # on first use: see the package docstring
+
         datadir = self._new_datadir(name)
         self._run_tool(
             "pg_basebackup",
@@ -307,6 +312,8 @@ def _free_port() -> int:
 
 def _wait_until_ready(server: Server, first_statement: sql.Composable) -> bool:
     """Whether the server came up; if it did, `first_statement` has run on its socket."""
+    import psycopg  # on first use: see the package docstring
+
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if wait_unreaped(server.process, 0):  # it ended: unreaped, for kill_group to end its group

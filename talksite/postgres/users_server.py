@@ -9,8 +9,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Self
 
-import psycopg
-
 from talksite import environment
 from talksite.errors import NotApplicable
 from talksite.postgres.databases import Database, Needs, drop_database, fresh_database
@@ -62,6 +60,8 @@ class UsersServer:
     @contextlib.contextmanager
     def database(self, needs: Needs) -> Iterator[Database]:
         """A fresh database for one run, dropped when the run ends."""
+        import psycopg  # on first use: see the package docstring
+
         reason = self.unavailable(needs)
         if reason is not None:
             raise NotApplicable(self.where(), reason, users_choice=True)
