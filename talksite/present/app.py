@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
@@ -135,7 +136,7 @@ class _Handlers:
         name = request.path_params["name"]
         kinds = {"present.js": "text/javascript", "present.css": "text/css"}
         if name not in kinds:
-            raise Refused(404, f"no such file: /_present/{name}")
+            raise Refused(404, f"no such file in /_present/: {quoted(name)}")
         body = resources.files("talksite.present").joinpath("assets", name).read_bytes()
         return Response(body, media_type=kinds[name])
 
@@ -159,8 +160,14 @@ class _Handlers:
         self.p.guard.presenter(request)
         anchor = _known(await self.p.guard.body(request, "slide"), self.order)
         self.p.runs.stop(unless_on=anchor)  # leaving a slide ends its run
-        self.p.current_slide.move(Position(anchor, self.order.index(anchor)))
-        return JSONResponse({"slide": anchor})
+        # Told to the audience once the presenter has the answer: in a full room, waking
+        # every follower first would keep the presenter's deck waiting for all of them.
+        position = Position(anchor, self.order.index(anchor))
+
+        async def move() -> None:  # async: on the event loop, as the followers' queues are
+            self.p.current_slide.move(position)
+
+        return JSONResponse({"slide": anchor}, background=BackgroundTask(move))
 
     async def run(self, request: Request) -> Response:
         self.p.guard.presenter(request)
@@ -213,7 +220,8 @@ async def _stream(queue: asyncio.Queue[Position | None]) -> AsyncIterator[str]:
     presenting stops (None)."""
     while True:
         try:
-            position = await asyncio.wait_for(queue.get(), KEEPALIVE_S)
+            async with asyncio.timeout(KEEPALIVE_S):
+                position = await queue.get()
         except TimeoutError:
             yield ": still here\n\n"
             continue

@@ -78,7 +78,7 @@ class Guard:
         self.local(request)
         origin = request.headers.get("origin")
         if origin is not None and origin not in self.origins:
-            raise Refused(403, f"requests from {origin} may not steer the deck")
+            raise Refused(403, f"requests from {quoted(origin)} may not steer the deck")
         if not self.is_presenter(request.headers.get(TOKEN_HEADER)):
             raise Refused(
                 403,
