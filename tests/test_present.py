@@ -188,3 +188,40 @@ def test_the_speaker_view_paces_the_talks_slot_and_offers_the_run_button(
     speaker.locator(".present-speaker-run").click()
     page.wait_for_selector(".present-run[data-result=matches]", timeout=60_000)
     page.context.close()
+
+
+def test_the_deck_speaker_view_and_video_facade_run_under_the_policy(
+    browser: Browser, present: Presenting
+) -> None:
+    """Every page present serves comes with its Content-Security-Policy: what they need
+    still runs, and the browser reports no violation."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    violations: list[str] = []
+    context.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    # Nothing leaves the machine: the player's host is asked for, and refused here.
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url.startswith(present.base) else route.abort()
+        ),
+    )
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    goto(page, f"{present.presenter_url}#/{LOCK_QUEUE}")
+    page.wait_for_function("document.documentElement.classList.contains('present-presenter')")
+    with page.expect_popup() as popup:
+        page.keyboard.press("s")
+    # The button comes when the speaker view's own (inline) script has called the deck.
+    popup.value.wait_for_selector(".present-speaker-run", timeout=10_000)
+    home = context.new_page()
+    home.goto(f"{present.base}/")
+    home.locator("button.ts-video__play").click()
+    frame = home.locator("iframe.ts-video__frame")
+    assert "youtube-nocookie.com/embed/" in (frame.get_attribute("src") or "")
+    assert violations == []
+    context.close()

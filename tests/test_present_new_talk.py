@@ -1,6 +1,8 @@
 """``talksite present`` with a talk of its own (``talksite new``), whose one snippet is made to
 misbehave: failing, it shows the recording with its label; interrupted mid-run, present
-leaves no process, server, database or file behind (test_present_lan.py: no namespace).
+leaves no process, server, database or file behind (test_present_lan.py: no namespace);
+made privileged while another run holds the machine's turn, its wait ends with the slide,
+with its deadline, and with Ctrl-C.
 """
 
 from __future__ import annotations
@@ -13,17 +15,20 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from browser_support import REPO, goto
-from present_support import presenting, start_run
-from snippet_support import live_command_lines
+from present_support import post, presenting, start_run
+from snippet_support import live_command_lines, lock_held
 
-from talksite import environment, scaffold
+from talksite import deck, environment, scaffold, snippets
 from talksite.postgres import Launcher, workdirs
+from talksite.processes.interrupt import CLEANUP_DEADLINE_S
+from talksite.snippets.runner import PRIVILEGED_LOCK, TurnNotTaken, machine_turn
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -150,3 +155,52 @@ def test_bad_input_is_one_clear_line_and_writes_nothing(
     assert says.replace("{busy}", port) in result.stderr.splitlines()[-1], result.stderr
     assert result.stdout == ""
     assert not log.exists()
+
+
+def test_a_wait_for_the_turn_gives_up_at_its_deadline_or_when_cancelled(tmp_path: Path) -> None:
+    path = tmp_path / "snippets" / "turn.py"
+    path.parent.mkdir()
+    path.write_text("# talksite: privileged\nprint('never')\n")
+    snippet = snippets.load(path, path.parent)
+    cancel = threading.Event()
+    with lock_held(Path(PRIVILEGED_LOCK)):
+        with (
+            pytest.raises(TurnNotTaken, match="timed out after waiting 0.[3-9] s"),
+            machine_turn(snippet, deadline=time.monotonic() + 0.3),
+        ):
+            pass
+        threading.Timer(0.2, cancel.set).start()
+        with (
+            pytest.raises(TurnNotTaken, match="^stopped after waiting"),
+            machine_turn(snippet, cancel=cancel),
+        ):
+            pass
+
+
+@pytest.mark.privileged
+def test_a_demo_waiting_for_the_turn_ends_with_its_slide_and_with_ctrl_c(tmp_path: Path) -> None:
+    project = new_talk(tmp_path, "")
+    snippet = project / SNIPPET
+    snippet.write_text("# talksite: privileged\n" + snippet.read_text())
+    slides = deck.load_slides(project / "talk" / "slides.md", source="talk/slides.md")
+    elsewhere = next(slide.anchor for slide in slides if slide.anchor != SLIDE)
+    with presenting(project) as present:
+        pid = present.process.pid
+        assert list(Path(tempfile.gettempdir()).glob(f"talksite-present-{pid}-*")) != []
+        with lock_held(Path(PRIVILEGED_LOCK)):
+            with start_run(present, SLIDE, timeout_s=60) as response:
+                status, _ = post(
+                    f"{present.base}/_present/slide", {"slide": elsewhere}, token=present.token
+                )
+                assert status == 200
+                events = [json.loads(line) for line in response.read().decode().splitlines()]
+            assert events[-1]["fallback"] is True
+            assert events[-1]["reason"].startswith("stopped after waiting"), events[-1]
+            with start_run(present, SLIDE, timeout_s=60):
+                started = time.monotonic()
+                assert present.stop() == 128 + signal.SIGINT
+                took = time.monotonic() - started
+        assert "Traceback" not in present.stderr()
+    # Unwound, not cut short by the interrupt's deadline (which kills and leaves at 4 s).
+    assert took < CLEANUP_DEADLINE_S
+    assert list(Path(tempfile.gettempdir()).glob(f"talksite-present-{pid}-*")) == []

@@ -1,5 +1,10 @@
 """One demo run on stage: the tests' runner and comparison, with its lines streamed as they
 come, and the recording as the fallback whenever the run cannot confirm it.
+
+On stage a run gets what its recording needed, not the minute a test may take: the seconds
+its snippet declares it waits (``# talksite: waits=``) and :data:`STAGE_MARGIN_S`, within its
+own timeout (:func:`stage_timeout_s`), counted from the key press: a wait for the machine's
+turn and for its database included.
 """
 
 from __future__ import annotations
@@ -13,7 +18,10 @@ from talksite.postgres import DatabaseSource
 from talksite.present.catalog import Demo
 from talksite.snippets import check, same_output
 
-__all__ = ["Event", "fallback", "live_run"]
+__all__ = ["STAGE_MARGIN_S", "Event", "fallback", "live_run", "stage_timeout_s"]
+
+#: Beyond a snippet's declared waits: a fresh database, Python's start, the turn, a busy laptop.
+STAGE_MARGIN_S = 20.0
 
 #: What the deck receives: ``{"kind": "line", "text": ...}``, then one ``{"kind": "end", ...}``.
 Event = dict[str, Any]
@@ -48,7 +56,9 @@ def live_run(
     snippet = demo.snippet
     lines = _Lines(emit)
     try:
-        outcome = check(snippet, databases, echo=lines, cancel=cancel)
+        outcome = check(
+            snippet, databases, echo=lines, cancel=cancel, timeout_s=stage_timeout_s(demo)
+        )
     except NotApplicable as error:
         return fallback(demo, f"this snippet is {error.explanation}")
     except TalksiteError as error:
@@ -68,6 +78,12 @@ def live_run(
             recording.splitlines(), outcome.output, snippet.directives.precision_s
         ),
     }
+
+
+def stage_timeout_s(demo: Demo) -> float:
+    """How long `demo` may run on stage before the slide shows its recording."""
+    directives = demo.snippet.directives
+    return min(directives.timeout_s, directives.waits_s + STAGE_MARGIN_S)
 
 
 def _differing(recorded: list[str], output: str, precision: float) -> list[int]:

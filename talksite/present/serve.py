@@ -4,10 +4,17 @@ Ctrl-C (or SIGTERM) leaves nothing behind: uvicorn stops serving and passes the 
 which unwinds through the clean-up of the run (its session's processes), the servers (their
 databases and data) and the built site, as ``talksite run`` does
 (:mod:`talksite.processes.interrupt`).
+
+Two listeners, so that the audience cannot starve the presenter: the presenter's on
+127.0.0.1 (its deck, the speaker view, the control and run requests, and a local audience),
+and with ``--lan`` the audience's on the LAN address only, each with its own share of
+connections (:mod:`~talksite.present.room`, :mod:`~talksite.present.connections`). A room
+that fills the audience's share, or times out there, leaves the presenter's untouched.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import shutil
@@ -15,7 +22,7 @@ import socket
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -25,9 +32,17 @@ import uvicorn
 
 from talksite import postgres
 from talksite.errors import SetupError
+from talksite.policy import site_policy
 from talksite.present.app import Presenting, make_app
 from talksite.present.catalog import Demo
+from talksite.present.connections import (
+    MAX_HEADER_BYTES,
+    AcceptErrorLog,
+    ConnectionLimits,
+    limited_protocol,
+)
 from talksite.present.guard import Guard, new_token
+from talksite.present.room import Budget, Room, raise_open_files
 from talksite.present.runs import Runs
 from talksite.present.sources import read_sources
 from talksite.present.state import CurrentSlide
@@ -40,9 +55,11 @@ __all__ = ["DEFAULT_PORT", "PresentSettings", "lan_address", "present"]
 
 DEFAULT_PORT = 8400
 LOOPBACK = "127.0.0.1"
-#: Once asked to stop, open streams end within a fifth of a second; after this, uvicorn cuts
-#: whatever is still open.
+#: Once asked to stop, open streams end at once; after this, uvicorn cuts whatever is still
+#: open.
 GRACE_S = 3
+#: An idle connection between two requests is closed after this (uvicorn's keep-alive).
+KEEP_ALIVE_S = 5
 
 
 @dataclass(frozen=True)
@@ -64,14 +81,25 @@ def present(settings: PresentSettings) -> int:
             f"{settings.site}: not a built site (no slides/index.html); run `talksite build`"
         )
     sources = read_sources(settings.project)
-    # With --lan, every interface: the presenter stays on 127.0.0.1, the audience comes in
-    # at the LAN address (the Host check admits only those two).
-    listener = _listen("0.0.0.0" if settings.lan is not None else LOOPBACK, settings.port)
-    port = listener.getsockname()[1]
+    budget = Budget(raise_open_files())
+    presenter_listener = _listen(LOOPBACK, settings.port)
+    port = presenter_listener.getsockname()[1]
+    listeners = [presenter_listener]
+    presenter_share = budget.presenter_connections
+    limits = {LOOPBACK: ConnectionLimits(presenter_share, presenter_share)}
     origins = [f"http://{LOOPBACK}:{port}", f"http://localhost:{port}"]
     hosts = [LOOPBACK, "localhost"]
     audience_url = None
     if settings.lan is not None:
+        # The audience's listener, on the LAN address alone, at the presenter's port.
+        try:
+            listeners.append(_listen(settings.lan, port))
+        except SetupError:
+            presenter_listener.close()
+            raise
+        limits[settings.lan] = ConnectionLimits(
+            budget.audience_connections, budget.connections_per_address
+        )
         origins.append(f"http://{settings.lan}:{port}")
         hosts.append(settings.lan)
         audience_url = f"http://{settings.lan}:{port}/slides/"
@@ -82,28 +110,40 @@ def present(settings: PresentSettings) -> int:
             token = new_token()
             stopping = threading.Event()
             runs = Runs(databases, stopping)
+            current_slide = CurrentSlide({s.anchor: s.title for s in sources.slides}, log)
             presenting = Presenting(
                 site=site,
                 guard=Guard(token, origins),
-                current_slide=CurrentSlide({s.anchor: s.title for s in sources.slides}, log),
+                current_slide=current_slide,
                 demos=sources.demos,
                 runs=runs,
                 hosts=hosts,
                 config={"totalTime": sources.slot_s, "demos": _page_demos(sources.demos)},
+                room=Room(budget.followers),
+                policy=site_policy(site),
                 audience_url=audience_url,
-                stopping=stopping,
             )
             _say(f"presenter: http://{LOOPBACK}:{port}/slides/?token={token}")
             if audience_url is not None:
                 _say(f"audience:  {audience_url}")
+                _say(
+                    f"room: up to {budget.followers} audience pages"
+                    f" ({budget.open_files} open files)"
+                )
             _say(f"log: {log.path}")
+
+            def stop() -> None:
+                stopping.set()  # ends the live run's stream
+                current_slide.close()  # ends the audience's streams
+
             try:
-                _serve(make_app(presenting), listener, stopping)
+                _serve(make_app(presenting), listeners, limits, stop)
             finally:
                 runs.close()
     finally:
         log.close()
-        listener.close()
+        for listener in listeners:
+            listener.close()
     return 0
 
 
@@ -150,22 +190,44 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 class _Server(uvicorn.Server):
-    """uvicorn's server, which also tells the open streams to end when asked to stop."""
+    """uvicorn's server, which also ends the open streams when asked to stop, and reports a
+    refused accept once per interval (:class:`AcceptErrorLog`)."""
 
-    def __init__(self, config: uvicorn.Config, stopping: threading.Event) -> None:
+    def __init__(self, config: uvicorn.Config, on_stop: Callable[[], None]) -> None:
         super().__init__(config)
-        self.stopping = stopping
+        self.on_stop = on_stop
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    async def serve(self, sockets: list[socket.socket] | None = None) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.loop.set_exception_handler(AcceptErrorLog())
+        await super().serve(sockets)
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-        self.stopping.set()
+        # A signal handler: the streams are ended on the loop, as soon as it runs again.
+        if self.loop is not None and not self.should_exit:
+            self.loop.call_soon_threadsafe(self.on_stop)
         super().handle_exit(sig, frame)
 
 
-def _serve(app: object, listener: socket.socket, stopping: threading.Event) -> None:
+def _serve(
+    app: object,
+    listeners: list[socket.socket],
+    limits: Mapping[str, ConnectionLimits],
+    on_stop: Callable[[], None],
+) -> None:
     config = uvicorn.Config(
-        app, log_level="warning", lifespan="off", timeout_graceful_shutdown=GRACE_S
+        app,
+        http=limited_protocol(limits),
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+        timeout_keep_alive=KEEP_ALIVE_S,
+        # No proxy stands in front: a client's own X-Forwarded-For names nobody.
+        proxy_headers=False,
+        log_level="warning",
+        lifespan="off",
+        timeout_graceful_shutdown=GRACE_S,
     )
-    _Server(config, stopping).run(sockets=[listener])
+    _Server(config, on_stop).run(sockets=listeners)
 
 
 @contextlib.contextmanager

@@ -32,7 +32,8 @@ class CurrentSlide:
     titles: Mapping[str, str]
     log: PresentingLog
     current: Position | None = None
-    _followers: set[asyncio.Queue[Position]] = field(default_factory=set)
+    _followers: set[asyncio.Queue[Position | None]] = field(default_factory=set)
+    _closed: bool = False
 
     def move(self, position: Position) -> bool:
         """Show `position` to every follower and log it; False if it was shown already."""
@@ -44,12 +45,20 @@ class CurrentSlide:
             queue.put_nowait(position)
         return True
 
-    def follow(self) -> asyncio.Queue[Position]:
-        queue: asyncio.Queue[Position] = asyncio.Queue()
+    def follow(self) -> asyncio.Queue[Position | None]:
+        queue: asyncio.Queue[Position | None] = asyncio.Queue()
         if self.current is not None:
             queue.put_nowait(self.current)
+        if self._closed:
+            queue.put_nowait(None)
         self._followers.add(queue)
         return queue
 
-    def unfollow(self, queue: asyncio.Queue[Position]) -> None:
+    def unfollow(self, queue: asyncio.Queue[Position | None]) -> None:
         self._followers.discard(queue)
+
+    def close(self) -> None:
+        """Presenting stops: every follower's stream ends, now and from now on."""
+        self._closed = True
+        for queue in self._followers:
+            queue.put_nowait(None)

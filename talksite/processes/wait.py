@@ -35,7 +35,10 @@ def wait_unreaped(process: subprocess.Popen[bytes], timeout_s: float | None) -> 
         return True  # already reaped, by an earlier wait() or poll()
     pidfd = os.pidfd_open(process.pid)  # readable once the process has ended
     try:
-        ready, _, _ = select.select([pidfd], [], [], timeout_s)
+        # poll, not select: the descriptor may be above FD_SETSIZE (1024) in a busy present.
+        poller = select.poll()
+        poller.register(pidfd, select.POLLIN)
+        ready = poller.poll(None if timeout_s is None else timeout_s * 1000)
     finally:
         os.close(pidfd)
     return bool(ready)

@@ -10,7 +10,8 @@
   that those slides show.
 - ``on_env``: a macro that failed on a page stops the build here, before any page is written.
 - ``on_post_page``: the page's social card (drawn, or copied from the cache) and the Open
-  Graph and Twitter tags that point at it (:mod:`talksite.site.social`).
+  Graph and Twitter tags that point at it (:mod:`talksite.site.social`); and, as on the 404
+  page (``on_post_template``) and the deck, the Content-Security-Policy (:mod:`talksite.policy`).
 - ``on_post_build``: renders the deck into ``site/slides/``, and the PDF if asked.
 
 Registered as ``talksite`` in the ``mkdocs.plugins`` entry point group.
@@ -28,7 +29,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from talksite import cards, deck
+from talksite import cards, deck, policy
 from talksite.diagrams import Figure
 from talksite.errors import ContentError, MacroError, Problem, TalksiteError
 from talksite.project import Project
@@ -152,7 +153,15 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         tags = page_social(
             page, talk=self.talk, palette=self.card_palette, site_url=config.site_url
         )
-        return self._with_card(output, tags, config=config, source=page.file.src_uri)
+        html = self._with_card(output, tags, config=config, source=page.file.src_uri)
+        return policy.with_policy_meta(html)
+
+    def on_post_template(
+        self, output_content: str, *, template_name: str, config: MkDocsConfig
+    ) -> str:
+        if not template_name.endswith(".html"):
+            return output_content  # the sitemap
+        return policy.with_policy_meta(output_content)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         files = self._files
@@ -188,9 +197,11 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
             )
             html = index.read_text(encoding="utf-8")
             source = f"{deck.DECK_DIR}/index.html"
-            index.write_text(
-                self._with_card(html, deck_tags, config=config, source=source), encoding="utf-8"
-            )
+            html = self._with_card(html, deck_tags, config=config, source=source)
+            # The speaker view is a popup of the deck's, under the deck's policy.
+            notes = index.parent / "reveal" / "plugin" / "notes.js"
+            speaker = policy.speaker_view_hashes(notes.read_text(encoding="utf-8"))
+            index.write_text(policy.with_policy_meta(html, extra_hashes=speaker), encoding="utf-8")
         except TalksiteError as error:
             _fail(error)
         if self.project.slides_pdf:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -96,20 +97,28 @@ def check(
     *,
     echo: TextIO | None = None,
     cancel: threading.Event | None = None,
+    timeout_s: float | None = None,
 ) -> Outcome:
     """Run `snippet` on a fresh database from `databases`, and compare what it printed,
     normalised, with its recording for that server's version.
 
     Its output is echoed live to `echo`, if given; setting `cancel` ends the run early (see
-    :func:`~talksite.snippets.runner.run`). Raises :class:`NotApplicable` with the reason
-    when the snippet cannot run here (it needs root, or what the user's server lacks).
+    :func:`~talksite.snippets.runner.run`), and so does `timeout_s` (on stage), counted from
+    now: the wait for the machine's turn and the database included. Raises
+    :class:`NotApplicable` with the reason when the snippet cannot run here (it needs root,
+    or what the user's server lacks), and :class:`~talksite.snippets.runner.TurnNotTaken`
+    when it was stopped or ran out of time before its turn came.
     """
     not_applicable = applicability(snippet, databases)
     if not_applicable is not None:
         raise not_applicable
+    deadline = None if timeout_s is None else time.monotonic() + timeout_s
     # The turn covers the servers a privileged snippet's run starts, too.
-    with machine_turn(snippet), databases.database(snippet.needs) as database:
-        result = run(snippet, database, echo=echo, cancel=cancel)
+    with (
+        machine_turn(snippet, cancel=cancel, deadline=deadline),
+        databases.database(snippet.needs) as database,
+    ):
+        result = run(snippet, database, echo=echo, cancel=cancel, deadline=deadline)
     output = normalise(result.output, database, precision=snippet.directives.precision_s)
     major = database.server_major
     return Outcome(

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TextIO
 
+from talksite.errors import TalksiteError
 from talksite.postgres import Database
 from talksite.processes import end_session, spawn, wait_or_cancel
 from talksite.snippets.model import Snippet
@@ -26,6 +27,7 @@ from talksite.snippets.model import Snippet
 __all__ = [
     "PRIVILEGED_LOCK",
     "RunResult",
+    "TurnNotTaken",
     "machine_turn",
     "run",
 ]
@@ -34,7 +36,13 @@ __all__ = [
 PRIVILEGED_LOCK = os.path.join(tempfile.gettempdir(), "talksite-privileged.lock")
 #: Added to a privileged run's niceness: negative, ahead of the runs queueing for its turn.
 PRIVILEGED_NICENESS = -5
+#: A wait for the turn that can be cancelled or run out looks this often whether it may go on.
+TURN_POLL_S = 0.05
 _turn = threading.local()
+
+
+class TurnNotTaken(TalksiteError):
+    """A privileged run that was stopped, or ran out of time, while it waited for its turn."""
 
 
 @dataclass(frozen=True)
@@ -80,19 +88,30 @@ def run(
     *,
     echo: TextIO | None = None,
     cancel: threading.Event | None = None,
+    deadline: float | None = None,
 ) -> RunResult:
     """Run the snippet as ``python snippet.py`` would; optionally echo its output live.
 
     A privileged snippet runs in its machine turn (see :func:`machine_turn`); the timeout
     starts when its turn comes. Setting `cancel` ends the run early, as a timeout would
-    (``talksite present`` does when the presenter leaves the slide).
+    (``talksite present`` does when the presenter leaves the slide). A `deadline` (on
+    :func:`time.monotonic`'s clock) ends it by then at the latest, the wait for the turn
+    included.
     """
-    with machine_turn(snippet):
-        return _run(snippet, database, echo=echo, cancel=cancel)
+    with machine_turn(snippet, cancel=cancel, deadline=deadline):
+        timeout_s = snippet.directives.timeout_s
+        if deadline is not None:
+            timeout_s = max(0.0, min(timeout_s, deadline - time.monotonic()))
+        return _run(snippet, database, echo=echo, cancel=cancel, timeout_s=timeout_s)
 
 
 @contextlib.contextmanager
-def machine_turn(snippet: Snippet) -> Iterator[None]:
+def machine_turn(
+    snippet: Snippet,
+    *,
+    cancel: threading.Event | None = None,
+    deadline: float | None = None,
+) -> Iterator[None]:
     """For a privileged snippet: hold the machine-wide lock of privileged runs, and run ahead
     of other work meanwhile (what this thread starts inherits its priority).
 
@@ -103,13 +122,16 @@ def machine_turn(snippet: Snippet) -> Iterator[None]:
     file, names, addresses) and needs no turn: it runs as unprivileged ones do, beside the
     turn's holder and behind it for the CPU. Re-entrant within a thread; the lock goes when
     its holder dies.
+
+    With `cancel` or a `deadline`, the wait polls, and raises :class:`TurnNotTaken` once
+    `cancel` is set or the deadline has passed; without, it waits as long as it takes.
     """
     needs = snippet.directives
     if not needs.privileged or needs.own_slot or getattr(_turn, "held", False):
         yield
         return
     with open(PRIVILEGED_LOCK, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        _wait_for_turn(lock.fileno(), cancel, deadline)
         # Linux: a thread's own niceness; raising priority needs root, as privileged does.
         niceness = os.getpriority(os.PRIO_PROCESS, 0)
         with contextlib.suppress(PermissionError):
@@ -123,12 +145,38 @@ def machine_turn(snippet: Snippet) -> Iterator[None]:
                 os.setpriority(os.PRIO_PROCESS, 0, niceness)
 
 
+def _wait_for_turn(fd: int, cancel: threading.Event | None, deadline: float | None) -> None:
+    if cancel is None and deadline is None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return
+    started = time.monotonic()
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            pass
+        waited = time.monotonic() - started
+        if cancel is not None and cancel.is_set():
+            raise TurnNotTaken(f"stopped after waiting {waited:.1f} s for the machine's turn")
+        if deadline is not None and time.monotonic() >= deadline:
+            raise TurnNotTaken(
+                f"timed out after waiting {waited:.1f} s for the machine's turn"
+                " (another privileged run holds it)"
+            )
+        if cancel is not None:
+            cancel.wait(TURN_POLL_S)
+        else:
+            time.sleep(TURN_POLL_S)
+
+
 def _run(
     snippet: Snippet,
     database: Database,
     *,
     echo: TextIO | None,
     cancel: threading.Event | None,
+    timeout_s: float,
 ) -> RunResult:
     started = time.monotonic()
     process = spawn(
@@ -151,7 +199,7 @@ def _run(
     try:
         # Unreaped until its session is ended, so that its pid cannot meanwhile become a
         # stranger's (see talksite.processes).
-        timed_out = not wait_or_cancel(process, snippet.directives.timeout_s, cancel)
+        timed_out = not wait_or_cancel(process, timeout_s, cancel)
     finally:
         # Also on Ctrl-C: no snippet outlives its runner.
         leftovers = end_session(process)
@@ -178,10 +226,12 @@ def _collect(
     it falls silent: a process that escaped the snippet's session may hold the pipe open."""
     assert process.stdout is not None
     fd = process.stdout.fileno()
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
     while True:
-        ready, _, _ = select.select([fd], [], [], 0.1)
-        if not ready:
+        # poll, not select: present may hold more than FD_SETSIZE (1024) connections.
+        if not poller.poll(100):
             if finished.is_set():
                 break
             continue

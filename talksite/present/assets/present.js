@@ -86,12 +86,31 @@
     status(panel, "Recorded on " + demo.recordedOn + (reason ? " (live run: " + reason + ")" : ""), "recorded");
   }
 
+  // While a run runs, its panel counts the seconds, so that a run that hangs is seen to,
+  // and says how to show the recording instead.
+  function startClock(run) {
+    var started = Date.now();
+    var tick = function () {
+      var seconds = Math.floor((Date.now() - started) / 1000);
+      status(run.panel, "Running " + settings.demos[run.slide].snippet + " live… " + seconds + " s · X: show the recording", null);
+    };
+    tick();
+    run.clock = setInterval(tick, 1000);
+  }
+
+  function stopClock(run) {
+    if (run && run.clock) clearInterval(run.clock);
+    if (run) run.clock = null;
+  }
+
   function stop() {
+    stopClock(current);
     if (current && current.controller) current.controller.abort();
     current = null;
   }
 
   function finish(run, event) {
+    stopClock(run);
     if (event.fallback) {
       showRecording(run.panel, run.slide, event.reason);
     } else {
@@ -110,6 +129,7 @@
 
   async function read(run, response) {
     if (!response.ok) {
+      stopClock(run);
       var problem = await response.json();
       showRecording(run.panel, run.slide, problem.error);
       return;
@@ -135,13 +155,15 @@
     stop();
     var run = { slide: slide, controller: new AbortController(), panel: panelFor(slide) };
     current = run;
-    status(run.panel, "Running " + settings.demos[slide].snippet + " live…", "running");
+    run.panel.setAttribute("data-result", "running");
+    startClock(run);
     post("run", { slide: slide }, run.controller.signal)
       .then(function (response) {
         return read(run, response);
       })
       .catch(function (error) {
         if (run === current && run.controller && !run.controller.signal.aborted) {
+          stopClock(run);
           showRecording(run.panel, slide, String(error));
         }
       });
