@@ -104,7 +104,11 @@ def key(doc: str, *, check: Check | None = None, default: Any = MISSING) -> Any:
 @dataclass(frozen=True)
 class AbstractSection:
     heading: str = key("The section's heading, as in the published abstract.", check=LINE)
-    text: str = key("The section's text, in Markdown (paragraphs and lists).")
+    text: str = key(
+        "The section's text: paragraphs, with a blank line between them, and lists whose"
+        " items start with '* ' or '- '. It is shown as written: Markdown and HTML in it are"
+        " text."
+    )
 
 
 @dataclass(frozen=True)
