@@ -164,13 +164,18 @@ def test_a_slide_including_through_a_link_to_etc_is_refused(talk: Path) -> None:
 def test_a_file_in_docs_linking_out_of_the_project_is_refused(talk: Path) -> None:  # noqa: F811
     (talk / "docs/leak.txt").symlink_to("/etc/shadow")
     (talk / "docs/etc").symlink_to("/etc")
-    # A link that stays inside the project is the project's own file.
+    # A link that stays inside the project is the project's own file, and a folder linked
+    # from inside is read as MkDocs reads it, through the link (a loop, once).
     (talk / "docs/ask.py").symlink_to(talk / "snippets/first-layer/ask.py")
+    (talk / "docs/inner").symlink_to("../snippets/first-layer")
+    (talk / "docs/loop").symlink_to(".")
+    (talk / "snippets/first-layer/shadow.txt").symlink_to("/etc/shadow")
     result = talksite("build", cwd=talk)
     assert_failed_cleanly(result, talk)
     expected = "expected a file inside the project, not a link out of it"
     assert problems(result) == [
         ("docs/etc", 1, f"links outside the project (-> {os.path.realpath('/etc')}); {expected}"),
+        ("docs/inner/shadow.txt", 1, f"links outside the project (-> /etc/shadow); {expected}"),
         ("docs/leak.txt", 1, f"links outside the project (-> /etc/shadow); {expected}"),
     ]
 

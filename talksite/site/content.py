@@ -9,7 +9,7 @@ the first problem's traceback from deep inside Markdown.
 
 Every file a page or slide includes, and every file in the docs folder, must be the
 project's own: a path that leaves the snippets folder, or a symlink that leads out of the
-project (:mod:`talksite.site.confined`), is a problem naming the link.
+project's folders (:mod:`talksite.site.confined`), is a problem naming the link.
 """
 
 from __future__ import annotations
@@ -48,6 +48,11 @@ class Content:
     slides: list[Slide] = field(default_factory=list)
     diagrams: Diagrams | None = None
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        """The project's folders: what the build reads must resolve inside one of them."""
+        return (self.project.folder, self.docs_dir, self.project.snippets_dir)
 
     def source(self, path: Path) -> str:
         """How problems name a file: relative to mkdocs.yml's folder where it can."""
@@ -101,7 +106,7 @@ def _check_snippets(content: Content) -> None:
 
 def _check_docs_links(content: Content) -> None:
     """Nothing in docs/ (pages, images, files MkDocs copies) links out of the project."""
-    for link, target in links_out_of(content.docs_dir, project=content.project.folder):
+    for link, target in links_out_of(content.docs_dir, folders=content.folders):
         content.problems.append(
             _link_out_problem(content, link, target, content.project.relative(link), 1)
         )
@@ -189,7 +194,7 @@ def _check_snippet_file(
         ]
     included = [file, *recordings(file).values()] if output else [file]
     for each in included:
-        leak = link_out(each, project=content.project.folder)
+        leak = link_out(each, folders=content.folders)
         if leak is not None:
             return [_link_out_problem(content, *leak, source, line)]
     if not file.is_file():

@@ -62,7 +62,9 @@ def read_talk_text(path: Path, *, source: str) -> str:
     except IsADirectoryError:
         raise refuse("expected a talk file, found a folder") from None
     except OSError as error:
-        raise refuse(f"expected a file talksite can read, found {error.strerror}") from None
+        raise refuse(
+            f"expected a readable file, found one that is not ({error.strerror})"
+        ) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
