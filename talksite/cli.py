@@ -148,6 +148,7 @@ def _load(path: Path, snippets_dir: Path | None) -> snippets.Snippet:
     """The snippet at `path`: one of the talk's if it is in `snippets_dir`, else on its own."""
     if not path.is_file() or path.suffix != ".py":
         raise snippets.SnippetError(Problem(str(path), 1, "no such snippet", "expected a .py file"))
+    snippets.read_source(path)  # binary or unreadable: one line naming the path as given
     path = path.resolve()
     if snippets_dir is not None and path.is_relative_to(snippets_dir.resolve()):
         return snippets.load(path, snippets_dir.resolve())

@@ -106,6 +106,8 @@ def _entry(line: str, where: Problem) -> LogEntry:
         value = json.loads(line)
     except json.JSONDecodeError as error:
         raise fail(f"not JSON ({error.msg})", "expected one JSON object a line") from None
+    except RecursionError:  # arrays or objects nested thousands deep
+        raise fail("JSON nested too deep to read", "expected one JSON object a line") from None
     if not isinstance(value, dict):
         raise fail(f"found {type(value).__name__}", 'expected an object {"at", "slide", "title"}')
     missing = [key for key in _FIELDS if key not in value]

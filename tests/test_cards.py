@@ -87,6 +87,22 @@ def test_a_word_wider_than_the_box_is_cut_rather_than_overflowing() -> None:
     assert all(font(60).getlength(line) <= 500 for line in lines)
 
 
+@pytest.mark.parametrize(
+    "title",
+    ["x" * 1_000_000, "word " * 200_000, "\u200b" * 1_000_000],
+    ids=["one-1-mb-word", "1-mb-of-words", "1-mb-of-zero-width-spaces"],
+)
+def test_a_1_mb_title_wraps_into_its_box_reading_only_what_fits(title: str) -> None:
+    # Before, a 20 KB word took 24 s and 1 MB never finished: if this test seems to hang,
+    # wrapping has gone back to cost growing with the title's length squared.
+    size, lines = fit(title, width=900, height=300, sizes=TITLE_SIZES)
+    assert size == TITLE_SIZES[-1]
+    assert len(lines) * round(size * LINE_SPACING) <= 300
+    assert lines[-1].endswith("…")
+    assert all(font(size).getlength(line) <= 900 for line in lines)
+    assert all(len(line) <= 201 for line in lines)  # MAX_LINE_CHARS, and the ellipsis
+
+
 def test_no_text_is_drawn_in_the_right_margin_however_long_the_texts() -> None:
     card = a_card(LONG * 3, kicker=LONG, byline=LONG)
     rgb = image_of(render(card)).convert("RGB")

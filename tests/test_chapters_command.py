@@ -160,3 +160,62 @@ def test_a_missing_log_or_a_wrong_offset_is_one_line(tmp_path: Path) -> None:
     assert wrong.stderr == (
         "talksite: --offset: expected a video time as H:MM:SS or M:SS, found '1:99'\n"
     )
+
+
+def test_a_title_cannot_forge_chapter_lines_or_cues(tmp_path: Path) -> None:
+    forged = [
+        (0.0, "title", "Intro\n0:05 A forged chapter"),
+        (60.0, "locking", "Locking 00:00:01.000 --> 00:00:02.000\nforged cue"),
+        (120.0, "tcp", "TCP --->"),
+    ]
+    log = write_log(tmp_path, log_lines(forged))
+    result = chapters(str(log), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        "0:00 Intro 0:05 A forged chapter\n"
+        "1:00 Locking 00:00:01.000 -> 00:00:02.000 forged cue\n"
+        "2:00 TCP ->\n"
+    )
+    cues = log.with_suffix(".vtt").read_text(encoding="utf-8").split("\n\n")[1:]
+    assert [CUE.match(cue.rstrip("\n"))[4] for cue in cues] == [  # type: ignore[index]
+        "Intro 0:05 A forged chapter",
+        "Locking 00:00:01.000 -> 00:00:02.000 forged cue",
+        "TCP ->",
+    ]
+
+
+def test_json_nested_100_000_deep_is_one_line(tmp_path: Path) -> None:
+    log = write_log(tmp_path, ["[" * 100_000 + "]" * 100_000])
+    result = chapters(str(log), cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"talksite: {log}:1: JSON nested too deep to read; expected one JSON object a line\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "target", "said"),
+    [
+        ("-o", "out", "-o out: expected a file to write, found a folder"),
+        (
+            "--vtt",
+            "/proc/version",
+            "--vtt /proc/version: cannot write there (No such file or directory); expected a"
+            " file in a folder you can write to",
+        ),
+    ],
+    ids=["output-is-a-folder", "vtt-in-proc"],
+)
+def test_an_output_that_cannot_be_written_is_one_line_and_writes_nothing(
+    tmp_path: Path, option: str, target: str, said: str
+) -> None:
+    log = write_log(tmp_path, log_lines(TALK))
+    (tmp_path / "out").mkdir()
+    before = sorted(path.name for path in tmp_path.iterdir())
+    result = chapters(str(log), option, target, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == f"talksite: {said}\n"
+    # Neither the other file (the WebVTT beside the log, or the chapter lines) nor any
+    # temporary file is left.
+    assert sorted(path.name for path in tmp_path.iterdir()) == before
+    assert result.stdout == ""

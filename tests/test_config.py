@@ -152,3 +152,119 @@ def test_invalid_yaml() -> None:
 def test_missing_file_names_it(tmp_path: Path) -> None:
     with pytest.raises(TalkConfigError, match=r"^talk/talk\.yml:1: \(file\): expected a talk"):
         load_talk(tmp_path / "talk.yml", source=SOURCE)
+
+
+# -- hostile files: each is one problem, fast, never a traceback -----------------------------
+
+
+def test_a_list_nested_100_000_deep_is_one_problem() -> None:
+    text = changed("  city: Testville", "  city: " + "[" * 100_000 + "]" * 100_000)
+    error = error_for(text)
+    assert str(error) == (
+        f"{SOURCE}:{line_of(text, 'city:')}: (file): expected at most 20 levels of mappings"
+        " and lists, found more"
+    )
+
+
+def test_aliases_are_refused_before_they_are_expanded() -> None:
+    # A billion laughs in 30 lines: each level repeats the one before ten times.
+    levels = ["laugh0: &laugh0 [ha, ha, ha, ha, ha, ha, ha, ha, ha, ha]"]
+    levels += [f"laugh{n}: &laugh{n} [{', '.join([f'*laugh{n - 1}'] * 10)}]" for n in range(1, 30)]
+    text = fixture_text() + "\n".join(levels) + "\n"
+    error = error_for(text)
+    assert str(error) == (
+        f"{SOURCE}:{line_of(text, 'laugh0:')}: (file): expected every value written out"
+        " (no anchors or aliases), found the anchor &laugh0"
+    )
+
+
+def test_an_alias_alone_is_refused() -> None:
+    text = changed("  city: Testville", "  city: *town")
+    assert str(error_for(text)).startswith(
+        f"{SOURCE}:{line_of(text, 'city:')}: (file): expected every value written out"
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "found"),
+    [
+        (b"title: Caf\xe9\n", 1, "the byte 0xe9"),  # Latin-1
+        (bytes(range(256)) * 4, 2, "the byte 0x80"),  # random bytes: a newline at 0x0a
+    ],
+    ids=["latin-1", "binary"],
+)
+def test_a_file_that_is_not_utf8_is_one_problem(
+    tmp_path: Path, data: bytes, line: int, found: str
+) -> None:
+    (tmp_path / "talk.yml").write_bytes(data)
+    with pytest.raises(TalkConfigError) as caught:
+        load_talk(tmp_path / "talk.yml", source=SOURCE)
+    assert str(caught.value) == f"{SOURCE}:{line}: (file): expected UTF-8 text, found {found}"
+
+
+def test_control_characters_are_one_problem() -> None:
+    text = changed("  city: Testville", "  city: Test\x00ville")
+    assert str(error_for(text)) == (
+        f"{SOURCE}:{line_of(text, 'city:')}: (file): invalid YAML: special characters are not"
+        " allowed #x0000"
+    )
+
+
+def test_a_folder_as_talk_yml_is_one_problem(tmp_path: Path) -> None:
+    (tmp_path / "talk.yml").mkdir()
+    with pytest.raises(TalkConfigError) as caught:
+        load_talk(tmp_path / "talk.yml", source=SOURCE)
+    assert str(caught.value) == f"{SOURCE}:1: (file): expected a talk file, found a folder"
+
+
+@pytest.mark.parametrize(
+    ("length", "expected"),
+    [
+        (201, "one line of at most 200 characters"),
+        (1_000_000, "text of at most 20000 characters"),
+    ],
+)
+def test_a_title_over_its_cap_names_its_length(length: int, expected: str) -> None:
+    text = changed("title: Small fixtures make sturdy generators", f"title: {'x' * length}")
+    assert str(error_for(text)) == (
+        f"{SOURCE}:2: title: expected {expected}, found {length} characters"
+    )
+
+
+def test_long_text_has_a_cap_too() -> None:
+    text = changed("  bio: Ada is a character in a test suite.", f"  bio: {'x' * 20_001}")
+    assert str(error_for(text)) == (
+        f"{SOURCE}:{line_of(text, 'bio:')}: speaker.bio: expected text of at most 20000"
+        " characters, found 20001 characters"
+    )
+
+
+def test_each_outline_item_is_one_line() -> None:
+    text = changed(
+        "    summary: One layer is enough to prove that layers come from talk.yml.",
+        "    summary: One layer is enough.\n    outline:\n      - fine\n      - |\n        two\n"
+        "        lines",
+    )
+    assert str(error_for(text)) == (
+        f"{SOURCE}:{line_of(text, '- |')}: layers[0].outline[1]: expected one line of at most"
+        " 200 characters, found 2 lines"
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "found"),
+    [
+        ('"Intro\\n1:00 A forged chapter"', "found 2 lines"),
+        ('"Intro --> 1:00"', "found '-->' in 'Intro --> 1:00'"),
+    ],
+    ids=["newline", "cue-arrow"],
+)
+def test_a_chapter_title_cannot_forge_chapter_lines_or_cues(title: str, found: str) -> None:
+    text = changed(
+        "  id: fixture0001",
+        f'  id: fixture0001\n  chapters:\n    - at: "0:00"\n      title: {title}',
+    )
+    assert str(error_for(text)) == (
+        f"{SOURCE}:{line_of(text, 'title: ' + title)}: video.chapters[0].title: expected one"
+        f" line of at most 100 characters, without '-->', {found}"
+    )

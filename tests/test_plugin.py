@@ -45,7 +45,7 @@ def test_a_macro_called_wrongly_stops_the_build_naming_the_page_and_line(
     plugin, macros = config.plugins["talksite"], config.plugins["macros"]
     files = plugin.on_files(get_files(config), config=config)
     page = Page(None, files.get_file_from_path("only-layer.md"), config)
-    plugin.on_page_markdown("", page=page, config=config, files=files)
+    plugin.on_pre_page(page, config=config, files=files)
     # The macro reports its error instead of raising it, so every such error is listed.
     assert macros.macros["layer_outline"]("routing") == ""
     with pytest.raises(PluginError, match=r"^talksite: 1 problem in the talk's files"):

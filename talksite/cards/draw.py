@@ -14,6 +14,7 @@ title too long even at the smallest size ends in an ellipsis rather than leaving
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -32,6 +33,8 @@ FONT = "Pillow load_default: " + " ".join(ImageFont.load_default(size=10).getnam
 TITLE_SIZES = tuple(range(84, 43, -4))
 KICKER_SIZE, BYLINE_SIZE = 34, 32
 LINE_SPACING = 1.18
+#: No line holds more characters than this, however narrow they are.
+MAX_LINE_CHARS = 200
 _ELLIPSIS = "…"
 
 Font = ImageFont.FreeTypeFont
@@ -59,27 +62,57 @@ def _line_height(size: int) -> int:
     return round(size * LINE_SPACING)
 
 
-def wrap(text: str, font: Font, width: float) -> list[str]:
-    """``text`` broken into lines no wider than ``width``, at spaces where it can be."""
+def wrap(text: str, font: Font, width: float, *, most: int | None = None) -> list[str]:
+    """``text`` broken into lines no wider than ``width``, at spaces where it can be.
+
+    With ``most``, wrapping stops after ``most + 1`` lines: enough to know that the text
+    does not fit in ``most``, at a cost that does not grow with the rest of it.
+    """
     lines: list[str] = []
     line = ""
-    for word in text.split():
+    for match in re.finditer(r"\S+", text):
+        if most is not None and len(lines) > most:
+            return lines[: most + 1]
+        word = match[0]
         candidate = f"{line} {word}" if line else word
-        if font.getlength(candidate) <= width:
+        if _fits(candidate, font, width):
             line = candidate
             continue
         if line:
             lines.append(line)
         # A word wider than the box on its own is cut where it must be.
-        while font.getlength(word) > width:
-            fits = (i for i in range(len(word) - 1, 0, -1) if font.getlength(word[:i]) <= width)
-            cut = next(fits, 1)
+        while not _fits(word, font, width) and (most is None or len(lines) <= most):
+            cut = _fitting_prefix(word, font, width)
             lines.append(word[:cut])
             word = word[cut:]
         line = word
     if line:
         lines.append(line)
-    return lines
+    return lines if most is None else lines[: most + 1]
+
+
+def _fits(text: str, font: Font, width: float) -> bool:
+    # Counting first keeps each measurement short (and within what FreeType can measure).
+    return len(text) <= MAX_LINE_CHARS and font.getlength(text) <= width
+
+
+def _fitting_prefix(word: str, font: Font, width: float) -> int:
+    """How many of ``word``'s characters fit in ``width`` (at least one).
+
+    The prefix is found by doubling, then halving: the measured prefixes are never much
+    longer than a line, so cutting a long word costs its length, not its length squared.
+    """
+    fits, over = 1, 2
+    while over < len(word) and _fits(word[:over], font, width):
+        fits, over = over, over * 2
+    over = min(over, len(word))
+    while over - fits > 1:
+        middle = (fits + over) // 2
+        if _fits(word[:middle], font, width):
+            fits = middle
+        else:
+            over = middle
+    return fits
 
 
 def _ellipsise(line: str, font: Font, width: float) -> str:
@@ -93,15 +126,13 @@ def fit(text: str, *, width: float, height: float, sizes: tuple[int, ...]) -> tu
     """The largest of ``sizes`` at which ``text`` wraps into ``width`` x ``height``, and its lines.
 
     At the smallest size, lines that do not fit are dropped and the last kept one ends in an
-    ellipsis.
+    ellipsis. Only as much of ``text`` is wrapped as the box could show.
     """
     for size in sizes:
-        lines = wrap(text, font(size), width)
-        if len(lines) * _line_height(size) <= height:
+        room = max(1, int(height // _line_height(size)))
+        lines = wrap(text, font(size), width, most=room)
+        if len(lines) <= room:
             return size, lines
-    size = sizes[-1]
-    room = max(1, int(height // _line_height(size)))
-    lines = wrap(text, font(size), width)
     return size, [*lines[: room - 1], _ellipsise(lines[room - 1], font(size), width)]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -40,16 +41,43 @@ def run(args: argparse.Namespace) -> int:
     offset = _video_time("--offset", args.offset) or timedelta(0)
     duration = _video_time("--duration", args.duration)
     found = chapters(read_log(log), offset=offset, duration=duration, source=str(log))
-    # Both texts are made before either file is written: a failure leaves no half output.
+    # Both texts are made, and both files written beside their targets, before either target
+    # is replaced: a failure leaves no half output.
     text, cues = youtube_text(found), webvtt(found, duration=duration)
     vtt: Path = args.vtt or vtt_path(log)
-    vtt.write_text(cues, encoding="utf-8")
+    outputs = {vtt: ("--vtt", cues)}
+    if args.output is not None:
+        outputs[args.output] = ("-o", text)
+    _write_all(outputs)
     if args.output is None:
         sys.stdout.write(text)
-    else:
-        args.output.write_text(text, encoding="utf-8")
     print(f"talksite: {len(found)} chapters; WebVTT in {vtt}", file=sys.stderr)
     return 0
+
+
+def _write_all(outputs: dict[Path, tuple[str, str]]) -> None:
+    """Write each ``path: (option, text)``, or none: a path that cannot be written is one
+    line naming its option, and leaves every target as it was."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, (option, text) in outputs.items():
+            if path.is_dir():
+                raise TalksiteError(f"{option} {path}: expected a file to write, found a folder")
+            temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+            try:
+                with open(temporary, "x", encoding="utf-8") as handle:
+                    staged.append((temporary, path))
+                    handle.write(text)
+            except OSError as error:
+                raise TalksiteError(
+                    f"{option} {path}: cannot write there ({error.strerror}); expected a file"
+                    " in a folder you can write to"
+                ) from None
+        for temporary, path in staged:
+            os.replace(temporary, path)
+    finally:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
 
 
 def _video_time(option: str, text: str | None) -> timedelta | None:

@@ -16,10 +16,14 @@ So:
   the talk went back, and the video shows it.
 - Fewer than three chapters left is an error; so is a ``duration`` (the video's length) that
   leaves the last chapter under ten seconds.
+- **A title is one line, without** ``-->``: its whitespace (newlines included) is folded into
+  single spaces and each ``-->`` becomes ``->``, so that a slide's title cannot add chapter
+  lines to the description, or cues or timings to the WebVTT file.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
@@ -33,6 +37,7 @@ __all__ = [
     "MIN_LENGTH",
     "Chapter",
     "chapters",
+    "one_line",
     "vtt_path",
     "webvtt",
     "youtube_text",
@@ -43,6 +48,8 @@ MIN_CHAPTERS = 3
 # WebVTT needs every cue to end; without the video's length, the last one ends here, and
 # players stop it at the end of the video.
 _OPEN_END = timedelta(hours=99, minutes=59, seconds=59, milliseconds=999)
+# "-->" separates a cue's start and end; "--->" would still hold one after a single pass.
+_CUE_ARROW = re.compile(r"-{2,}>")
 
 
 @dataclass(frozen=True)
@@ -66,7 +73,7 @@ def chapters(
     found: list[Chapter] = []
     for entry in entries:
         start = timedelta(0) if not found else offset + (entry.at - first)
-        chapter = Chapter(start, entry.title, entry.slide)
+        chapter = Chapter(start, one_line(entry.title), entry.slide)
         if found and chapter.slide == found[-1].slide:
             continue
         if found and chapter.start - found[-1].start < MIN_LENGTH:
@@ -88,6 +95,11 @@ def chapters(
             " (YouTube's minimum)"
         )
     return found
+
+
+def one_line(title: str) -> str:
+    """A title that can only be a chapter's title: one line, without WebVTT's ``-->``."""
+    return _CUE_ARROW.sub("->", " ".join(title.split()))
 
 
 def youtube_text(found: list[Chapter]) -> str:

@@ -33,6 +33,7 @@ __all__ = [
 #: The generated "Slides as text" page, relative to docs/.
 TEXT_PAGE = "slides-text.md"
 PDF_NAME = "slides.pdf"
+_NOT_A_TEMPLATE = "---\nrender_macros: false\n---\n\n"
 # Links name index.html, so that they also work in a site opened from file://.
 DECK_PAGE = f"{DECK_DIR}/index.html"
 DECK_PDF = f"{DECK_DIR}/{PDF_NAME}"
@@ -57,7 +58,9 @@ def text_page_file(
         use_directory_urls=config.use_directory_urls,
     )
     page.generated_by = "talksite"
-    page.content_string = text_page(
+    # Its placeholders are filled already; what is left (figures' text, which holds talk.yml's
+    # layer titles) is text, so mkdocs-macros must not read it as a template.
+    page.content_string = _NOT_A_TEMPLATE + text_page(
         slides,
         site_url=config.site_url or "",
         source=source,

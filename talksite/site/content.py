@@ -6,10 +6,15 @@ recordings' provenance, and every reference a page or slide makes to a snippet
 calls on slides, all read by :mod:`talksite.references`) are checked here, so that a build
 stops with one line per problem, ``path:line: what is wrong; what was expected``, instead of
 the first problem's traceback from deep inside Markdown.
+
+Every file a page or slide includes, and every file in the docs folder, must be the
+project's own: a path that leaves the snippets folder, or a symlink that leads out of the
+project's folders (:mod:`talksite.site.confined`), is a problem naming the link.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -19,6 +24,7 @@ from talksite.diagrams import KINDS, Diagrams, recorded_output
 from talksite.errors import ContentError, MacroError, Problem
 from talksite.project import Project
 from talksite.references import Include, MacroCall, read_references
+from talksite.site.confined import link_out, links_out_of
 from talksite.snippets import OUTPUT_SUFFIX, SnippetError, load, provenance, recordings, sections
 from talksite.talk import Talk, TalkConfigError, key_lines, load_talk
 
@@ -43,6 +49,11 @@ class Content:
     diagrams: Diagrams | None = None
     problems: list[Problem] = field(default_factory=list)
 
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        """The project's folders: what the build reads must resolve inside one of them."""
+        return (self.project.folder, self.docs_dir, self.project.snippets_dir)
+
     def source(self, path: Path) -> str:
         """How problems name a file: relative to mkdocs.yml's folder where it can."""
         return self.project.relative(path.resolve())
@@ -65,6 +76,7 @@ def check_content(project: Project, *, docs_dir: Path) -> Content:
     except DeckError as error:
         content.problems += error.problems
     _check_snippets(content)
+    _check_docs_links(content)
     for page in sorted(docs_dir.rglob("*.md")):
         _check_references(content, page, in_slides=False)
     if slides_path.is_file():
@@ -90,6 +102,21 @@ def _check_snippets(content: Content) -> None:
             made = provenance.read(recording, source=content.source(provenance.sidecar(recording)))
             if isinstance(made, Problem):
                 content.problems.append(made)
+
+
+def _check_docs_links(content: Content) -> None:
+    """Nothing in docs/ (pages, images, files MkDocs copies) links out of the project."""
+    for link, target in links_out_of(content.docs_dir, folders=content.folders):
+        content.problems.append(
+            _link_out_problem(content, link, target, content.project.relative(link), 1)
+        )
+
+
+def _link_out_problem(content: Content, link: Path, target: str, source: str, line: int) -> Problem:
+    what = f"links outside the project (-> {target})"
+    if source != content.project.relative(link):
+        what = f"{content.project.relative(link)} {what}"
+    return Problem(source, line, what, "expected a file inside the project, not a link out of it")
 
 
 def _check_references(content: Content, path: Path, *, in_slides: bool) -> None:
@@ -155,8 +182,21 @@ def _check_diagram(
 def _check_snippet_file(
     content: Content, source: str, line: int, path: str, section: str | None, *, output: bool
 ) -> list[Problem]:
-    folder = content.project.relative(content.project.snippets_dir)
-    file = content.project.snippets_dir / path
+    root = content.project.snippets_dir
+    folder = content.project.relative(root)
+    # pymdownx.snippets reads only below its base path; it would refuse with a traceback.
+    file = Path(os.path.normpath(root / path))
+    if not file.is_relative_to(root):
+        return [
+            Problem(
+                source, line, f"{path} is outside {folder}/", f"expected a path inside {folder}/"
+            )
+        ]
+    included = [file, *recordings(file).values()] if output else [file]
+    for each in included:
+        leak = link_out(each, folders=content.folders)
+        if leak is not None:
+            return [_link_out_problem(content, *leak, source, line)]
     if not file.is_file():
         return [Problem(source, line, f"{folder}/{path} does not exist", "expected a file there")]
     problems = []

@@ -2,7 +2,8 @@
 
 Each function takes the validated :class:`~talksite.talk.Talk` and returns Markdown (or
 HTML that Markdown passes through), so a page is a few macro calls and nothing about a
-particular talk lives in code or templates.
+particular talk lives in code or templates. talk.yml's text is escaped on the way in
+(:mod:`talksite.site.text`, or the templates' autoescape): it always reads as written.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 from talksite.deck import DECK_DIR
 from talksite.errors import MacroError
 from talksite.site.templating import render
+from talksite.site.text import inline, paragraphs
 from talksite.talk import Event, Layer, Talk
 
 __all__ = [
@@ -84,7 +86,7 @@ def abstract(talk: Talk, *, level: int = 3) -> str:
     """The abstract's sections as Markdown headings at ``level`` and their text."""
     hashes = "#" * level
     return "\n".join(
-        f"{hashes} {section.heading}\n\n{section.text.strip()}\n"
+        f"{hashes} {inline(section.heading)}\n\n{paragraphs(section.text)}\n"
         for section in talk.abstract.sections
     )
 
@@ -96,7 +98,8 @@ def _layer_url(layer: Layer) -> str:
 def layer_cards(talk: Talk) -> str:
     """A card per layer, in order, linking its page with its one-line summary."""
     cards = [
-        f"-   __[{index}. {layer.title}]({_layer_url(layer)})__\n\n    ---\n\n    {layer.summary}\n"
+        f"-   __[{index}. {inline(layer.title)}]({_layer_url(layer)})__\n\n    ---\n\n"
+        f"    {inline(layer.summary)}\n"
         for index, layer in enumerate(talk.layers, start=1)
     ]
     return '<div class="grid cards ts-layers" markdown>\n\n' + "\n".join(cards) + "\n</div>\n"
@@ -112,14 +115,14 @@ def layer_outline(talk: Talk, slug: str) -> str:
         )
     index, layer = layers[slug]
     parts = [
-        f"# {layer.title}\n",
-        f"{layer.summary}\n{{: .ts-lead }}\n",
+        f"# {inline(layer.title)}\n",
+        f"{inline(layer.summary)}\n{{: .ts-lead }}\n",
         f"Layer {index} of {len(talk.layers)} in this talk.\n",
         '!!! note "This page is being written"\n',
     ]
     if layer.outline:
         parts.append("    It will show, with snippets that run against real services:\n")
-        parts.extend(f"    - {item}" for item in layer.outline)
+        parts.extend(f"    - {inline(item)}" for item in layer.outline)
         parts.append("")
     else:
         parts.append("    Its snippets will run against real services.\n")

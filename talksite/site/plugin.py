@@ -4,11 +4,17 @@
   with the fix), then reads and checks talk.yml, the slides, the snippets and every
   reference to them (:mod:`talksite.site.content`). Every problem is listed, one line each,
   and the build stops before a file is written. Then it names the site after the talk and
-  hands the talk and its macros to mkdocs-macros.
+  hands the talk (each text escaped for Markdown: :class:`~talksite.site.text.MarkdownView`)
+  and its macros to mkdocs-macros.
+- ``on_pre_build``: a page's template that fails (``{% include '/etc/passwd' %}``, an
+  undefined name) is reported as one line naming the page and line, as a macro's error is,
+  instead of mkdocs-macros' traceback.
 - ``on_files``: talksite's stylesheet and scripts, and the generated "Slides as text" page.
-- ``on_page_markdown``: links to the slides that name the page, and to the video's chapters
-  that those slides show.
-- ``on_env``: a macro that failed on a page stops the build here, before any page is written.
+- ``on_pre_page``: notes the page whose macros run next, for the errors they report.
+- ``on_page_markdown`` (after mkdocs-macros, so that nothing it adds is read as a template):
+  links to the slides that name the page, and to the video's chapters that those slides show.
+- ``on_env``: a macro or template that failed on a page stops the build here, before any
+  page is written.
 - ``on_post_page``: the page's social card (drawn, or copied from the cache) and the Open
   Graph and Twitter tags that point at it (:mod:`talksite.site.social`); and, as on the 404
   page (``on_post_template``) and the deck, the Content-Security-Policy (:mod:`talksite.policy`).
@@ -20,13 +26,15 @@ Registered as ``talksite`` in the ``mkdocs.plugins`` entry point group.
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
+import jinja2
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from talksite import cards, deck, policy
@@ -39,6 +47,7 @@ from talksite.site.content import check_content
 from talksite.site.macros import page_macros
 from talksite.site.options import PluginConfig, check_markdown_setup
 from talksite.site.social import Social, Where, add_tags, page_social, social
+from talksite.site.text import MarkdownView, html_text
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -93,13 +102,14 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         # Slides that a video chapter names end with a link to it, in the deck and as text.
         self.slides = video.link_slides_to_chapters(content.slides, self.talk)
 
-        # talk.yml is the single source of truth: the site is named after the talk.
-        config.site_name = self.talk.title
-        config.site_description = self.talk.abstract.lead
-        config.site_author = self.talk.speaker.name
+        # talk.yml is the single source of truth: the site is named after the talk. The
+        # theme puts these in its HTML, some of them unescaped: they go in escaped.
+        config.site_name = html_text(self.talk.title)
+        config.site_description = html_text(self.talk.abstract.lead)
+        config.site_author = html_text(self.talk.speaker.name)
 
         macros = config.plugins["macros"]
-        macros.register_variables({"talk": self.talk})
+        macros.register_variables({"talk": MarkdownView(self.talk)})
         macros.register_macros(
             page_macros(
                 self.talk, self.project, diagrams=content.diagrams, report=self._macro_failed
@@ -112,6 +122,11 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
             config.theme["favicon"] = f"{ASSETS_DIR}/{_FAVICON}"
         config.extra_javascript.extend(f"{ASSETS_DIR}/{name}" for name in _SCRIPTS)
         return config
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        # mkdocs-macros made its Jinja environment in its on_config, after ours.
+        env = config.plugins["macros"].env
+        env.template_class = _reporting_template(env.template_class, self._template_failed)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assets = resources.files("talksite.site") / "assets"
@@ -135,10 +150,15 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         self._files = files
         return files
 
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+        self._page = page  # the page whose macros run next: see _macro_failed
+        return page
+
+    # After mkdocs-macros: what this adds (slide and chapter titles) is text, not a template.
+    @event_priority(-100)
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        self._page = page  # the page whose macros run next: see _macro_failed
         markdown = deck.link_page_to_slides(
             markdown, page, self.slides, pdf=self.project.slides_pdf
         )
@@ -177,18 +197,18 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
                 project_dir=self.project.folder,
                 site_dir=Path(config.site_dir),
                 site_url=config.site_url or "",
-                title=config.site_name,
+                title=self.talk.title,
                 language=config.theme.get("language") or "en",
                 source=self.project.relative(self.project.slides_file),
                 page_url=page_url,
                 figures=self.figures,
-                description=config.site_description or "",
+                description=self.talk.abstract.lead,
                 favicon=config.theme.get("favicon"),
             )
             # The deck is a page readers share too: it gets its own card.
             deck_tags = social(
                 title="Slides",
-                description=config.site_description or "",
+                description=self.talk.abstract.lead,
                 where=Where(card_name=deck.DECK_DIR, url=f"{deck.DECK_DIR}/"),
                 home=False,
                 talk=self.talk,
@@ -227,21 +247,70 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         except TalksiteError as error:
             _fail(error)
 
+    def _page_source(self) -> tuple[str, str | None]:
+        """How problems name the page whose macros run, and its text if it is a file."""
+        page = self._page
+        if page is None:
+            return "(page)", None
+        if page.file.abs_src_path is None:
+            return page.file.src_uri, None
+        source = f"{Path(page.file.src_dir or '').name}/{page.file.src_uri}"
+        return source, Path(page.file.abs_src_path).read_text(encoding="utf-8")
+
+    def _template_failed(self, error: Exception) -> None:
+        """Note a page template's error against the page, at the line it was raised on."""
+        source, text = self._page_source()
+        # The template is the page without its front matter: count the lines that held it.
+        markdown = self._page.markdown if self._page is not None else None
+        front = 0
+        if text is not None and markdown and text.endswith(markdown):
+            front = text[: len(text) - len(markdown)].count("\n")
+        lines = [
+            f.lineno
+            for f in traceback.extract_tb(error.__traceback__)
+            if f.filename == "<template>"
+        ]
+        line = front + (lines[0] if lines and lines[0] else 1)
+        if isinstance(error, jinja2.TemplateNotFound):
+            what = f"no template {error.name!r} in the docs folder"
+            problem = Problem(source, line, what, "expected the path of a file inside it")
+        else:
+            problem = Problem(
+                source, line, f"{type(error).__name__}: {' '.join(str(error).split())}"
+            )
+        self._page_problems.append(problem)
+
     def _macro_failed(self, name: str, error: TalksiteError) -> None:
         """Note a macro's error against the page, at the first line that calls the macro."""
-        page = self._page
-        source = page.file.src_uri if page is not None else "(page)"
+        source, text = self._page_source()
         line = 1
-        if page is not None and page.file.abs_src_path is not None:
-            calls = read_references(Path(page.file.abs_src_path).read_text(encoding="utf-8"))
+        if text is not None:
+            calls = read_references(text)
             line = next((c.line for c in calls if isinstance(c, MacroCall) and c.name == name), 1)
-            source = f"{Path(page.file.src_dir or '').name}/{page.file.src_uri}"
         if isinstance(error, ContentError):
             self._page_problems += error.problems
         elif isinstance(error, MacroError):
             self._page_problems.append(Problem(source, line, error.what, error.expected))
         else:
             self._page_problems.append(Problem(source, line, str(error)))
+
+
+def _reporting_template(
+    base: type[jinja2.Template], report: Callable[[Exception], None]
+) -> type[jinja2.Template]:
+    """A template class whose rendering reports an error and renders nothing, so that the
+    build lists every page's error and stops (in ``on_env``) instead of mkdocs-macros
+    printing a traceback and exiting."""
+
+    class ReportingTemplate(base):  # type: ignore[valid-type, misc]
+        def render(self, *args: Any, **kwargs: Any) -> str:
+            try:
+                return super().render(*args, **kwargs)
+            except Exception as error:  # a page's template may raise anything
+                report(error)
+                return ""
+
+    return ReportingTemplate
 
 
 def _stop(problems: list[Problem]) -> NoReturn:

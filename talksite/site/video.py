@@ -21,6 +21,7 @@ from markupsafe import Markup
 from mkdocs.utils import get_relative_url
 
 from talksite.site.templating import render
+from talksite.site.text import inline
 from talksite.talk import Chapter, Talk, Video, video_time
 
 if TYPE_CHECKING:
@@ -148,7 +149,7 @@ def link_layer_page(markdown: str, page: Page, slides: Sequence[Slide], talk: Ta
     """``markdown`` with links to the chapters of the slides that belong to this page."""
     chapters = _chapters_by_slide(talk)
     links = [
-        f"{_watch_link(chapter, from_page=page.file.src_uri)}: {chapter.title}"
+        f"{_watch_link(chapter, from_page=page.file.src_uri)}: {inline(chapter.title)}"
         f" (from {video_time(chapter.at)})"
         for slide in slides
         if slide.page == page.file.src_uri

@@ -19,6 +19,7 @@ from talksite.snippets.model import (
     discover,
     load,
     parse_directives,
+    read_source,
     recordings,
     sections,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "normalise",
     "output_diff",
     "parse_directives",
+    "read_source",
     "record",
     "recordings",
     "run",

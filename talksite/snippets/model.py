@@ -25,6 +25,7 @@ __all__ = [
     "discover",
     "load",
     "parse_directives",
+    "read_source",
     "recordings",
     "sections",
 ]
@@ -148,13 +149,28 @@ def load(path: Path, root: Path) -> Snippet:
     return Snippet(path=path, root=root, directives=parse_directives(path))
 
 
+def read_source(path: Path) -> str:
+    """A snippet's text; a file that is not readable UTF-8 text is one problem naming it."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        what = f"cannot be read ({error.strerror})"
+        raise SnippetError(Problem(str(path), 1, what, "expected a readable file")) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        what = f"is not UTF-8 text (the byte 0x{data[error.start]:02x})"
+        raise SnippetError(Problem(str(path), line, what, "expected a script")) from None
+
+
 def parse_directives(path: Path) -> Directives:
     """Read the lines that start with ``# talksite:`` (by convention, at the top)."""
     values: dict[str, object] = {}
     settings: dict[str, str] = {}
     problems: list[Problem] = []
     flagged_at: dict[str, int] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(read_source(path).splitlines(), start=1):
         if not line.startswith(DIRECTIVE_PREFIX):
             continue
         for word in line[len(DIRECTIVE_PREFIX) :].split():
@@ -194,7 +210,10 @@ def sections(path: Path) -> tuple[dict[str, str], list[Problem]]:
     found: dict[str, str] = {}
     open_at: dict[str, int] = {}
     problems: list[Problem] = []
-    lines = path.read_text(encoding="utf-8").splitlines()
+    try:
+        lines = read_source(path).splitlines()
+    except SnippetError as error:
+        return found, error.problems
     for number, line in enumerate(lines, start=1):
         marker = _SECTION_MARKER.search(line)
         if marker is None:

@@ -76,7 +76,7 @@ def _mapping(
         if top and (index > 0 or lines):
             lines.append("")
         if comments:
-            lines.extend(_comment(spec, comment_pad))
+            lines.extend(_comment(spec, comment_pad, listed=item_kind(kind) is not None))
         if where not in left_out:
             _value(
                 spec.name, kind, values[spec.name], where, lead, indent, lines, comments=comments
@@ -90,11 +90,11 @@ def _mapping(
         lines.extend(f"# {line}".rstrip() for line in block)
 
 
-def _comment(spec: Field[Any], pad: str) -> list[str]:
+def _comment(spec: Field[Any], pad: str, *, listed: bool) -> list[str]:
     text = spec.metadata["doc"]
     check: Check | None = spec.metadata["check"]
     if check is not None:
-        text += f" Must be {check.expected}."
+        text += f" {'Each item must' if listed else 'Must'} be {check.expected}."
     if spec.default is not MISSING:
         text += " Optional: delete the key to leave it out."
     return textwrap.wrap(

@@ -20,10 +20,11 @@ from typing import Any
 import yaml
 
 from talksite.errors import ContentError, Problem
+from talksite.talk.composer import Refused, compose
 from talksite.talk.scalars import EXPECTED, NULL_TAG, ScalarError, found, scalar, video_time
 from talksite.talk.schema import Check, Talk
 
-__all__ = ["TalkConfigError", "key_lines", "load_talk", "parse_talk"]
+__all__ = ["TalkConfigError", "key_lines", "load_talk", "parse_talk", "read_talk_text"]
 
 
 class TalkConfigError(ContentError):
@@ -45,24 +46,46 @@ class _Invalid(Exception):
 def load_talk(path: Path, *, source: str | None = None) -> Talk:
     """Read and validate a talk file; ``source`` is how error messages name it."""
     name = source if source is not None else str(path)
+    return parse_talk(read_talk_text(path, source=name), source=name)
+
+
+def read_talk_text(path: Path, *, source: str) -> str:
+    """The text of a talk file; anything but a readable UTF-8 file is one problem."""
+
+    def refuse(problem: str, line: int = 1) -> TalkConfigError:
+        return TalkConfigError([_problem(source, line, "(file)", problem)])
+
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
-        raise TalkConfigError(
-            [_problem(name, 1, "(file)", "expected a talk file, found none")]
+        raise refuse("expected a talk file, found none") from None
+    except IsADirectoryError:
+        raise refuse("expected a talk file, found a folder") from None
+    except OSError as error:
+        raise refuse(
+            f"expected a readable file, found one that is not ({error.strerror})"
         ) from None
-    return parse_talk(text, source=name)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        found_byte = f"the byte 0x{data[error.start]:02x}"
+        raise refuse(f"expected UTF-8 text, found {found_byte}", line) from None
 
 
 def parse_talk(text: str, *, source: str) -> Talk:
     """Validate the YAML text of a talk file and build the :class:`Talk` it describes."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = compose(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
-        problem = _problem(source, line, "(file)", f"invalid YAML: {error.problem}")
-        raise TalkConfigError([problem]) from None
+        what = error.problem if isinstance(error, Refused) else f"invalid YAML: {error.problem}"
+        raise TalkConfigError([_problem(source, line, "(file)", str(what))]) from None
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + 1
+        problem = f"invalid YAML: {error.reason} #x{error.character:04x}"
+        raise TalkConfigError([_problem(source, line, "(file)", problem)]) from None
     if root is None:
         empty = _problem(source, 1, "(file)", "expected the talk's keys, found an empty file")
         raise TalkConfigError([empty])
@@ -82,7 +105,7 @@ def key_lines(path: Path) -> dict[str, int]:
     """The line of every key path (``video.chapters[0].slide``) of a valid talk file, for
     checks that need more than the file (slide ids) to name the line they fault."""
     loader = _Loader(str(path))
-    loader.build(Talk, yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader), "")
+    loader.build(Talk, compose(path.read_text(encoding="utf-8")), "")
     return loader.lines
 
 
@@ -197,17 +220,24 @@ class _Loader:
             (kind,) = (arg for arg in typing.get_args(kind) if arg is not type(None))
             if isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG:
                 return None
+        if typing.get_origin(kind) is tuple:
+            # A list's check is on each of its items.
+            return self._items(kind, metadata, node, path)
         result = self.typed(kind, node, path)
         check: Check | None = metadata.get("check")
         if check is not None and not check.accepts(result):
-            self.fail(path, f"expected {check.expected}, found {found(node)}")
+            what = check.describe(result) if check.describe is not None else found(node)
+            self.fail(path, f"expected {check.expected}, found {what}")
         return result
 
-    def _items(self, kind: Any, node: yaml.SequenceNode, path: str) -> tuple[Any, ...]:
+    def _items(self, kind: Any, metadata: Any, node: yaml.Node, path: str) -> tuple[Any, ...]:
+        if not isinstance(node, yaml.SequenceNode) or not node.value:
+            self.fail(path, f"expected a non-empty list, found {found(node)}")
+        item_kind = typing.get_args(kind)[0]
         items, valid = [], True
         for index, item in enumerate(node.value):
             try:
-                items.append(self.value(kind, {}, item, f"{path}[{index}]"))
+                items.append(self.value(item_kind, metadata, item, f"{path}[{index}]"))
             except _Invalid:
                 valid = False
         if not valid:
@@ -217,11 +247,6 @@ class _Loader:
     def typed(self, kind: Any, node: yaml.Node, path: str) -> Any:
         if is_dataclass(kind):
             return self.build(kind, node, path)
-        if typing.get_origin(kind) is tuple:
-            item_kind = typing.get_args(kind)[0]
-            if not isinstance(node, yaml.SequenceNode) or not node.value:
-                self.fail(path, f"expected a non-empty list, found {found(node)}")
-            return self._items(item_kind, node, path)
         if not isinstance(node, yaml.ScalarNode) or node.tag == NULL_TAG:
             self.fail(path, f"expected {EXPECTED[kind]}, found {found(node)}")
         try:

@@ -17,6 +17,7 @@ from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from talksite.talk.scalars import MAX_TEXT
 from talksite.talk.schema import Check, Talk
 
 __all__ = [
@@ -104,7 +105,8 @@ def _type_text(kind: Any) -> str:
 def _meaning(key: SchemaKey) -> str:
     parts = [key.doc]
     if key.check is not None:
-        parts.append(f"Must be {key.check.expected}.")
+        subject = "Each item must" if item_kind(key.kind) is not None else "Must"
+        parts.append(f"{subject} be {key.check.expected}.")
     return " ".join(parts)
 
 
@@ -129,8 +131,9 @@ def reference_markdown() -> str:
         rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
     rows += [
         "",
-        "Text must not be empty, and a list must have at least one item. A list of mappings"
-        " repeats the keys marked `[]`.",
+        f"Text must not be empty, nor longer than {MAX_TEXT} characters, and a list must have at"
+        " least one item. A list of mappings repeats the keys marked `[]`. Every value is"
+        " written out: YAML anchors and aliases (`&name`, `*name`) are refused.",
         "",
         REFERENCE_END,
     ]

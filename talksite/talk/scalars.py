@@ -15,6 +15,7 @@ import yaml
 
 __all__ = [
     "EXPECTED",
+    "MAX_TEXT",
     "NULL_TAG",
     "ScalarError",
     "found",
@@ -36,6 +37,10 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
 # M:SS, MM:SS or H:MM:SS: a moment of a video, as players show it.
 _VIDEO_TIME = re.compile(r"(?:(\d+):(?=\d\d:))?([0-5]?\d):([0-5]\d)")
+
+#: The longest text any key takes (a biography, a section of the abstract); titles and
+#: names have shorter caps of their own (:data:`talksite.talk.schema.LINE`).
+MAX_TEXT = 20_000
 
 #: What each kind of scalar must look like, for "expected ..." messages.
 EXPECTED: dict[Any, str] = {
@@ -84,6 +89,10 @@ def scalar(kind: Any, node: yaml.ScalarNode) -> Any:
         return time.fromisoformat(node.value)
     if node.tag != _STR_TAG or not node.value.strip():
         raise wrong
+    if len(node.value) > MAX_TEXT:
+        raise ScalarError(
+            f"expected text of at most {MAX_TEXT} characters, found {len(node.value)} characters"
+        )
     return node.value
 
 

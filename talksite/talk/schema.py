@@ -17,6 +17,8 @@ from typing import Any
 __all__ = [
     "Abstract",
     "AbstractSection",
+    "CHAPTER_TITLE",
+    "LINE",
     "Chapter",
     "Check",
     "Event",
@@ -30,10 +32,15 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Check:
-    """An extra rule on a value that already has the right type."""
+    """An extra rule on a value that already has the right type.
+
+    ``describe``, if given, says what a refused value is in words ("2 lines"), where quoting
+    its start would not show what is wrong.
+    """
 
     expected: str
     accepts: Callable[[Any], bool]
+    describe: Callable[[Any], str] | None = None
 
 
 def _pattern(regex: str, expected: str) -> Check:
@@ -49,17 +56,45 @@ def _is_time_zone(name: str) -> bool:
     return True
 
 
+def _line(most: int, *, refused: tuple[str, ...] = ()) -> Check:
+    """One line of text of at most ``most`` characters, holding none of ``refused``."""
+    without = "".join(f", without {text!r}" for text in refused)
+
+    def accepts(value: str) -> bool:
+        return (
+            len(value) <= most
+            and len(value.splitlines()) == 1
+            and not any(text in value for text in refused)
+        )
+
+    def describe(value: str) -> str:
+        lines = len(value.splitlines())
+        if lines > 1:
+            return f"{lines} lines"
+        if len(value) > most:
+            return f"{len(value)} characters"
+        return f"{next(text for text in refused if text in value)!r} in {value[:60]!r}"
+
+    return Check(f"one line of at most {most} characters{without}", accepts, describe)
+
+
+#: A title, a name or a place: one line, short enough for a card, a tab or a nav entry.
+LINE = _line(200)
+#: A video chapter's title: also a line of YouTube's description and a WebVTT cue, so
+#: "-->" (which ends a cue's timing) is refused.
+CHAPTER_TITLE = _line(100, refused=("-->",))
 VIDEO_ID = _pattern(
     r"[A-Za-z0-9_-]{11}", "an 11-character YouTube video id (letters, digits, '-' and '_')"
 )
-SLUG = _pattern(r"[a-z][a-z0-9-]*", "a slug of lower-case letters, digits and '-'")
-HTTPS_URL = _pattern(r"https://[^\s\"'<>]+", "an https:// URL")
+SLUG = _pattern(r"[a-z][a-z0-9-]{0,59}", "a slug of at most 60 lower-case letters, digits and '-'")
+HTTPS_URL = _pattern(r"https://[^\s\"'<>]{1,2000}", "an https:// URL of at most 2000 characters")
 TIME_ZONE = Check("an IANA time zone such as Europe/London", _is_time_zone)
 VIDEO_PROVIDER = Check("one of: youtube", lambda value: value == "youtube")
 
 
 def key(doc: str, *, check: Check | None = None, default: Any = MISSING) -> Any:
-    """A schema field: what the key means (for the docs) and any extra check on its value."""
+    """A schema field: what the key means (for the docs) and any extra check on its value
+    (on each item, for a list of text)."""
     metadata = {"doc": doc, "check": check}
     if default is MISSING:
         return field(metadata=metadata)
@@ -68,8 +103,12 @@ def key(doc: str, *, check: Check | None = None, default: Any = MISSING) -> Any:
 
 @dataclass(frozen=True)
 class AbstractSection:
-    heading: str = key("The section's heading, as in the published abstract.")
-    text: str = key("The section's text, in Markdown (paragraphs and lists).")
+    heading: str = key("The section's heading, as in the published abstract.", check=LINE)
+    text: str = key(
+        "The section's text: paragraphs, with a blank line between them, and lists whose"
+        " items start with '* ' or '- '. It is shown as written: Markdown and HTML in it are"
+        " text."
+    )
 
 
 @dataclass(frozen=True)
@@ -80,20 +119,21 @@ class Abstract:
 
 @dataclass(frozen=True)
 class Speaker:
-    name: str = key("The speaker's name.")
-    affiliation: str = key("Where the speaker works, as they describe it.")
+    name: str = key("The speaker's name.", check=LINE)
+    affiliation: str = key("Where the speaker works, as they describe it.", check=LINE)
     bio: str = key("A short biography, in the speaker's published words.")
     picture_credit: str | None = key(
         "Credit for the speaker's photo, to show beside it if the site ever shows one.",
+        check=LINE,
         default=None,
     )
 
 
 @dataclass(frozen=True)
 class Event:
-    name: str = key("The event's name, for example its conference and year.")
-    city: str = key("The city the event took place in.")
-    venue: str = key("The room or venue of the talk, as the programme names it.")
+    name: str = key("The event's name, for example its conference and year.", check=LINE)
+    city: str = key("The city the event took place in.", check=LINE)
+    venue: str = key("The room or venue of the talk, as the programme names it.", check=LINE)
     date: date = key("The day of the talk, as YYYY-MM-DD.")
     start: time = key("Start time, as HH:MM in the event's time zone.")
     end: time = key("End time, as HH:MM in the event's time zone.")
@@ -103,7 +143,7 @@ class Event:
 @dataclass(frozen=True)
 class Chapter:
     at: timedelta = key("Where the chapter starts in the video, as M:SS or H:MM:SS.")
-    title: str = key("The chapter's title, as the player lists it.")
+    title: str = key("The chapter's title, as the player lists it.", check=CHAPTER_TITLE)
     slide: str | None = key(
         "The id of the slide this part of the talk shows ({: #ID } in the slides): the slide"
         " and its layer page link to this moment of the video.",
@@ -126,30 +166,35 @@ class Video:
 @dataclass(frozen=True)
 class Layer:
     slug: str = key("The layer's page: docs/SLUG.md.", check=SLUG)
-    title: str = key("The layer's title.")
-    summary: str = key("One line on what goes wrong at this layer.")
+    title: str = key("The layer's title.", check=LINE)
+    summary: str = key("One line on what goes wrong at this layer.", check=LINE)
     short_title: str | None = key(
         "A name of one or two words for diagrams, where the title does not fit.",
+        check=LINE,
         default=None,
     )
     outline: tuple[str, ...] = key(
         "What the layer's page will show, one item a line, until the page is written.",
+        check=LINE,
         default=(),
     )
     defence: str | None = key(
         "The defence this layer's fix puts in the way, in one or two words: a slice in the"
         " cheese diagram, named under it.",
+        check=LINE,
         default=None,
     )
     hole: str | None = key(
         "Where that defence fails when it is missing: the leaky assumption, a hole in the"
         " slice. Diagrams describe the hole with it.",
+        check=LINE,
         default=None,
     )
     hazard: str | None = key(
         "The hazard the defence guards against, in a few words; layers that share one are"
         " slices on its trajectory. A defence matrix column of this name says, per run,"
         " whether the hazard reached its harm (harm...) or not (stopped...).",
+        check=LINE,
         default=None,
     )
 
@@ -162,7 +207,7 @@ class Layer:
 # Keyword-only: optional keys (video) may come before required ones (layers).
 @dataclass(frozen=True, kw_only=True)
 class Talk:
-    title: str = key("The talk's title.")
+    title: str = key("The talk's title.", check=LINE)
     abstract: Abstract = key("The talk's abstract.")
     speaker: Speaker = key("Who gave the talk.")
     event: Event = key("Where and when the talk was given.")
