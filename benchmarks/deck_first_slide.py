@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, sync_playwright
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from browser_support import build_site, launch_chromium, serve  # noqa: E402
+from browser_support import build_site, launch_chromium, serve, wait_until  # noqa: E402
 
 # reveal.js dispatches "ready" on its .reveal element; listen on the document, capturing.
 RECORD_READY = """
@@ -37,7 +37,7 @@ def time_to_ready(browser: Browser, url: str) -> float:
     context.add_init_script(RECORD_READY)
     page = context.new_page()
     page.goto(url)
-    page.wait_for_function("window.__deckReadyAt !== undefined", timeout=30_000)
+    wait_until(page, "window.__deckReadyAt !== undefined", timeout=30_000)
     ready = page.evaluate("window.__deckReadyAt")
     context.close()
     return ready

@@ -21,7 +21,7 @@ from playwright.sync_api import Page, sync_playwright
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from browser_support import build_site, launch_chromium  # noqa: E402
+from browser_support import build_site, launch_chromium, wait_until  # noqa: E402
 from present_support import presenting  # noqa: E402
 
 #: Both pages read one clock: the machine's, in milliseconds with fractions.
@@ -30,7 +30,7 @@ NOW = "performance.timeOrigin + performance.now()"
 
 def open_deck(page: Page, url: str) -> Page:
     page.goto(url)
-    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    wait_until(page, "window.Reveal && Reveal.isReady()")
     return page
 
 
@@ -67,7 +67,7 @@ def follow_ms(presenter: Page, audience: Page, key: str) -> float:
         " {capture: true, once: true})"
     )
     presenter.keyboard.press(key)
-    audience.wait_for_function("window.moved !== null", timeout=30_000)
+    wait_until(audience, "window.moved !== null", timeout=30_000)
     return audience.evaluate("window.moved") - presenter.evaluate("window.pressed")
 
 
@@ -94,7 +94,7 @@ def main() -> None:
         # Between the second and third slides, which have no steps for the arrows to show.
         presenter.evaluate("Reveal.slide(1)")
         audience = open_deck(browser.new_page(), f"{present.base}/slides/")
-        audience.wait_for_function("Reveal.getIndices().h === 1")
+        wait_until(audience, "Reveal.getIndices().h === 1")
         keys = ["ArrowRight", "ArrowLeft"] * args.runs
         follows = [follow_ms(presenter, audience, key) for key in keys[: args.runs]]
         browser.close()

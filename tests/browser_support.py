@@ -28,6 +28,9 @@ import pytest
 
 from talksite import deck
 
+# Playwright's wait_for_function fails now and then under the pages' Content-Security-Policy.
+from talksite.deck.page_wait import wait_until
+
 # One place says how to start Chromium: the deck's PDF printer uses the same.
 from talksite.deck.pdf import CHROMIUM_ARGS, chromium_executable
 
@@ -45,6 +48,7 @@ __all__ = [
     "goto",
     "launch_chromium",
     "serve",
+    "wait_until",
 ]
 
 REPO = Path(__file__).resolve().parent.parent

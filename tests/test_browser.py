@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from browser_support import REPO, BuiltSite, RequestLog, goto
+from browser_support import REPO, BuiltSite, RequestLog, goto, wait_until
 
 from talksite.site.video import embed_url
 from talksite.snippets import sections
@@ -81,7 +81,7 @@ def wait_until_focus_is_seen(page: Page, what: str) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
     try:
-        page.wait_for_function(FOCUS_IS_SEEN, timeout=1_000)
+        wait_until(page, FOCUS_IS_SEEN, timeout=1_000)
     except PlaywrightTimeoutError:
         raise AssertionError(f"focus is on {what}, which cannot be seen") from None
 
@@ -215,7 +215,7 @@ def scheme(page: Page) -> str:
 def press_palette_toggle(page: Page) -> None:
     before = page.evaluate("__md_get('__palette').index")
     page.locator("form[data-md-component='palette'] label:not([hidden])").click()
-    page.wait_for_function("i => __md_get('__palette').index !== i", arg=before)
+    wait_until(page, "i => __md_get('__palette').index !== i", arg=before)
 
 
 def test_the_palette_toggle_switches_to_dark_and_back_and_remembers(open_page: Opener) -> None:
@@ -276,9 +276,9 @@ def test_the_keyboard_alone_opens_the_menu_on_a_narrow_screen(
     assert not any("md-nav__link" in element for element in on_the_way)
     assert page.get_attribute(menu, "aria-expanded") == "false"
     page.keyboard.press("Enter")
-    page.wait_for_function(drawer_open)
+    wait_until(page, drawer_open)
     assert page.get_attribute(menu, "aria-expanded") == "true"
-    page.wait_for_function("document.activeElement.closest('.md-sidebar--primary') !== null")
+    wait_until(page, "document.activeElement.closest('.md-sidebar--primary') !== null")
     # Through the drawer to the first layer's page, seeing every link that takes focus.
     layer = this_talk.layers[0]
     link = f".md-sidebar--primary a.md-nav__link[href$='{layer.slug}/']"
@@ -298,9 +298,9 @@ def test_the_keyboard_alone_opens_the_menu_on_a_narrow_screen(
     # Space opens it too, and Escape closes it and gives focus back to the menu button.
     focus_by_tabbing(page, menu)
     page.keyboard.press(" ")
-    page.wait_for_function(drawer_open)
+    wait_until(page, drawer_open)
     page.keyboard.press("Escape")
-    page.wait_for_function(f"!{drawer_open}")
+    wait_until(page, f"!{drawer_open}")
     assert page.evaluate("document.activeElement.getAttribute('for')") == "__drawer"
 
 
@@ -308,13 +308,13 @@ def test_the_keyboard_alone_moves_through_the_deck_and_switches_its_colours(
     open_page: Opener,
 ) -> None:
     page, _ = open_page("slides/index.html")
-    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    wait_until(page, "window.Reveal && Reveal.isReady()")
     start = page.evaluate("location.hash")
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("h => location.hash !== h", arg=start)
+    wait_until(page, "h => location.hash !== h", arg=start)
     second = page.evaluate("location.hash")
     page.keyboard.press("PageDown")
-    page.wait_for_function("h => location.hash !== h", arg=second)
+    wait_until(page, "h => location.hash !== h", arg=second)
     focus_by_tabbing(page, ".deck-toggle")
     page.keyboard.press("Enter")
     assert page.evaluate("document.documentElement.getAttribute('data-scheme')") == "dark"
@@ -350,7 +350,7 @@ def test_axe_finds_no_serious_violation_on_any_page(
     for path in site_paths(built_site):
         goto(page, f"{log.origin}/{path}", wait_until="networkidle")
         if path.startswith("slides/"):
-            page.wait_for_function("window.Reveal && Reveal.isReady()")
+            wait_until(page, "window.Reveal && Reveal.isReady()")
         failing += failing_violations(page, path)
     assert failing == [], "axe-core violations:\n" + "\n".join(failing)
 
@@ -372,7 +372,7 @@ def test_screenshots_of_home_a_layer_page_and_the_deck(
     for name, path in shots.items():
         page, _ = open_page(path, color_scheme=color_scheme)
         if name == "deck":
-            page.wait_for_function("window.Reveal && Reveal.isReady()")
+            wait_until(page, "window.Reveal && Reveal.isReady()")
             background = page.evaluate(
                 "getComputedStyle(document.querySelector('.reveal-viewport')"
                 " || document.body).backgroundColor"

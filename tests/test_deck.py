@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import markdown
 import pytest
-from browser_support import REPO, BuiltSite, goto
+from browser_support import REPO, BuiltSite, goto, wait_until
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import get_files
@@ -425,7 +425,7 @@ def open_deck(browser: Browser, url: str) -> BrowserPage:
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     goto(page, url)
-    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    wait_until(page, "window.Reveal && Reveal.isReady()")
     assert errors == []
     return page
 
@@ -448,7 +448,7 @@ def test_keys_move_through_the_deck_and_change_the_hash(
         ("ArrowLeft", 0),
     ]:
         page.keyboard.press(key)
-        page.wait_for_function("want => location.hash === want", arg=hashes[index])
+        wait_until(page, "want => location.hash === want", arg=hashes[index])
     page.keyboard.press("o")
     assert page.evaluate("Reveal.isOverview()")
     page.keyboard.press("Escape")
@@ -466,7 +466,8 @@ def test_the_speaker_view_shows_the_current_slides_notes(
     speaker = popup_info.value
     value = speaker.locator(".speaker-controls-notes .value")
     want = notes_text(built_site, 3)
-    speaker.wait_for_function(
+    wait_until(
+        speaker,
         "want => (document.querySelector('.speaker-controls-notes .value') || {}).textContent"
         " && document.querySelector('.speaker-controls-notes .value').textContent"
         ".replace(/\\s+/g, ' ').trim() === want",

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_support import REPO, BuiltSite, build
+from browser_support import REPO, BuiltSite, build, wait_until
 
 from talksite import deck, diagrams
 from talksite.errors import ContentError
@@ -334,7 +334,7 @@ _TEXT_SIZES = """() => {
 def open_deck(browser: Browser, built_site: BuiltSite, query: str = "") -> BrowserPage:
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(built_site.deck_html.as_uri() + query)
-    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    wait_until(page, "window.Reveal && Reveal.isReady()")
     return page
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_support import REPO, BuiltSite, goto
+from browser_support import REPO, BuiltSite, goto, wait_until
 from present_support import Presenting, log_text, post, presenting, read_log
 
 from talksite import deck, snippets
@@ -42,13 +42,13 @@ def open_page(browser: Browser, url: str) -> Page:
     # Generous: on a machine busy with other people's tests, Chromium can be slow to start.
     page.set_default_timeout(90_000)
     goto(page, url)
-    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    wait_until(page, "window.Reveal && Reveal.isReady()")
     return page
 
 
 def presenter_page(browser: Browser, present: Presenting, slide: str) -> Page:
     page = open_page(browser, f"{present.presenter_url}#/{slide}")
-    page.wait_for_function("document.documentElement.classList.contains('present-presenter')")
+    wait_until(page, "document.documentElement.classList.contains('present-presenter')")
     return page
 
 
@@ -108,7 +108,8 @@ def test_the_audience_follows_three_slide_changes_without_notes(
     for key, index in [("ArrowRight", 1), ("ArrowRight", 2), ("ArrowLeft", 1)]:
         presenter.keyboard.press(key)
         # Sequenced on what the page shows; how soon is benchmarks/present_latency.py's.
-        audience.wait_for_function(
+        wait_until(
+            audience,
             "want => (Reveal.getCurrentSlide().id || '') === want",
             arg=slides[index].anchor,
             timeout=30_000,
@@ -213,7 +214,7 @@ def test_the_deck_speaker_view_and_video_facade_run_under_the_policy(
     page = context.new_page()
     page.set_default_timeout(90_000)
     goto(page, f"{present.presenter_url}#/{LOCK_QUEUE}")
-    page.wait_for_function("document.documentElement.classList.contains('present-presenter')")
+    wait_until(page, "document.documentElement.classList.contains('present-presenter')")
     with page.expect_popup() as popup:
         page.keyboard.press("s")
     # The button comes when the speaker view's own (inline) script has called the deck.

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_support import REPO, goto
+from browser_support import REPO, goto, wait_until
 from present_support import post, presenting, start_run
 from snippet_support import live_command_lines, lock_held
 
@@ -65,7 +65,7 @@ def test_a_snippet_made_to_fail_shows_the_recording_labelled(
     with presenting(project) as present:
         page = browser.new_context().new_page()
         goto(page, f"{present.presenter_url}#/{SLIDE}")
-        page.wait_for_function("document.documentElement.classList.contains('present-presenter')")
+        wait_until(page, "document.documentElement.classList.contains('present-presenter')")
         page.keyboard.press("r")
         page.wait_for_selector(".present-run[data-result=recorded]", timeout=60_000)
         status = page.locator(".present-run__status").inner_text()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_support import REPO, BuiltSite
+from browser_support import REPO, BuiltSite, wait_until
 
 from talksite import deck
 
@@ -60,7 +60,7 @@ def test_every_slide_fits_the_slide_in_every_step(
 ) -> None:
     page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
     page.goto(built_site.deck_html.as_uri())
-    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    wait_until(page, "window.Reveal && Reveal.isReady()")
     measured = page.evaluate(_MEASURE, [WIDTH, HEIGHT])
     page.close()
     assert {m["number"] for m in measured} == {s.number for s in slides}
@@ -82,7 +82,7 @@ def test_code_in_steps_shows_every_line_of_its_section_once(
 ) -> None:
     page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
     page.goto(built_site.deck_html.as_uri())
-    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    wait_until(page, "window.Reveal && Reveal.isReady()")
     shown = page.evaluate(
         """() => {
           const result = [];

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_support import REPO, BuiltSite, RequestLog, build, build_site, goto, serve
+from browser_support import REPO, BuiltSite, RequestLog, build, build_site, goto, serve, wait_until
 
 from talksite.site.video import embed_url, watch_url
 from talksite.talk import TalkConfigError, load_talk, parse_talk
@@ -204,7 +204,7 @@ def test_a_chapter_starts_the_no_cookie_player_at_its_moment_only_when_pressed(
     assert log.elsewhere() == [want]
     # Another chapter moves the same player.
     page.locator("a.ts-video__chapter", has_text="Questions").click()
-    page.wait_for_function("document.querySelector('.ts-video iframe').src.endsWith('start=3723')")
+    wait_until(page, "document.querySelector('.ts-video iframe').src.endsWith('start=3723')")
     assert page.locator("iframe").count() == 1
     page.wait_for_load_state("networkidle")
     assert log.elsewhere() == [want, embed_url(talk.video, talk.video.chapters[2])]

@@ -23,6 +23,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 from talksite import environment, processes
+from talksite.deck.page_wait import wait_until
 from talksite.errors import SetupError
 
 __all__ = ["CHROMIUM_ARGS", "chromium_executable", "write_pdf"]
@@ -62,9 +63,7 @@ def write_pdf(deck_html: Path, pdf: Path) -> int:
             try:
                 page = browser.new_page()
                 page.goto(url)
-                page.wait_for_function(
-                    "window.Reveal && Reveal.isReady()", timeout=_READY_TIMEOUT_MS
-                )
+                wait_until(page, "window.Reveal && Reveal.isReady()", timeout=_READY_TIMEOUT_MS)
                 pages = page.locator(".pdf-page").count()
                 page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
             finally:
