@@ -6,7 +6,9 @@
 :mod:`~talksite.postgres.databases` says what a run needs and makes its fresh database;
 :mod:`~talksite.postgres.binaries` finds the binaries and runs them as the right user,
 :mod:`~talksite.postgres.launcher` starts and stops servers and replicas (each with a password
-of its own, :mod:`~talksite.postgres.credentials`), and
+of its own, :mod:`~talksite.postgres.credentials`) as copies of the initdb template
+(:mod:`~talksite.postgres.template`, kept where :mod:`~talksite.postgres.workdirs` says),
+:mod:`~talksite.postgres.server` is one running server and how to reach it, and
 :mod:`~talksite.postgres.replication` follows a replica.
 
 psycopg is imported where a function connects, never at a module's top: it is a third of
@@ -17,7 +19,7 @@ package.
 from talksite.errors import ServerError
 from talksite.postgres.binaries import bin_dir, default_major
 from talksite.postgres.databases import Database, Needs
-from talksite.postgres.launcher import Launcher, Server
+from talksite.postgres.launcher import Launcher
 from talksite.postgres.pool import Pool
 from talksite.postgres.replication import (
     current_lsn,
@@ -25,6 +27,7 @@ from talksite.postgres.replication import (
     resume_replay,
     wait_for_replay,
 )
+from talksite.postgres.server import Server
 from talksite.postgres.source import DatabaseSource, from_environment
 from talksite.postgres.users_server import UsersServer
 

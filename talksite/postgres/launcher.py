@@ -1,5 +1,6 @@
-"""Start and stop real PostgreSQL servers: primaries from a cached initdb, and streaming
-replicas cloned with ``pg_basebackup -R``.
+"""Start and stop real PostgreSQL servers (:mod:`~talksite.postgres.server`): primaries
+copied from a cached initdb (:mod:`~talksite.postgres.template`), and streaming replicas
+cloned with ``pg_basebackup -R``.
 
 Every server is a direct child of this process, leading a process group of its own and started
 with a parent-death signal (:func:`talksite.processes.spawn`), so even if this process is
@@ -28,9 +29,7 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,76 +39,26 @@ from talksite.errors import ServerError
 from talksite.postgres import workdirs
 from talksite.postgres.binaries import bin_dir, make_traversable, service_user_ids
 from talksite.postgres.credentials import new_password, scram_verifier
+from talksite.postgres.server import (
+    START_TIMEOUT_S,
+    SUPERUSER,
+    Server,
+    start_options,
+    wait_until_ready,
+)
+from talksite.postgres.template import initdb_template
 from talksite.processes import kill_group, signals_deferred, spawn, wait_unreaped
 from talksite.processes import run as run_to_end
 
 if TYPE_CHECKING:
     from psycopg import sql
 
-__all__ = ["HOST", "SUPERUSER", "Launcher", "Server"]
+__all__ = ["Launcher"]
 
-SUPERUSER = "postgres"
-HOST = "127.0.0.1"
-START_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 3.0
-
-# Speed over durability: these servers hold nothing worth keeping.
-THROWAWAY_SETTINGS: Mapping[str, str] = {
-    "listen_addresses": HOST,
-    "fsync": "off",
-    "synchronous_commit": "off",
-    "full_page_writes": "off",
-    "shared_buffers": "32MB",
-    "max_connections": "60",
-    "logging_collector": "off",
-}
 
 #: Where a Unix socket's path must fit (``sun_path``, less its terminating NUL).
 MAX_SOCKET_PATH = 107
-# TCP asks for the server's password; the Unix socket's folder lets in only its own user (and
-# root): see the module's docstring.
-PG_HBA = """\
-local all all trust
-local replication all trust
-host all all 127.0.0.1/32 scram-sha-256
-host all all ::1/128 scram-sha-256
-host all all 198.51.100.0/24 scram-sha-256
-"""
-
-
-@dataclass
-class Server:
-    """A running PostgreSQL server that this process started and will stop."""
-
-    name: str
-    port: int
-    datadir: Path
-    log_path: Path
-    process: subprocess.Popen[bytes]
-    #: The superuser's password over TCP; a replica shares its primary's.
-    password: str
-    #: The folder of its Unix socket (``trust``, for the launcher and the replicas).
-    socket_dir: Path
-    is_replica: bool = False
-
-    def url(self, dbname: str = "postgres") -> str:
-        """The superuser's URL over TCP, password included: what a run gets."""
-        return f"postgresql://{SUPERUSER}:{self.password}@{HOST}:{self.port}/{dbname}"
-
-    def socket_conninfo(self) -> dict[str, str]:
-        """Connection parameters for its Unix socket, as ``psycopg.connect`` takes them."""
-        return {
-            "host": str(self.socket_dir),
-            "port": str(self.port),
-            "user": SUPERUSER,
-            "dbname": "postgres",
-        }
-
-    def log_tail(self, lines: int = 30) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(no log)"
 
 
 @dataclass
@@ -197,37 +146,14 @@ class Launcher:
         return self.workdir / f"{name}-{len(self.servers)}-{secrets.token_hex(2)}"
 
     def _initdb_template(self) -> Path:
-        """A freshly initdb'd data directory that each new server starts from as a copy.
-
-        Copying takes a tenth of initdb's time, so the template is kept between runs (see
-        :func:`workdirs.template`; initdb output, no data).
-        """
-        if self._template is not None:
-            return self._template
-        cached = workdirs.template(bin_dir() / "postgres", PG_HBA)
-        owner = self._ids[0] if self._ids is not None else os.geteuid()
-
-        def usable() -> bool:
-            return (cached / "PG_VERSION").is_file() and cached.stat().st_uid == owner
-
-        if not usable():
-            building = self._new_datadir("template")
-            self._run_tool(
-                "initdb",
-                ["-D", str(building), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8"]
-                + ["--locale=C", "--no-sync", "--no-instructions"],
+        """The template this launcher's servers are copies of; looked up once."""
+        if self._template is None:
+            self._template = initdb_template(
+                owner=self._ids[0] if self._ids is not None else os.geteuid(),
+                building=self._new_datadir("template"),
+                run_tool=self._run_tool,
             )
-            (building / "pg_hba.conf").write_text(PG_HBA)
-            # Only a stale template goes (say, the service user's uid changed): a usable one
-            # that a concurrent run put there meanwhile may be being copied right now.
-            if cached.exists() and not usable():
-                shutil.rmtree(cached, ignore_errors=True)
-            try:
-                building.rename(cached)  # atomic: a concurrent run sees all of it or none
-            except OSError:
-                cached = building  # another run got there first; use our own copy
-        self._template = cached
-        return cached
+        return self._template
 
     def _run_tool(self, tool: str, args: list[str]) -> None:
         self._run_command([str(bin_dir() / tool), *args])
@@ -259,14 +185,7 @@ class Launcher:
         """Start the server in `datadir`; once it answers on its socket, run `first_statement`
         there."""
         for _attempt in range(3):
-            options = {
-                **THROWAWAY_SETTINGS,
-                **settings,
-                # After a snippet's settings: no run may move or open up the socket.
-                "unix_socket_directories": str(self.workdir),
-                "unix_socket_permissions": "0700",
-                "port": str(_free_port()),
-            }
+            options = start_options(settings, socket_dir=self.workdir)
             log_path = datadir.parent / f"{datadir.name}.log"
             with open(log_path, "wb") as log, signals_deferred():
                 # Its own process group: a Ctrl-C in the terminal does not reach it, and we
@@ -293,7 +212,7 @@ class Launcher:
                     is_replica=is_replica,
                 )
                 self.servers.append(server)  # on the list before a signal can unwind us
-            if _wait_until_ready(server, first_statement):
+            if wait_until_ready(server, first_statement):
                 return server
             log_tail = server.log_tail()
             self.servers.remove(server)
@@ -302,26 +221,3 @@ class Launcher:
                 break
         shutil.rmtree(datadir, ignore_errors=True)
         raise ServerError(f"PostgreSQL server {name!r} did not start:\n{log_tail}")
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_ready(server: Server, first_statement: sql.Composable) -> bool:
-    """Whether the server came up; if it did, `first_statement` has run on its socket."""
-    import psycopg  # on first use: see the package docstring
-
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if wait_unreaped(server.process, 0):  # it ended: unreaped, for kill_group to end its group
-            return False
-        try:
-            with psycopg.connect(**server.socket_conninfo(), connect_timeout=2) as conn:
-                conn.execute(first_statement)
-            return True
-        except psycopg.OperationalError:
-            time.sleep(0.02)
-    return False

@@ -16,7 +16,8 @@ from typing import Self
 from talksite.errors import ServerError
 from talksite.postgres.binaries import bin_dir, server_version
 from talksite.postgres.databases import Database, Needs, fresh_database
-from talksite.postgres.launcher import Launcher, Server
+from talksite.postgres.launcher import Launcher
+from talksite.postgres.server import Server
 from talksite.processes.interrupt import signals_deferred
 
 __all__ = ["Pool"]

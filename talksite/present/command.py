@@ -36,7 +36,8 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, project: Project) -> int:
     # Starlette and uvicorn load only for this command.
-    from talksite.present.serve import DEFAULT_PORT, PresentSettings, lan_address, present
+    from talksite.present.listeners import lan_address
+    from talksite.present.serve import DEFAULT_PORT, PresentSettings, present
 
     lan = args.lan if args.lan is None or args.lan else lan_address()
     if lan is not None and not _is_ipv4(lan):

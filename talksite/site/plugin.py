@@ -9,12 +9,13 @@
 - ``on_pre_build``: a page's template that fails (``{% include '/etc/passwd' %}``, an
   undefined name) is reported as one line naming the page and line, as a macro's error is,
   instead of mkdocs-macros' traceback.
-- ``on_files``: talksite's stylesheet and scripts, and the generated "Slides as text" page.
+- ``on_files``: talksite's stylesheet, scripts and favicon (:mod:`talksite.site.own_assets`),
+  and the generated "Slides as text" page.
 - ``on_pre_page``: notes the page whose macros run next, for the errors they report.
 - ``on_page_markdown`` (after mkdocs-macros, so that nothing it adds is read as a template):
   links to the slides that name the page, and to the video's chapters that those slides show.
 - ``on_env``: a macro or template that failed on a page stops the build here, before any
-  page is written.
+  page is written (:mod:`talksite.site.problems`).
 - ``on_post_page``: the page's social card (drawn, or copied from the cache) and the Open
   Graph and Twitter tags that point at it (:mod:`talksite.site.social`); and, as on the 404
   page (``on_post_template``) and the deck, the Content-Security-Policy (:mod:`talksite.policy`).
@@ -25,27 +26,23 @@ Registered as ``talksite`` in the ``mkdocs.plugins`` entry point group.
 
 from __future__ import annotations
 
-import logging
-import traceback
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING
 
-import jinja2
-from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import Files
 
 from talksite import cards, deck, policy
 from talksite.diagrams import Figure
-from talksite.errors import ContentError, MacroError, Problem, TalksiteError
+from talksite.errors import TalksiteError
 from talksite.project import Project
-from talksite.references import MacroCall, read_references
 from talksite.site import video
 from talksite.site.content import check_content
 from talksite.site.macros import page_macros
 from talksite.site.options import PluginConfig, check_markdown_setup
+from talksite.site.own_assets import ASSETS_DIR, asset_files, use_assets
+from talksite.site.problems import PageProblems, fail, reporting_template, stop
 from talksite.site.social import Social, Where, add_tags, page_social, social
 from talksite.site.text import MarkdownView, html_text
 
@@ -59,16 +56,6 @@ if TYPE_CHECKING:
 
 __all__ = ["ASSETS_DIR", "TalksitePlugin"]
 
-log = logging.getLogger("mkdocs.plugins.talksite")
-
-#: Where talksite's own assets go in the built site.
-ASSETS_DIR = "assets/talksite"
-_STYLESHEETS = ("talksite.css",)
-_SCRIPTS = ("facade.js", "keyboard.js")
-_FAVICON = "favicon.svg"
-#: Material's own icon, used when mkdocs.yml names none: talksite's replaces it.
-_THEME_FAVICON = "assets/images/favicon.png"
-
 
 class TalksitePlugin(BasePlugin[PluginConfig]):
     """One build of one talk's site and deck."""
@@ -81,8 +68,7 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
     cards_cache: Path
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        self._page: Page | None = None
-        self._page_problems: list[Problem] = []
+        self._problems = PageProblems()
         self._files: Files | None = None
         try:
             self.project = Project.from_config(config)
@@ -93,10 +79,10 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
                 self.cards_cache, option="mkdocs.yml: plugins: talksite: cards_cache_dir"
             )
         except TalksiteError as error:
-            _fail(error)
+            fail(error)
         content = check_content(self.project, docs_dir=Path(config.docs_dir))
         if content.problems:
-            _stop(content.problems)
+            stop(content.problems)
         assert content.talk is not None and content.diagrams is not None  # or problems listed
         self.talk = content.talk
         # Slides that a video chapter names end with a link to it, in the deck and as text.
@@ -112,28 +98,25 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         macros.register_variables({"talk": MarkdownView(self.talk)})
         macros.register_macros(
             page_macros(
-                self.talk, self.project, diagrams=content.diagrams, report=self._macro_failed
+                self.talk,
+                self.project,
+                diagrams=content.diagrams,
+                report=self._problems.macro_failed,
             )
         )
         # The same figures, drawn once, for the deck's placeholders and "Slides as text".
         self.figures = content.diagrams.kinds()
-        config.extra_css.extend(f"{ASSETS_DIR}/{name}" for name in _STYLESHEETS)
-        if config.theme.get("favicon") in (None, _THEME_FAVICON):
-            config.theme["favicon"] = f"{ASSETS_DIR}/{_FAVICON}"
-        config.extra_javascript.extend(f"{ASSETS_DIR}/{name}" for name in _SCRIPTS)
+        use_assets(config)
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # mkdocs-macros made its Jinja environment in its on_config, after ours.
         env = config.plugins["macros"].env
-        env.template_class = _reporting_template(env.template_class, self._template_failed)
+        env.template_class = reporting_template(env.template_class, self._problems.template_failed)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        assets = resources.files("talksite.site") / "assets"
-        for name in (*_STYLESHEETS, *_SCRIPTS, _FAVICON):
-            files.append(
-                File.generated(config, f"{ASSETS_DIR}/{name}", content=(assets / name).read_bytes())
-            )
+        for file in asset_files(config):
+            files.append(file)
         try:
             files.append(
                 deck.text_page_file(
@@ -146,12 +129,12 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
                 )
             )
         except TalksiteError as error:
-            _fail(error)
+            fail(error)
         self._files = files
         return files
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
-        self._page = page  # the page whose macros run next: see _macro_failed
+        self._problems.page = page  # the page whose macros run next
         return page
 
     # After mkdocs-macros: what this adds (slide and chapter titles) is text, not a template.
@@ -165,8 +148,8 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         return video.link_layer_page(markdown, page, self.slides, self.talk)
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        if self._page_problems:
-            _stop(self._page_problems)
+        if self._problems.problems:
+            stop(self._problems.problems)
         return env
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -223,7 +206,7 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
             speaker = policy.speaker_view_hashes(notes.read_text(encoding="utf-8"))
             index.write_text(policy.with_policy_meta(html, extra_hashes=speaker), encoding="utf-8")
         except TalksiteError as error:
-            _fail(error)
+            fail(error)
         if self.project.slides_pdf:
             # Playwright is imported only when a PDF is wanted.
             from talksite.deck.pdf import write_pdf
@@ -245,83 +228,4 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         try:
             return add_tags(html, tags, source=source)
         except TalksiteError as error:
-            _fail(error)
-
-    def _page_source(self) -> tuple[str, str | None]:
-        """How problems name the page whose macros run, and its text if it is a file."""
-        page = self._page
-        if page is None:
-            return "(page)", None
-        if page.file.abs_src_path is None:
-            return page.file.src_uri, None
-        source = f"{Path(page.file.src_dir or '').name}/{page.file.src_uri}"
-        return source, Path(page.file.abs_src_path).read_text(encoding="utf-8")
-
-    def _template_failed(self, error: Exception) -> None:
-        """Note a page template's error against the page, at the line it was raised on."""
-        source, text = self._page_source()
-        # The template is the page without its front matter: count the lines that held it.
-        markdown = self._page.markdown if self._page is not None else None
-        front = 0
-        if text is not None and markdown and text.endswith(markdown):
-            front = text[: len(text) - len(markdown)].count("\n")
-        lines = [
-            f.lineno
-            for f in traceback.extract_tb(error.__traceback__)
-            if f.filename == "<template>"
-        ]
-        line = front + (lines[0] if lines and lines[0] else 1)
-        if isinstance(error, jinja2.TemplateNotFound):
-            what = f"no template {error.name!r} in the docs folder"
-            problem = Problem(source, line, what, "expected the path of a file inside it")
-        else:
-            problem = Problem(
-                source, line, f"{type(error).__name__}: {' '.join(str(error).split())}"
-            )
-        self._page_problems.append(problem)
-
-    def _macro_failed(self, name: str, error: TalksiteError) -> None:
-        """Note a macro's error against the page, at the first line that calls the macro."""
-        source, text = self._page_source()
-        line = 1
-        if text is not None:
-            calls = read_references(text)
-            line = next((c.line for c in calls if isinstance(c, MacroCall) and c.name == name), 1)
-        if isinstance(error, ContentError):
-            self._page_problems += error.problems
-        elif isinstance(error, MacroError):
-            self._page_problems.append(Problem(source, line, error.what, error.expected))
-        else:
-            self._page_problems.append(Problem(source, line, str(error)))
-
-
-def _reporting_template(
-    base: type[jinja2.Template], report: Callable[[Exception], None]
-) -> type[jinja2.Template]:
-    """A template class whose rendering reports an error and renders nothing, so that the
-    build lists every page's error and stops (in ``on_env``) instead of mkdocs-macros
-    printing a traceback and exiting."""
-
-    class ReportingTemplate(base):  # type: ignore[valid-type, misc]
-        def render(self, *args: Any, **kwargs: Any) -> str:
-            try:
-                return super().render(*args, **kwargs)
-            except Exception as error:  # a page's template may raise anything
-                report(error)
-                return ""
-
-    return ReportingTemplate
-
-
-def _stop(problems: list[Problem]) -> NoReturn:
-    """Log every problem on a line of its own, then stop the build."""
-    for problem in problems:
-        log.error(str(problem))
-    count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-    raise PluginError(f"talksite: {count} in the talk's files, listed above")
-
-
-def _fail(error: TalksiteError) -> NoReturn:
-    if isinstance(error, ContentError):
-        _stop(error.problems)
-    raise PluginError(str(error)) from None
+            fail(error)
