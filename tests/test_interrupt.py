@@ -22,6 +22,7 @@ from snippet_support import live_command_lines, talksite_run
 
 from talksite import processes
 from talksite.postgres import Pool, workdirs
+from talksite.processes import interrupt
 
 RUNS = 12
 #: Issue 15: interrupted, `talksite run` is gone within this many seconds.
@@ -156,16 +157,21 @@ def test_an_interrupted_process_exits_with_its_signals_status(
         [sys.executable, "-c", CLEANED_UP_SLOWLY, sig.name, str(folder)]
         + [str(cleaning_s), str(exiting_s)],
         stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "TMPDIR": str(tmp_path)},
     )
     assert process.stdout is not None
     child = int(process.stdout.readline())
     process.stdout.close()
-    assert process.wait(timeout=30) == 128 + sig
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 128 + sig
+    overran = cleaning_s > 1.0
+    # The deadline (1 s in the script) says so when it cuts the clean-up short, and only then.
+    assert (interrupt.OVERRAN.format(1.0) in stderr) == overran, stderr
     # Removed by its own clean-up, or by the deadline's (issue 30): folders that hold files.
     assert sorted(path.name for path in tmp_path.iterdir()) == ["registered.kept"] + (
-        ["registered.overran"] if cleaning_s > 1.0 else []
+        ["registered.overran"] if overran else []
     )
     deadline = time.monotonic() + 5  # a killed child is reaped by init meanwhile
     while (found := processes.proc.stat(child)) is not None and not found.ended:

@@ -27,7 +27,7 @@ from snippet_support import live_command_lines, lock_held
 
 from talksite import deck, environment, scaffold, snippets
 from talksite.postgres import Launcher, workdirs
-from talksite.processes.interrupt import CLEANUP_DEADLINE_S
+from talksite.processes.interrupt import CLEANUP_DEADLINE_S, OVERRAN
 from talksite.snippets.runner import PRIVILEGED_LOCK, TurnNotTaken, machine_turn
 
 if TYPE_CHECKING:
@@ -197,10 +197,9 @@ def test_a_demo_waiting_for_the_turn_ends_with_its_slide_and_with_ctrl_c(tmp_pat
             assert events[-1]["fallback"] is True
             assert events[-1]["reason"].startswith("stopped after waiting"), events[-1]
             with start_run(present, SLIDE, timeout_s=60):
-                started = time.monotonic()
                 assert present.stop() == 128 + signal.SIGINT
-                took = time.monotonic() - started
-        assert "Traceback" not in present.stderr()
-    # Unwound, not cut short by the interrupt's deadline (which kills and leaves at 4 s).
-    assert took < CLEANUP_DEADLINE_S
+        stderr = present.stderr()
+        assert "Traceback" not in stderr
+    # Unwound, not cut short by the interrupt's deadline (which kills what is left, and says so).
+    assert OVERRAN.format(CLEANUP_DEADLINE_S) not in stderr, stderr
     assert list(Path(tempfile.gettempdir()).glob(f"talksite-present-{pid}-*")) == []

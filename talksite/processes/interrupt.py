@@ -34,6 +34,7 @@ from talksite.processes import proc
 
 __all__ = [
     "CLEANUP_DEADLINE_S",
+    "OVERRAN",
     "on_cleanup",
     "forget_folder",
     "register_folder",
@@ -44,6 +45,8 @@ __all__ = [
 
 #: Once interrupted, clean-up gets this many seconds before everything is killed outright.
 CLEANUP_DEADLINE_S = 4.0
+#: The one line on stderr when the clean-up overran its deadline.
+OVERRAN = "talksite: the clean-up took longer than {:g} s; killed what was left\n"
 _TERMINAL_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 #: What the deadline's clean-up runs, by what put it on record (a callback, or a folder's
@@ -130,7 +133,9 @@ def _watch() -> None:
 
 def _kill_everything(status: int) -> None:
     """The clean-up overran: kill our children's process groups (the servers, the snippet's
-    session), run what is on record (remove the folders), and exit at once."""
+    session), run what is on record (remove the folders), and exit at once, saying so."""
+    with contextlib.suppress(OSError):
+        os.write(2, OVERRAN.format(CLEANUP_DEADLINE_S).encode())
     for pid in proc.children(os.getpid()):
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pid, signal.SIGKILL)
