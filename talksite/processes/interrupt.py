@@ -64,9 +64,12 @@ def unwind_on_signals() -> None:
     global _watchdog
     if _watchdog is None:
         # Started now, not from the handler: starting a thread takes locks that the
-        # interrupted code may hold.
+        # interrupted code may hold. Started with the signals blocked, which it keeps: a
+        # signal for the process must reach the main thread, as only there does it interrupt
+        # a wait (a build's sleep, a select), not land here and leave the main thread waiting.
         _watchdog = threading.Thread(target=_watch, name="interrupt deadline", daemon=True)
-        _watchdog.start()
+        with signals_deferred():
+            _watchdog.start()
     signal.signal(signal.SIGINT, _interrupted)
     signal.signal(signal.SIGTERM, _interrupted)
 

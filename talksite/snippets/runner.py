@@ -21,7 +21,7 @@ from typing import TextIO
 
 from talksite.errors import TalksiteError
 from talksite.postgres import Database
-from talksite.processes import end_session, spawn, wait_or_cancel
+from talksite.processes import end_session, signals_deferred, spawn, wait_or_cancel
 from talksite.snippets.model import Snippet
 
 __all__ = [
@@ -194,7 +194,8 @@ def _run(
     chunks: list[str] = []
     finished = threading.Event()
     reader = threading.Thread(target=_collect, args=(process, chunks, echo, finished), daemon=True)
-    reader.start()
+    with signals_deferred():  # it keeps them blocked: Ctrl-C must reach the main thread's wait
+        reader.start()
     timed_out = False
     try:
         # Unreaped until its session is ended, so that its pid cannot meanwhile become a
