@@ -96,6 +96,7 @@ def test_new_makes_every_file_a_talk_needs(new_talk: Path) -> None:
         if path.is_file() and "node_modules" not in path.parts
     )
     assert made == [
+        ".github/dependabot.yml",
         ".github/workflows/pages.yml",
         ".github/workflows/tests.yml",
         ".github/workflows/weekly.yml",
@@ -210,7 +211,7 @@ def test_new_refuses_a_file(tmp_path: Path) -> None:
 
 def test_new_fills_an_empty_folder(tmp_path: Path) -> None:
     result = ok(talksite_new(tmp_path))
-    assert result.stdout.startswith(f"Created a new talk in {tmp_path} (18 files). Next:\n")
+    assert result.stdout.startswith(f"Created a new talk in {tmp_path} (19 files). Next:\n")
     assert (tmp_path / "talk" / "talk.yml").is_file()
 
 
