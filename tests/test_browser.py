@@ -9,6 +9,7 @@ is only checked for privacy, accessibility and keyboard use like every other pag
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
@@ -351,8 +352,28 @@ def test_axe_finds_no_serious_violation_on_any_page(
         goto(page, f"{log.origin}/{path}", wait_until="networkidle")
         if path.startswith("slides/"):
             wait_until(page, "window.Reveal && Reveal.isReady()")
+        wait_until_settled(page)
         failing += failing_violations(page, path)
     assert failing == [], "axe-core violations:\n" + "\n".join(failing)
+
+
+#: What the page's scripts do after load, which axe judges: keyboard.js names the search
+#: dialog, and Material makes each code block that scrolls focusable once it has measured it.
+SETTLED = """(() => {
+  const search = document.querySelector(".md-search[role='dialog']");
+  return (!search || search.hasAttribute("aria-label"))
+    && [...document.querySelectorAll("pre > code")]
+      .every(code => code.scrollWidth <= code.clientWidth || code.hasAttribute("tabindex"));
+})()"""
+
+
+def wait_until_settled(page: Page) -> None:
+    """Until the page's scripts have done what axe judges (on a busy machine they may still be
+    at it after the network is idle); if they never do, axe reports what is missing."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    with contextlib.suppress(PlaywrightTimeoutError):
+        wait_until(page, SETTLED, timeout=15_000)
 
 
 # --- Screenshots -----------------------------------------------------------------------------
