@@ -41,9 +41,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "present":
             return present_command.run(args, load_project(args.config_file))
         if args.root is not None:
-            return record_command(args.snippets, args.root.resolve())
+            talk = _project_if_any(args.config_file)
+            settings = talk.snippet_settings if talk else snippets.DEFAULT_SETTINGS
+            return record_command(args.snippets, args.root.resolve(), settings)
         project = load_project(args.config_file)
-        return record_command(args.snippets, project.snippets_dir)
+        return record_command(args.snippets, project.snippets_dir, project.snippet_settings)
     except TalksiteError as error:
         print(f"talksite: {error}", file=sys.stderr)
         return 2
@@ -64,7 +66,9 @@ def _parser() -> argparse.ArgumentParser:
         "--pdf", action="store_true", default=None, help="also print the deck to a PDF"
     )
 
-    run = commands.add_parser("run", help="run one snippet on a throwaway PostgreSQL, live")
+    run = commands.add_parser(
+        "run", help="run one snippet live (on a throwaway PostgreSQL, if it needs a database)"
+    )
     run.add_argument("snippet", type=Path, help="for example snippets/basics/hello.py")
     _config_file_argument(run)
 
@@ -144,21 +148,30 @@ def _show_build_problems() -> None:
     logging.getLogger("mkdocs").addHandler(handler)
 
 
-def _load(path: Path, snippets_dir: Path | None) -> snippets.Snippet:
+def _load(
+    path: Path, snippets_dir: Path | None, settings: snippets.SnippetSettings
+) -> snippets.Snippet:
     """The snippet at `path`: one of the talk's if it is in `snippets_dir`, else on its own."""
-    if not path.is_file() or path.suffix != ".py":
-        raise snippets.SnippetError(Problem(str(path), 1, "no such snippet", "expected a .py file"))
+    kind = snippets.kind_of(path, settings)  # an unknown kind: one line naming the path as given
+    if not path.is_file():
+        expected = f"expected a {kind.extension} file there"
+        raise snippets.SnippetError(Problem(str(path), 0, "no such snippet", expected))
     snippets.read_source(path)  # binary or unreadable: one line naming the path as given
     path = path.resolve()
     if snippets_dir is not None and path.is_relative_to(snippets_dir.resolve()):
-        return snippets.load(path, snippets_dir.resolve())
-    directives = snippets.parse_directives(path)
-    return snippets.Snippet(path=path, root=path.parent, directives=directives, loose=True)
+        return snippets.load(path, snippets_dir.resolve(), settings)
+    directives = snippets.parse_directives(path, settings)
+    return snippets.Snippet(
+        path=path, root=path.parent, directives=directives, kind=kind, loose=True
+    )
 
 
 def run_command(path: Path, project: Project | None) -> int:
     """Run one snippet live; a snippet not applicable here is one line and status 2 (main)."""
-    snippet = _load(path, project.snippets_dir if project is not None else None)
+    if project is None:
+        snippet = _load(path, None, snippets.DEFAULT_SETTINGS)
+    else:
+        snippet = _load(path, project.snippets_dir, project.snippet_settings)
     with postgres.from_environment() as databases:
         outcome = snippets.check(snippet, databases, echo=sys.stdout)
     if not outcome.result.ok:
@@ -175,13 +188,21 @@ def run_command(path: Path, project: Project | None) -> int:
     return outcome.result.returncode or (0 if outcome.result.ok else 1)
 
 
-def record_command(paths: Sequence[Path], root: Path) -> int:
+def record_command(
+    paths: Sequence[Path],
+    root: Path,
+    settings: snippets.SnippetSettings = snippets.DEFAULT_SETTINGS,
+) -> int:
     """Record `paths`, or every snippet in the snippets folder `root`; status 1 if a run
     failed, else 2 if one was not applicable here."""
-    chosen = [_load(path, root) for path in paths] if paths else snippets.discover(root)
+    if paths:
+        chosen = [_load(path, root, settings) for path in paths]
+    else:
+        chosen = snippets.discover(root, settings)
     if not chosen:
+        kinds = ", ".join(f"*{kind.extension}" for kind in settings.kinds)
         raise snippets.SnippetError(
-            Problem(str(root), 1, "no snippets found", f"expected {root.name}/<layer>/*.py")
+            Problem(str(root), 1, "no snippets found", f"expected {root.name}/<layer>/ ({kinds})")
         )
     failures = not_applicable = 0
     with postgres.from_environment() as databases:

@@ -39,7 +39,9 @@ class Problem:
     expected: str = ""
 
     def __str__(self) -> str:
-        text = f"{self.source}:{self.line}: {self.what}"
+        # Line 0: the problem is the file as a whole (its name, its kind), not a line in it.
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        text = f"{where}: {self.what}"
         return f"{text}; {self.expected}" if self.expected else text
 
 

@@ -18,6 +18,7 @@ from mkdocs.config import load_config as load_mkdocs_config
 from mkdocs.exceptions import Abort, ConfigurationError
 
 from talksite.errors import SetupError
+from talksite.snippets.kinds import SnippetSettings, declared_kind
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -54,6 +55,8 @@ class Project:
     verified_on: tuple[int, ...]
     #: Where drawn social cards are kept between builds.
     cards_cache_dir: Path
+    #: The snippets' kinds beyond the built-in ones, and what they need by default.
+    snippet_settings: SnippetSettings = SnippetSettings()
 
     @classmethod
     def from_config(cls, config: MkDocsConfig) -> Project:
@@ -74,6 +77,7 @@ class Project:
             slides_pdf=options.slides_pdf,
             verified_on=tuple(options.verified_on),
             cards_cache_dir=path(options.cards_cache_dir),
+            snippet_settings=_snippet_settings(config_file, options),
         )
 
     def relative(self, path: Path) -> str:
@@ -82,6 +86,24 @@ class Project:
             return path.relative_to(self.folder).as_posix()
         except ValueError:
             return str(path)
+
+
+def _snippet_settings(config_file: Path, options: PluginConfig) -> SnippetSettings:
+    """The kinds mkdocs.yml declares, and the services snippets need by default."""
+    kinds = []
+    for index, declared in enumerate(options.snippet_kinds):
+        try:
+            kinds.append(declared_kind(declared, index))
+        except ValueError as error:
+            raise SetupError(f"{config_file}: plugins.talksite.{error}") from None
+    extensions = [kind.extension for kind in kinds]
+    repeated = sorted({extension for extension in extensions if extensions.count(extension) > 1})
+    if repeated:
+        raise SetupError(
+            f"{config_file}: plugins.talksite.snippet_kinds declares {repeated[0]} twice;"
+            " expected each extension once"
+        )
+    return SnippetSettings.of(kinds, options.snippet_needs)
 
 
 def plugin_options(config: MkDocsConfig) -> PluginConfig:

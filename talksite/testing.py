@@ -106,15 +106,19 @@ def talksite_record(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--record"))
 
 
-def snippet_params(root: Path | None = None) -> list[object]:
-    """Every snippet under ``root`` (default: the talk's snippets folder), as
+def snippet_params(
+    root: Path | None = None, settings: snippets.SnippetSettings | None = None
+) -> list[object]:
+    """Every snippet under ``root`` (default: the talk's snippets folder, with the kinds its
+    mkdocs.yml declares; else `settings`, or the built-in kinds), as
     ``pytest.mark.parametrize`` values named by path; snippets that declare ``privileged``
     carry the marker (``own_slot=True`` for ``own-slot``)."""
     if root is None:
-        root = load_project(find_config_file(_rootpath)).snippets_dir
+        project = load_project(find_config_file(_rootpath))
+        root, settings = project.snippets_dir, project.snippet_settings
     return [
         pytest.param(snippet, id=snippet.id, marks=_marks(snippet.directives))
-        for snippet in snippets.discover(root)
+        for snippet in snippets.discover(root, settings or snippets.DEFAULT_SETTINGS)
     ]
 
 

@@ -108,10 +108,10 @@ def test_a_broken_sidecar_is_one_line_naming_it(tmp_path: Path, text: str, expec
     assert "\n" not in str(found)
 
 
-def test_the_provenance_reads_back_as_written(tmp_path: Path) -> None:
+def test_the_provenance_reads_back_as_written(tmp_path: Path, snippet: snippets.Snippet) -> None:
     recording = tmp_path / "x.pg15.out"
-    made = provenance.current("15.14 (Debian 15.14-0+deb12u1)")
-    assert made.postgresql == "15.14"
+    made = provenance.current(snippet, "15.14 (Debian 15.14-0+deb12u1)")
+    assert made.version("postgresql") == "15.14"
     assert provenance.write(recording, made) == tmp_path / "x.pg15.out.json"
     assert provenance.read(recording) == made
 
@@ -120,7 +120,7 @@ def test_every_recording_of_this_talk_has_provenance() -> None:
     root = Path(__file__).resolve().parent.parent / "snippets"
     found = [
         str(problem)
-        for path in sorted(root.rglob("*.py"))
+        for path in snippets.snippet_files(root)
         for recording in snippets.recordings(path).values()
         if isinstance(problem := provenance.read(recording), Problem)
     ]

@@ -14,7 +14,10 @@ from talksite.site.snippet_macro import render_snippet
 from talksite.snippets import Provenance, provenance
 
 FIXTURE = REPO / "tests" / "fixtures" / "minimal_talk"
-MADE = Provenance("18.1", "3.2.13", "5.2.9", "3.11.2", date(2030, 6, 14))
+MADE = Provenance(
+    (("postgresql", "18.1"), ("psycopg", "3.2.13"), ("django", "5.2.9"), ("python", "3.11.2")),
+    date(2030, 6, 14),
+)
 
 SNIPPET = '''\
 """A demo snippet."""

@@ -1,6 +1,6 @@
 """What the deck offers to run: each slide that shows a snippet, and its verified recording.
 
-A slide shows a snippet when it includes the snippet's code (``--8<-- "layer/name.py:part"``)
+A slide shows a snippet when it includes the snippet's code (``--8<-- "layer/name.sql:part"``)
 or its recorded output (``--8<-- "layer/name.out"``), read as the build reads includes
 (:mod:`talksite.references`). Run requests name a slide; the snippet
 is looked up here, so a request can never name a file.
@@ -16,12 +16,9 @@ from talksite import snippets
 from talksite.deck import Slide
 from talksite.errors import ContentError, Problem
 from talksite.references import Include, read_references
-from talksite.snippets import Snippet, provenance
+from talksite.snippets import DEFAULT_SETTINGS, Snippet, SnippetSettings, provenance
 
 __all__ = ["Demo", "demos", "recorded_on"]
-
-# An include of either names the snippet.
-_SNIPPET_FILES = (".py", ".out")
 
 
 @dataclass(frozen=True)
@@ -34,17 +31,20 @@ class Demo:
     recorded_on: str
 
 
-def demos(slides: Sequence[Slide], snippets_root: Path) -> dict[str, Demo]:
+def demos(
+    slides: Sequence[Slide], snippets_root: Path, settings: SnippetSettings = DEFAULT_SETTINGS
+) -> dict[str, Demo]:
     """The runnable slides, by the anchor reveal.js names them with (``#/anchor``)."""
-    known = {snippet.id: snippet for snippet in snippets.discover(snippets_root)}
+    # An include of either the snippet's file or its recording names the snippet.
+    known: dict[PurePosixPath, Snippet] = {}
+    for snippet in snippets.discover(snippets_root, settings):
+        for file in (snippet.path, snippet.recording_path):
+            known[PurePosixPath(file.relative_to(snippets_root).as_posix())] = snippet
     found: dict[str, Demo] = {}
     for slide in slides:
         includes = (ref for ref in read_references(slide.body) if isinstance(ref, Include))
         for include in includes:
-            path = PurePosixPath(include.path)
-            if path.suffix not in _SNIPPET_FILES:
-                continue
-            snippet = known.get(f"{snippets_root.name}/{path.with_suffix('.py')}")
+            snippet = known.get(PurePosixPath(include.path))
             recording = snippet.recording() if snippet is not None else None
             if snippet is None or recording is None:
                 continue  # an include of a helper or of a file that is not a snippet

@@ -114,7 +114,7 @@ def _warm(databases: postgres.DatabaseSource, demos: Mapping[str, Demo]) -> None
     runnable = [
         demo.snippet for demo in demos.values() if applicability(demo.snippet, databases) is None
     ]
-    count = databases.warm(snippet.needs for snippet in runnable)
+    count = databases.warm(snippet.needs for snippet in runnable if snippet.uses_database)
     took = time.monotonic() - started
     _say(f"warmed {count} servers for {len(demos)} demos in {took:.1f} s")
 

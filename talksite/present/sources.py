@@ -30,6 +30,6 @@ def read_sources(project: Project) -> Sources:
     end = datetime.datetime.combine(day, talk.event.end)
     return Sources(
         slides=slides,
-        demos=demos(slides, project.snippets_dir),
+        demos=demos(slides, project.snippets_dir, project.snippet_settings),
         slot_s=int((end - start).total_seconds()),
     )

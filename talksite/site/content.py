@@ -26,6 +26,7 @@ from talksite.project import Project
 from talksite.references import Include, MacroCall, read_references
 from talksite.site.confined import link_out, links_out_of
 from talksite.snippets import OUTPUT_SUFFIX, SnippetError, load, provenance, recordings, sections
+from talksite.snippets.model import snippet_files
 from talksite.talk import Talk, TalkConfigError, key_lines, load_talk
 
 __all__ = ["Content", "check_content"]
@@ -90,10 +91,11 @@ def check_content(project: Project, *, docs_dir: Path) -> Content:
 
 def _check_snippets(content: Content) -> None:
     root = content.project.snippets_dir
-    for path in sorted(root.rglob("*.py")):
+    settings = content.project.snippet_settings
+    for path in snippet_files(root, settings):
         found = sections(path)[1]
         try:
-            load(path, root)
+            load(path, root, settings)
         except SnippetError as error:
             found = error.problems + found
         source = content.source(path)
@@ -153,7 +155,7 @@ def _check_macro(content: Content, source: str, call: MacroCall) -> list[Problem
     if call.name == "snippet":
         if not args or not isinstance(args[0], str):
             what = f"{call.call} names no snippet"
-            return [Problem(source, line, what, 'expected snippet("a/b.py")')]
+            return [Problem(source, line, what, 'expected snippet("a/b.py") or another kind')]
         section = args[1] if len(args) > 1 else kwargs.get("section")
         return _check_snippet_file(content, source, line, args[0], section, output=True)
     return _check_diagram(content, source, line, call.name, args, kwargs)
@@ -208,10 +210,10 @@ def _check_snippet_file(
             problems.append(Problem(source, line, what, f"expected one of: {known}"))
     if output:
         recorded = file.with_suffix(OUTPUT_SUFFIX)
-        if file.suffix != ".py":
-            problems.append(
-                Problem(source, line, f"{path} is not a snippet", "expected a .py file")
-            )
+        settings = content.project.snippet_settings
+        if settings.kind_of(file) is None:
+            unknown = settings.unknown(path)
+            problems.append(Problem(source, line, f"{path}: {unknown.what}", unknown.expected))
         elif not recorded.is_file():
             problems.append(
                 Problem(

@@ -55,6 +55,7 @@ def page_macros(
             snippets_dir=snippets_dir,
             folder=folder,
             verified_on=project.verified_on,
+            settings=project.snippet_settings,
         ),
         **figures,
     }

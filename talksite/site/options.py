@@ -19,6 +19,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from talksite.errors import SetupError
+from talksite.snippets.kinds import DATABASE, SERVICES
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -48,8 +49,15 @@ class PluginConfig(base.Config):
 
     #: The talk's metadata: title, abstract, speaker, event, video, layers.
     talk_file = c.Type(str, default="talk/talk.yml")
-    #: The snippets, one folder per layer, each ``.py`` with its recorded ``.out``.
+    #: The snippets, one folder per layer, each a file of a known kind (``.py``, ``.sql``,
+    #: ``.sh``, ``.mjs`` or one of ``snippet_kinds``) with its recorded ``.out``.
     snippets_dir = c.Type(str, default="snippets")
+    #: Kinds of snippet the talk adds: each ``{extension, run, version}``, and optionally
+    #: ``comment`` (what starts a comment, default ``#``) and ``lexer`` (Pygments').
+    snippet_kinds = c.ListOfItems(c.Type(dict), default=[])
+    #: The services a snippet needs unless it says otherwise: ``[database]``, or ``[]`` for a
+    #: talk whose snippets mostly need none (one that does says ``talksite: database``).
+    snippet_needs = c.ListOfItems(c.Choice(SERVICES), default=[DATABASE])
     #: The deck's Markdown source.
     slides_file = c.Type(str, default="talk/slides.md")
     #: Also print the deck to ``site/slides/slides.pdf`` (needs Chromium).

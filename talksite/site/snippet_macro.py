@@ -1,5 +1,5 @@
-"""The ``snippet()`` macro: a snippet's code, its recorded output (with what made it, in small
-print), and how to run it.
+"""The ``snippet()`` macro: a snippet's code (highlighted by its kind's Pygments lexer), its
+recorded output (with what made it, in small print), and how to run it.
 
 The macro writes ``--8<--`` include lines rather than the code itself, so that
 pymdownx.snippets (with ``check_paths: true``) reads the files at build time and the page can
@@ -14,7 +14,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from talksite.errors import MacroError, Problem
-from talksite.snippets import OUTPUT_SUFFIX, durations, parse_directives, provenance, recordings
+from talksite.snippets import (
+    DEFAULT_SETTINGS,
+    OUTPUT_SUFFIX,
+    SnippetSettings,
+    durations,
+    parse_directives,
+    provenance,
+    recordings,
+)
+from talksite.snippets.kinds import DATABASE
 
 __all__ = ["render_snippet"]
 
@@ -26,28 +35,37 @@ def render_snippet(
     snippets_dir: Path,
     folder: str,
     verified_on: Sequence[int] = (),
+    settings: SnippetSettings = DEFAULT_SETTINGS,
 ) -> str:
     """Markdown for one snippet section, its recorded output and the command to run it.
 
     `folder` is the snippets folder as readers see it (``snippets``); `verified_on`, the
-    PostgreSQL major versions every test run checks it on.
+    PostgreSQL major versions every test run checks it on (for a snippet with a database);
+    `settings`, the kinds the talk declares.
     """
     source = snippets_dir / path
-    if source.suffix != ".py" or not source.is_file():
+    kind = settings.kind_of(source)
+    if kind is None:
+        unknown = settings.unknown(path)
+        raise MacroError(f"snippet({path!r}): {unknown.what}", unknown.expected)
+    if not source.is_file():
         raise MacroError(f"snippet({path!r}): no such snippet", f"expected {folder}/{path}")
     if not source.with_suffix(OUTPUT_SUFFIX).is_file():
         raise MacroError(
             f"snippet({path!r}): no recorded output",
             f"expected one beside it: run `talksite record {folder}/{path}`",
         )
-    notes = [*_precision_note(source), *_versions_note(verified_on)]
+    directives = parse_directives(source, settings)
+    notes = _precision_note(source, directives.precision_s)
+    if DATABASE in directives.services:
+        notes += _versions_note(verified_on)
     include = f"{path}:{section}" if section else path
     output_include = Path(path).with_suffix(OUTPUT_SUFFIX).as_posix()
     shown = f"{folder}/{path}"
     return "\n".join(
         [
             "",
-            f'```python title="{shown}"',
+            f'```{kind.lexer} title="{shown}"',
             f'--8<-- "{include}"',
             "```",
             "",
@@ -66,12 +84,11 @@ def render_snippet(
     )
 
 
-def _precision_note(source: Path) -> list[str]:
+def _precision_note(source: Path, step: float) -> list[str]:
     """Under an output that prints durations: how the tests compare them."""
     recorded = source.with_suffix(OUTPUT_SUFFIX).read_text(encoding="utf-8")
     if not durations(recorded):
         return []
-    step = parse_directives(source).precision_s
     return [
         f'<p class="snippet-precision">Times are rounded to {step:g} s; a fresh run may'
         " differ by one step, and the tests allow that, nothing more.</p>",

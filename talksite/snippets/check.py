@@ -7,15 +7,17 @@ recording, an exit status) and never decide again whether a snippet applies.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from talksite.errors import NotApplicable, Problem
-from talksite.postgres import DatabaseSource, default_major
+from talksite.postgres import Database, DatabaseSource, default_major
 from talksite.snippets import provenance
 from talksite.snippets.compare import normalise, output_diff, same_output
 from talksite.snippets.model import Snippet
@@ -34,7 +36,8 @@ class Outcome:
     output: str
     #: The recording, or None when the snippet has none yet.
     recording: str | None
-    #: The PostgreSQL major version it ran on, and the server's full version string.
+    #: The PostgreSQL major version it ran on, and the server's full version string (0 and
+    #: empty for a run without a database).
     server_major: int = 0
     server_version: str = ""
 
@@ -75,6 +78,8 @@ def applicability(snippet: Snippet, databases: DatabaseSource) -> NotApplicable 
     """Why `snippet` cannot run here, or None if it can: the one place that decides."""
     if snippet.directives.privileged and os.geteuid() != 0:
         return without_root(snippet.id)
+    if not snippet.uses_database:
+        return None
     reason = databases.unavailable(snippet.needs)
     if reason is not None:
         return NotApplicable(databases.where(), reason, users_choice=True, snippet_id=snippet.id)
@@ -99,8 +104,9 @@ def check(
     cancel: threading.Event | None = None,
     timeout_s: float | None = None,
 ) -> Outcome:
-    """Run `snippet` on a fresh database from `databases`, and compare what it printed,
-    normalised, with its recording for that server's version.
+    """Run `snippet` on a fresh database from `databases` (if it needs one: else no server
+    is asked for anything), and compare what it printed, normalised, with its recording for
+    that server's version.
 
     Its output is echoed live to `echo`, if given; setting `cancel` ends the run early (see
     :func:`~talksite.snippets.runner.run`), and so does `timeout_s` (on stage), counted from
@@ -116,19 +122,29 @@ def check(
     # The turn covers the servers a privileged snippet's run starts, too.
     with (
         machine_turn(snippet, cancel=cancel, deadline=deadline),
-        databases.database(snippet.needs) as database,
+        _database_for(snippet, databases) as database,
     ):
         result = run(snippet, database, echo=echo, cancel=cancel, deadline=deadline)
     output = normalise(result.output, database, precision=snippet.directives.precision_s)
-    major = database.server_major
+    major = database.server_major if database is not None else 0
     return Outcome(
         snippet,
         result,
         output,
-        snippet.recording(major),
+        snippet.recording(major or None),
         server_major=major,
-        server_version=database.server_version,
+        server_version=database.server_version if database is not None else "",
     )
+
+
+@contextlib.contextmanager
+def _database_for(snippet: Snippet, databases: DatabaseSource) -> Iterator[Database | None]:
+    """A fresh database if the snippet needs one, else None and no server touched."""
+    if not snippet.uses_database:
+        yield None
+        return
+    with databases.database(snippet.needs) as database:
+        yield database
 
 
 def record(outcome: Outcome) -> Path | None:
@@ -141,17 +157,18 @@ def record(outcome: Outcome) -> Path | None:
     """
     if not outcome.result.ok:
         raise ValueError(f"{outcome.snippet.id}: a failed run is never recorded")
-    made = provenance.current(outcome.server_version)
     snippet = outcome.snippet
-    target = snippet.recording_path_for(outcome.server_major)
+    made = provenance.current(snippet, outcome.server_version)
+    target = snippet.recording_path_for(outcome.server_major or None)
     if outcome.matches:
         if isinstance(provenance.read(target), provenance.Provenance):
             return None
         return provenance.write(target, made)
-    if target == snippet.recording_path and outcome.server_major != default_major():
+    major = outcome.server_major
+    if target == snippet.recording_path and major and major != default_major():
         # Another version prints something else: a recording of its own, beside the one
         # the page shows.
-        target = snippet.version_recording_path(outcome.server_major)
+        target = snippet.version_recording_path(major)
     target.write_text(outcome.output, encoding="utf-8")
     provenance.write(target, made)
     return target

@@ -23,11 +23,16 @@ _DATABASE = re.compile(r"\btalksite_[0-9a-f]{8}\b")
 _WIRED_ADDRESS = re.compile(r"(?<![\d.])198\.51\.100\.(\d{1,3})(?!\.?\d)")
 
 
-def normalise(text: str, database: Database, *, precision: float = DURATION_PRECISION_S) -> str:
-    """Rewrite what varies between runs; see the table in snippets/README.md."""
+def normalise(
+    text: str, database: Database | None, *, precision: float = DURATION_PRECISION_S
+) -> str:
+    """Rewrite what varies between runs (on `database`, if the run had one); see the table in
+    snippets/README.md."""
     text = text.replace("\r\n", "\n")
-    ports = {_port(database.url): "<port>"}
-    if database.replica_url is not None:
+    ports: dict[int, str] = {}
+    if database is not None:
+        ports[_port(database.url)] = "<port>"
+    if database is not None and database.replica_url is not None:
         ports[_port(database.replica_url)] = "<replica-port>"
     for port, name in ports.items():
         text = re.sub(rf"(?<![\d.]){port}(?!\d)", name, text)

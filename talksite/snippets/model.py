@@ -1,19 +1,28 @@
-"""What a snippet is: its file, its ``# talksite:`` directives, its sections, its recording.
+"""What a snippet is: its file and kind, its directives, its recording.
 
-A snippet is ``snippets/<layer>/<name>.py`` with its recorded output in ``<name>.out`` beside
-it; the contract is written for authors in ``snippets/README.md``.
+A snippet is ``snippets/<layer>/<name>.<ext>``, of a kind :mod:`~talksite.snippets.kinds`
+knows by its extension, with its recorded output in ``<name>.out`` beside it; the contract is
+written for authors in ``snippets/README.md``.
 """
 
 from __future__ import annotations
 
 import re
-import textwrap
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from talksite.errors import ContentError, Problem
 from talksite.postgres.databases import Needs
+from talksite.snippets.directives import (
+    DEFAULT_TIMEOUT_S,
+    DURATION_PRECISION_S,
+    Directives,
+    SnippetError,
+    kind_of,
+    parse_directives,
+    read_source,
+)
+from talksite.snippets.kinds import DATABASE, DEFAULT_SETTINGS, Kind, SnippetSettings
 
 __all__ = [
     "DEFAULT_TIMEOUT_S",
@@ -23,48 +32,15 @@ __all__ = [
     "Snippet",
     "SnippetError",
     "discover",
+    "kind_of",
     "load",
     "parse_directives",
     "read_source",
     "recordings",
-    "sections",
+    "snippet_files",
 ]
 
-DEFAULT_TIMEOUT_S = 60.0
-#: Durations are rounded to this many seconds unless a snippet declares ``precision=``.
-DURATION_PRECISION_S = 0.5
 OUTPUT_SUFFIX = ".out"
-DIRECTIVE_PREFIX = "# talksite:"
-_FLAGS = {
-    "replica": "replica",
-    "privileged": "privileged",
-    "own-slot": "own_slot",
-    "throwaway-server": "throwaway_server",
-}
-_SECTION_MARKER = re.compile(r"--8<--\s*\[(?P<end>start|end):(?P<name>[^\]\s]+)\]")
-
-
-class SnippetError(ContentError):
-    """A snippet file breaks the contract; each line starts with ``path:line:``."""
-
-
-@dataclass(frozen=True)
-class Directives:
-    """What a snippet needs from the runner, from its ``# talksite:`` header lines."""
-
-    replica: bool = False
-    privileged: bool = False
-    #: Privileged, but what it changes on the machine is its own (it claims a slot, with
-    #: names and addresses of its own): it runs beside other privileged runs, not in turn.
-    own_slot: bool = False
-    #: Needs a server talksite starts itself, not the user's (``TALKSITE_DATABASE_URL``).
-    throwaway_server: bool = False
-    timeout_s: float = DEFAULT_TIMEOUT_S
-    #: Seconds the snippet deliberately waits (sleeps, timeouts): the floor of its run time.
-    waits_s: float = 0.0
-    #: Durations in its output are rounded to this many seconds, and compared to one step.
-    precision_s: float = DURATION_PRECISION_S
-    server_settings: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -72,6 +48,7 @@ class Snippet:
     path: Path
     root: Path
     directives: Directives
+    kind: Kind
     #: Run on its own from outside any snippets folder (``talksite run /tmp/x.py``): its root
     #: is its own folder, and its id is its whole path.
     loose: bool = False
@@ -84,8 +61,13 @@ class Snippet:
         return self.path.relative_to(self.root.parent).as_posix()
 
     @property
+    def uses_database(self) -> bool:
+        """Whether its runs get a fresh database (``DATABASE_URL``) on a server."""
+        return DATABASE in self.directives.services
+
+    @property
     def needs(self) -> Needs:
-        """What its runs need of their servers."""
+        """What its runs need of their database servers (when :attr:`uses_database`)."""
         needs = self.directives
         return Needs.of(
             replica=needs.replica,
@@ -131,110 +113,27 @@ def recordings(path: Path) -> dict[int | None, Path]:
     return found | dict(sorted(by_major.items()))
 
 
-def discover(root: Path) -> list[Snippet]:
-    """Every snippet under `root`, in path order.
+def snippet_files(root: Path, settings: SnippetSettings = DEFAULT_SETTINGS) -> Iterator[Path]:
+    """Every file under `root` whose kind is known, in path order: the one place that says
+    which files are snippets.
 
-    Files in folders whose name starts with ``_`` are helpers a snippet imports, not snippets.
+    Files in folders whose name starts with ``_`` are helpers a snippet uses, not snippets,
+    and so is a package's ``__init__.py``.
     """
-    found = []
-    for path in sorted(root.rglob("*.py")):
+    for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
-        if path.name == "__init__.py" or any(part.startswith("_") for part in relative.parts):
+        if any(part.startswith("_") for part in relative.parts) or not path.is_file():
             continue
-        found.append(load(path, root))
-    return found
+        if settings.kind_of(path) is not None:
+            yield path
 
 
-def load(path: Path, root: Path) -> Snippet:
-    return Snippet(path=path, root=root, directives=parse_directives(path))
+def discover(root: Path, settings: SnippetSettings = DEFAULT_SETTINGS) -> list[Snippet]:
+    """Every snippet under `root` (see :func:`snippet_files`), in path order."""
+    return [load(path, root, settings) for path in snippet_files(root, settings)]
 
 
-def read_source(path: Path) -> str:
-    """A snippet's text; a file that is not readable UTF-8 text is one problem naming it."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        what = f"cannot be read ({error.strerror})"
-        raise SnippetError(Problem(str(path), 1, what, "expected a readable file")) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        what = f"is not UTF-8 text (the byte 0x{data[error.start]:02x})"
-        raise SnippetError(Problem(str(path), line, what, "expected a script")) from None
-
-
-def parse_directives(path: Path) -> Directives:
-    """Read the lines that start with ``# talksite:`` (by convention, at the top)."""
-    values: dict[str, object] = {}
-    settings: dict[str, str] = {}
-    problems: list[Problem] = []
-    flagged_at: dict[str, int] = {}
-    for number, line in enumerate(read_source(path).splitlines(), start=1):
-        if not line.startswith(DIRECTIVE_PREFIX):
-            continue
-        for word in line[len(DIRECTIVE_PREFIX) :].split():
-            key, _, value = word.partition("=")
-            if key in _FLAGS and not value:
-                values[_FLAGS[key]] = True
-                flagged_at[key] = number
-            elif key in ("timeout", "waits", "precision") and value:
-                try:
-                    values[f"{key}_s"] = float(value)
-                except ValueError:
-                    what = f"{key} must be a number of seconds, found {value!r}"
-                    problems.append(Problem(str(path), number, what, "expected for example 2.5"))
-            elif key.startswith("server.") and value and len(key) > len("server."):
-                settings[key.removeprefix("server.")] = value
-            else:
-                problems.append(
-                    Problem(
-                        str(path),
-                        number,
-                        f"unknown directive {word!r}",
-                        "expected replica, privileged, own-slot, throwaway-server, timeout=SECONDS,"
-                        " waits=SECONDS, precision=SECONDS or server.SETTING=VALUE",
-                    )
-                )
-    if "own-slot" in flagged_at and "privileged" not in flagged_at:
-        what = "own-slot is for privileged snippets"
-        problems.append(Problem(str(path), flagged_at["own-slot"], what, "expected privileged too"))
-    if problems:
-        raise SnippetError(problems)
-    return Directives(server_settings=settings, **values)  # type: ignore[arg-type]
-
-
-def sections(path: Path) -> tuple[dict[str, str], list[Problem]]:
-    """The named ``--8<-- [start:NAME]`` ... ``[end:NAME]`` regions of a file, and any
-    marker that does not pair up (pymdownx.snippets would silently show too much or nothing)."""
-    found: dict[str, str] = {}
-    open_at: dict[str, int] = {}
-    problems: list[Problem] = []
-    try:
-        lines = read_source(path).splitlines()
-    except SnippetError as error:
-        return found, error.problems
-    for number, line in enumerate(lines, start=1):
-        marker = _SECTION_MARKER.search(line)
-        if marker is None:
-            continue
-        name = marker.group("name")
-        if marker.group("end") == "start":
-            if name in open_at or name in found:
-                problems.append(Problem(str(path), number, f"section {name!r} starts twice"))
-            open_at[name] = number
-        elif name not in open_at:
-            problems.append(
-                Problem(
-                    str(path), number, f"section {name!r} ends here", "expected a start before it"
-                )
-            )
-        else:
-            start = open_at.pop(name)
-            body = [ln for ln in lines[start : number - 1] if not _SECTION_MARKER.search(ln)]
-            found[name] = textwrap.dedent("\n".join(body))
-    for name, number in open_at.items():
-        problems.append(
-            Problem(str(path), number, f"section {name!r} never ends", "expected an end marker")
-        )
-    return found, problems
+def load(path: Path, root: Path, settings: SnippetSettings = DEFAULT_SETTINGS) -> Snippet:
+    kind = kind_of(path, settings)
+    directives = parse_directives(path, settings)
+    return Snippet(path=path, root=root, directives=directives, kind=kind)

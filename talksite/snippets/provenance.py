@@ -1,4 +1,4 @@
-"""Where a recorded output came from: the versions that printed it, and the day.
+"""Where a recorded output came from: the versions of what printed it, and the day.
 
 A recording ``name.out`` (or ``name.pg15.out``) has a sidecar ``name.out.json`` beside it, so
 that the ``.out`` stays exactly what the snippet printed. The sidecar is small JSON, one key a
@@ -14,43 +14,52 @@ line in a fixed order, so that a re-recording shows in a diff as the lines that 
       "recorded_on": "2026-12-03"
     }
 
-The PostgreSQL version is the server's own answer (``server_version``), not the client's
-library; psycopg, Django and Python are what the snippet ran with (talksite runs snippets with
-its own interpreter).
+It names only what the run used: the PostgreSQL server (its own answer, ``server_version``)
+if the run had a database, the Python libraries a Python snippet may use beside it (psycopg,
+Django), and the kind's tool with the version it reports (``python``, ``psql``, ``bash``,
+``node``, or a kind the talk declares). A snippet without a database names only its tool.
 """
 
 from __future__ import annotations
 
 import json
-import platform
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from talksite.errors import Problem
+
+if TYPE_CHECKING:
+    from talksite.snippets.model import Snippet
 
 __all__ = ["SIDECAR_SUFFIX", "Provenance", "current", "read", "sidecar", "write"]
 
 SIDECAR_SUFFIX = ".json"
 
 
+#: How a sentence names what the keys name, where it is not the key itself.
+_NAMES = {"postgresql": "PostgreSQL", "django": "Django", "python": "Python", "node": "Node.js"}
+
+
 @dataclass(frozen=True)
 class Provenance:
-    """The versions and the day (UTC) of the run a recording holds."""
+    """The versions (by what they are of, in the order a sentence names them) and the day
+    (UTC) of the run a recording holds."""
 
-    postgresql: str
-    psycopg: str
-    django: str
-    python: str
+    versions: tuple[tuple[str, str], ...]
     recorded_on: date
+
+    def version(self, name: str) -> str | None:
+        """The version of `name` (``postgresql``, ``psql``), or None if the run used none."""
+        return dict(self.versions).get(name)
 
     def sentence(self) -> str:
         """How the page states it, under the output."""
-        return (
-            f"Recorded on {self.recorded_on.isoformat()} with PostgreSQL {self.postgresql},"
-            f" psycopg {self.psycopg}, Django {self.django} and Python {self.python}."
-        )
+        named = [f"{_NAMES.get(name, name)} {version}" for name, version in self.versions]
+        listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+        return f"Recorded on {self.recorded_on.isoformat()} with {listed}."
 
 
 def sidecar(recording: Path) -> Path:
@@ -58,21 +67,23 @@ def sidecar(recording: Path) -> Path:
     return recording.with_name(recording.name + SIDECAR_SUFFIX)
 
 
-def current(server_version: str) -> Provenance:
-    """This run's provenance, on a server that reports ``server_version``."""
-    # Debian's servers say "15.14 (Debian 15.14-0+deb12u1)": the version is the first word.
-    return Provenance(
-        postgresql=server_version.split()[0],
-        psycopg=metadata.version("psycopg"),
-        django=metadata.version("django"),
-        python=platform.python_version(),
-        recorded_on=datetime.now(UTC).date(),
-    )
+def current(snippet: Snippet, server_version: str) -> Provenance:
+    """This run's provenance: a run of `snippet` on a server that reports `server_version`
+    (empty: the run had no database)."""
+    from talksite.snippets.commands import tool_version  # it imports what imports this
+
+    versions: list[tuple[str, str]] = []
+    if server_version:
+        # Debian's servers say "15.14 (Debian 15.14-0+deb12u1)": the version is the first word.
+        versions.append(("postgresql", server_version.split()[0]))
+        versions += [(name, metadata.version(name)) for name in snippet.kind.libraries]
+    versions.append((snippet.kind.tool, tool_version(snippet.kind)))
+    return Provenance(tuple(versions), datetime.now(UTC).date())
 
 
 def write(recording: Path, provenance: Provenance) -> Path:
     """Write the recording's sidecar; returns its path."""
-    values = {**asdict(provenance), "recorded_on": provenance.recorded_on.isoformat()}
+    values = {**dict(provenance.versions), "recorded_on": provenance.recorded_on.isoformat()}
     target = sidecar(recording)
     target.write_text(json.dumps(values, indent=2) + "\n", encoding="utf-8")
     return target
@@ -93,10 +104,10 @@ def read(recording: Path, *, source: str | None = None) -> Provenance | Problem:
         values = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
         return Problem(name, error.lineno, f"not JSON ({error.msg})", f"expected JSON: {rerecord}")
-    keys = [spec.name for spec in fields(Provenance)]
-    if not isinstance(values, dict) or sorted(values) != sorted(keys):
+    if not isinstance(values, dict) or "recorded_on" not in values or len(values) < 2:
         found = sorted(values) if isinstance(values, dict) else type(values).__name__
-        return Problem(name, 1, f"found {found}", f"expected an object with keys {keys}")
+        expected = "expected an object naming versions (such as python) and recorded_on"
+        return Problem(name, 1, f"found {found}", expected)
     if not all(isinstance(value, str) and value for value in values.values()):
         return Problem(name, 1, "found a value that is not text", "expected versions as text")
     try:
@@ -105,4 +116,5 @@ def read(recording: Path, *, source: str | None = None) -> Provenance | Problem:
         return Problem(
             name, 1, f"recorded_on is {values['recorded_on']!r}", "expected a date as YYYY-MM-DD"
         )
-    return Provenance(**{**values, "recorded_on": day})
+    versions = tuple((key, value) for key, value in values.items() if key != "recorded_on")
+    return Provenance(versions, day)

@@ -1,5 +1,6 @@
-"""Run a snippet as a reader would: ``python snippet.py`` in a session of its own, with a
-fresh database, its output collected (and echoed live if asked), nothing left running after.
+"""Run a snippet as a reader would (``python snippet.py``, ``psql -X -f snippet.sql``,
+``bash snippet.sh``: its kind's command) in a session of its own, with a fresh database if it
+needs one, its output collected (and echoed live if asked), nothing left running after.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import os
 import select
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -22,6 +22,7 @@ from typing import TextIO
 from talksite.errors import TalksiteError
 from talksite.postgres import Database
 from talksite.processes import end_session, signals_deferred, spawn, wait_or_cancel
+from talksite.snippets.commands import run_command
 from talksite.snippets.model import Snippet
 
 __all__ = [
@@ -68,29 +69,31 @@ class RunResult:
         return ""
 
 
-def environment(database: Database) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=database.url,
-        DATABASE_IS_THROWAWAY="1",
-        PYTHONUNBUFFERED="1",
-        PYTHONDONTWRITEBYTECODE="1",
-    )
-    env.pop("REPLICA_DATABASE_URL", None)
-    if database.replica_url is not None:
-        env["REPLICA_DATABASE_URL"] = database.replica_url
+#: What a run's environment names only when the run has it: a service's URL, never inherited.
+SERVICE_VARIABLES = ("DATABASE_URL", "REPLICA_DATABASE_URL", "DATABASE_IS_THROWAWAY")
+
+
+def environment(database: Database | None) -> dict[str, str]:
+    """The run's environment: ours, with the URLs of the services the run has, and only those."""
+    env = {name: value for name, value in os.environ.items() if name not in SERVICE_VARIABLES}
+    env.update(PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1")
+    if database is not None:
+        env.update(DATABASE_URL=database.url, DATABASE_IS_THROWAWAY="1")
+        if database.replica_url is not None:
+            env["REPLICA_DATABASE_URL"] = database.replica_url
     return env
 
 
 def run(
     snippet: Snippet,
-    database: Database,
+    database: Database | None,
     *,
     echo: TextIO | None = None,
     cancel: threading.Event | None = None,
     deadline: float | None = None,
 ) -> RunResult:
-    """Run the snippet as ``python snippet.py`` would; optionally echo its output live.
+    """Run the snippet with its kind's command, on `database` (None: it needs none);
+    optionally echo its output live.
 
     A privileged snippet runs in its machine turn (see :func:`machine_turn`); the timeout
     starts when its turn comes. Setting `cancel` ends the run early, as a timeout would
@@ -172,15 +175,17 @@ def _wait_for_turn(fd: int, cancel: threading.Event | None, deadline: float | No
 
 def _run(
     snippet: Snippet,
-    database: Database,
+    database: Database | None,
     *,
     echo: TextIO | None,
     cancel: threading.Event | None,
     timeout_s: float,
 ) -> RunResult:
+    cwd = snippet.root.parent
+    argv = run_command(snippet.kind, snippet.path, cwd, database.url if database else None)
     started = time.monotonic()
     process = spawn(
-        [sys.executable, str(snippet.path)],
+        argv,
         # A session of its own, so that everything it starts can be found and ended; if the
         # runner is killed outright (SIGKILL, no clean-up), the kernel kills the snippet too.
         new_session=True,
@@ -189,7 +194,7 @@ def _run(
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
         env=environment(database),
-        cwd=snippet.root.parent,
+        cwd=cwd,
     )
     chunks: list[str] = []
     finished = threading.Event()
