@@ -26,7 +26,7 @@ from talksite.project import Project
 from talksite.references import Include, MacroCall, read_references
 from talksite.site.confined import link_out, links_out_of
 from talksite.snippets import OUTPUT_SUFFIX, SnippetError, load, provenance, recordings, sections
-from talksite.snippets.model import snippet_files
+from talksite.snippets.model import shared_recordings, snippet_files
 from talksite.talk import Talk, TalkConfigError, key_lines, load_talk
 
 __all__ = ["Content", "check_content"]
@@ -92,8 +92,10 @@ def check_content(project: Project, *, docs_dir: Path) -> Content:
 def _check_snippets(content: Content) -> None:
     root = content.project.snippets_dir
     settings = content.project.snippet_settings
-    for path in snippet_files(root, settings):
-        found = sections(path)[1]
+    paths = list(snippet_files(root, settings))
+    shared = shared_recordings(paths)
+    for path in paths:
+        found = [p for p in shared if p.source == str(path)] + sections(path)[1]
         try:
             load(path, root, settings)
         except SnippetError as error:
@@ -210,9 +212,8 @@ def _check_snippet_file(
             problems.append(Problem(source, line, what, f"expected one of: {known}"))
     if output:
         recorded = file.with_suffix(OUTPUT_SUFFIX)
-        settings = content.project.snippet_settings
-        if settings.kind_of(file) is None:
-            unknown = settings.unknown(path)
+        if content.project.snippet_settings.kind_of(file) is None:
+            unknown = content.project.snippet_settings.unknown(path)
             problems.append(Problem(source, line, f"{path}: {unknown.what}", unknown.expected))
         elif not recorded.is_file():
             problems.append(

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from talksite.errors import Problem
 from talksite.postgres.databases import Needs
 from talksite.snippets.directives import (
     DEFAULT_TIMEOUT_S,
@@ -37,6 +38,7 @@ __all__ = [
     "parse_directives",
     "read_source",
     "recordings",
+    "shared_recordings",
     "snippet_files",
 ]
 
@@ -130,7 +132,25 @@ def snippet_files(root: Path, settings: SnippetSettings = DEFAULT_SETTINGS) -> I
 
 def discover(root: Path, settings: SnippetSettings = DEFAULT_SETTINGS) -> list[Snippet]:
     """Every snippet under `root` (see :func:`snippet_files`), in path order."""
-    return [load(path, root, settings) for path in snippet_files(root, settings)]
+    paths = list(snippet_files(root, settings))
+    problems = shared_recordings(paths)
+    if problems:
+        raise SnippetError(problems)
+    return [load(path, root, settings) for path in paths]
+
+
+def shared_recordings(paths: list[Path]) -> list[Problem]:
+    """Snippets of two kinds with one name in one folder (``ask.py``, ``ask.sql``): their
+    recordings would be one file."""
+    first: dict[Path, Path] = {}
+    problems = []
+    for path in paths:
+        recording = path.with_suffix(OUTPUT_SUFFIX)
+        if recording in first:
+            what = f"shares its recording {recording.name} with {first[recording].name}"
+            problems.append(Problem(str(path), 0, what, "expected a name of its own"))
+        first.setdefault(recording, path)
+    return problems
 
 
 def load(path: Path, root: Path, settings: SnippetSettings = DEFAULT_SETTINGS) -> Snippet:
