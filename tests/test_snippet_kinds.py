@@ -327,3 +327,57 @@ def test_two_kinds_with_one_name_would_share_a_recording(tmp_path: Path) -> None
         f"{root}/layer/twin.sh: shares its recording twin.out with twin.py;"
         " expected a name of its own"
     )
+
+
+@pytest.fixture(scope="module")
+def companions(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A snippets folder whose companions live in a helper folder (not snippets themselves)."""
+    root = tmp_path_factory.mktemp("companions") / "snippets"
+    (root / "layer" / "_actors").mkdir(parents=True)
+    (root / "layer" / "_actors" / "state.sh").write_text(
+        'echo $$ > "$(dirname "$0")/pid"\necho "not for the snippet"\n'
+        "echo GREETING=hello\necho ready\nexec sleep 60\n"
+    )
+    (root / "layer" / "_actors" / "broken.sh").write_text("echo setting up\nexit 3\n")
+    return root
+
+
+def test_a_companion_sets_the_state_up_first_and_is_ended_after(companions: Path) -> None:
+    path = companions / "layer" / "greets.sh"
+    path.write_text(
+        '# talksite: no-database companion=_actors/state.sh\necho "${GREETING:-nobody}"\n'
+    )
+    snippet = snippets.load(path, companions)
+    with Pool() as pool:
+        outcome = snippets.check(snippet, pool)
+        assert pool.servers == []
+    assert outcome.result.ok, outcome.failure()
+    assert outcome.output == "hello\n"  # only what the snippet printed
+    pid = int((companions / "layer" / "_actors" / "pid").read_text())
+    assert not Path(f"/proc/{pid}").exists()
+    assert [s.path.name for s in snippets.discover(companions)] == ["greets.sh"]
+
+
+def test_a_companion_that_fails_fails_the_run_with_its_output(companions: Path) -> None:
+    path = companions / "layer" / "never.sh"
+    path.write_text("# talksite: no-database companion=_actors/broken.sh\necho never\n")
+    try:
+        with Pool() as pool:
+            outcome = snippets.check(snippets.load(path, companions), pool)
+    finally:
+        path.unlink()
+    assert outcome.failure() == (
+        "snippets/layer/never.sh its companion snippets/layer/_actors/broken.sh exited with"
+        " status 3 before it printed 'ready'; its output:\nsetting up\n"
+    )
+
+
+def test_a_companion_that_is_not_there_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "a.sql"
+    path.write_text("-- talksite: companion=_actors/missing.py\nSELECT 1;\n")
+    with pytest.raises(snippets.SnippetError) as error:
+        snippets.parse_directives(path)
+    assert str(error.value) == (
+        f"{path}:1: companion=_actors/missing.py: no such file beside the snippet;"
+        " expected a program of a known kind, such as _x.py"
+    )

@@ -57,6 +57,10 @@ class Directives:
     #: The services its runs get (``database``): the talk's default, with what the snippet
     #: declares added (``database``) or dropped (``no-database``).
     services: frozenset[str] = frozenset({DATABASE})
+    #: A program (of a known kind) that sets up the state the snippet is about, on the same
+    #: services: started first, until it prints ``ready``, and ended after the snippet.
+    companion: Path | None = None
+    companion_kind: Kind | None = None
 
 
 def kind_of(path: Path, settings: SnippetSettings = DEFAULT_SETTINGS) -> Kind:
@@ -109,6 +113,10 @@ def parse_directives(path: Path, settings: SnippetSettings = DEFAULT_SETTINGS) -
                 except ValueError:
                     what = f"{key} must be a number of seconds, found {value!r}"
                     problems.append(Problem(str(path), number, what, "expected for example 2.5"))
+            elif key == "companion" and value:
+                found = _companion(path, value, settings)
+                values["companion"], values["companion_kind"] = found if found else (None, None)
+                problems += [] if found else [_no_companion(path, number, value, settings)]
             elif key.startswith("server.") and value and len(key) > len("server."):
                 settings_of_server[key.removeprefix("server.")] = value
                 flagged_at[key] = number
@@ -121,6 +129,19 @@ def parse_directives(path: Path, settings: SnippetSettings = DEFAULT_SETTINGS) -
     return Directives(server_settings=settings_of_server, services=chosen, **values)  # type: ignore[arg-type]
 
 
+def _companion(path: Path, value: str, settings: SnippetSettings) -> tuple[Path, Kind] | None:
+    companion = (path.parent / value).resolve()
+    kind = settings.kind_of(companion)
+    return (companion, kind) if companion.is_file() and kind is not None else None
+
+
+def _no_companion(path: Path, number: int, value: str, settings: SnippetSettings) -> Problem:
+    what = f"companion={value}: no such file beside the snippet"
+    if (path.parent / value).is_file():
+        what = f"companion={value}: {settings.unknown(value).what}"
+    return Problem(str(path), number, what, "expected a program of a known kind, such as _x.py")
+
+
 def _unknown_directive(path: Path, number: int, word: str) -> Problem:
     services = ", ".join(f"{name}, no-{name}" for name in SERVICES)
     return Problem(
@@ -128,7 +149,8 @@ def _unknown_directive(path: Path, number: int, word: str) -> Problem:
         number,
         f"unknown directive {word!r}",
         f"expected {services}, replica, privileged, own-slot, throwaway-server,"
-        " timeout=SECONDS, waits=SECONDS, precision=SECONDS or server.SETTING=VALUE",
+        " timeout=SECONDS, waits=SECONDS, precision=SECONDS, companion=PATH"
+        " or server.SETTING=VALUE",
     )
 
 

@@ -16,14 +16,15 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TextIO
 
 from talksite.errors import TalksiteError
 from talksite.postgres import Database
 from talksite.processes import end_session, signals_deferred, spawn, wait_or_cancel
 from talksite.snippets.commands import run_command
+from talksite.snippets.companion import beside_companion
 from talksite.snippets.model import Snippet
+from talksite.snippets.result import RunResult
 
 __all__ = [
     "PRIVILEGED_LOCK",
@@ -44,29 +45,6 @@ _turn = threading.local()
 
 class TurnNotTaken(TalksiteError):
     """A privileged run that was stopped, or ran out of time, while it waited for its turn."""
-
-
-@dataclass(frozen=True)
-class RunResult:
-    output: str
-    returncode: int
-    duration_s: float
-    timed_out: bool
-    leftover_processes: tuple[str, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return self.returncode == 0 and not self.timed_out and not self.leftover_processes
-
-    def problem(self) -> str:
-        """Why the run failed, in one line, or an empty string."""
-        if self.timed_out:
-            return f"timed out after {self.duration_s:.1f} s"
-        if self.returncode != 0:
-            return f"exited with status {self.returncode}"
-        if self.leftover_processes:
-            return "left processes running: " + "; ".join(self.leftover_processes)
-        return ""
 
 
 #: What a run's environment names only when the run has it: a service's URL, never inherited.
@@ -105,7 +83,16 @@ def run(
         timeout_s = snippet.directives.timeout_s
         if deadline is not None:
             timeout_s = max(0.0, min(timeout_s, deadline - time.monotonic()))
-        return _run(snippet, database, echo=echo, cancel=cancel, timeout_s=timeout_s)
+        if snippet.directives.companion is None:
+            return _run(snippet, database, echo=echo, cancel=cancel, timeout_s=timeout_s)
+        return beside_companion(
+            snippet,
+            environment(database),
+            timeout_s,
+            lambda left, exported: _run(
+                snippet, database, echo=echo, cancel=cancel, timeout_s=left, extra=exported
+            ),
+        )
 
 
 @contextlib.contextmanager
@@ -180,6 +167,7 @@ def _run(
     echo: TextIO | None,
     cancel: threading.Event | None,
     timeout_s: float,
+    extra: dict[str, str] | None = None,
 ) -> RunResult:
     cwd = snippet.root.parent
     argv = run_command(snippet.kind, snippet.path, cwd, database.url if database else None)
@@ -193,7 +181,7 @@ def _run(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
-        env=environment(database),
+        env={**environment(database), **(extra or {})},
         cwd=cwd,
     )
     chunks: list[str] = []
