@@ -19,8 +19,10 @@ from pathlib import Path
 import pytest
 
 from talksite import cli, snippets
+from talksite.deck import load_slides
 from talksite.errors import MacroError
 from talksite.postgres import DatabaseSource, Pool
+from talksite.present.catalog import demos
 from talksite.project import Project, load_project
 from talksite.site.content import check_content
 from talksite.site.snippet_macro import render_snippet
@@ -381,3 +383,12 @@ def test_a_companion_that_is_not_there_is_one_line(tmp_path: Path) -> None:
         f"{path}:1: companion=_actors/missing.py: no such file beside the snippet;"
         " expected a program of a known kind, such as _x.py"
     )
+
+
+def test_the_deck_runs_sql_and_shell_snippets_live() -> None:
+    """`talksite present` finds the snippets of the other kinds on this talk's slides."""
+    project = load_project(REPO / "mkdocs.yml")
+    slides = load_slides(project.slides_file, source="talk/slides.md")
+    found = demos(slides, project.snippets_dir, project.snippet_settings)
+    kinds = {demo.snippet.kind.extension for demo in found.values()}
+    assert {".py", ".sql", ".sh"} <= kinds
