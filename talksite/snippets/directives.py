@@ -34,7 +34,8 @@ _DATABASE_FLAGS = ("replica", "throwaway-server")
 
 
 class SnippetError(ContentError):
-    """A snippet file breaks the contract; each line starts with ``path:line:``."""
+    """A snippet file breaks the contract; each line starts with ``path:line:`` (``path:`` for
+    the file as a whole, such as its kind)."""
 
 
 @dataclass(frozen=True)
