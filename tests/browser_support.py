@@ -47,6 +47,7 @@ __all__ = [
     "chromium_executable",
     "goto",
     "launch_chromium",
+    "make_and_build_a_new_talk",
     "serve",
     "wait_until",
 ]
@@ -90,6 +91,24 @@ def build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
         timeout=BUILD_TIMEOUT_S,
         check=False,
     )
+
+
+def make_and_build_a_new_talk(folder: Path) -> None:
+    """A talk made by ``talksite new`` in `folder` and built, with reveal.js as this checkout's
+    ``npm ci`` installed it (the same pin as the new talk's); its ``site/`` gets a MARKER file,
+    to tell the previous site from a new one."""
+    created = subprocess.run(
+        [sys.executable, "-m", "talksite.cli", "new", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=BUILD_TIMEOUT_S,
+        check=False,
+    )
+    assert created.returncode == 0, created.stderr
+    (folder / "node_modules").symlink_to(REPO / "node_modules")
+    built = build(folder, folder / "site")
+    assert built.returncode == 0, built.stderr
+    (folder / "site" / "MARKER").write_text("the previous build\n")
 
 
 def build_site(site_dir: Path, *, project: Path = REPO) -> BuiltSite:
