@@ -4,8 +4,8 @@ talk's site, serve a folder, start Chromium, watch what a browser asks for.
 ``build`` runs ``talksite build`` (what ``make site`` runs) for a talk's folder; ``build_site``
 does the same and fails unless it succeeds. ``serve`` puts a directory on http://127.0.0.1 (a
 free port) for the length of a ``with`` block. ``launch_chromium`` starts headless Chromium:
-Debian's ``/usr/bin/chromium`` (or ``TALKSITE_CHROMIUM``), else the one ``playwright install
-chromium`` downloads. ``RequestLog`` records every request a browser context makes and lets
+``TALKSITE_CHROMIUM``, else Debian's headless shell or Chromium, else the one ``playwright
+install chromium`` downloads (:func:`talksite.deck.pdf.chromium_executable`). ``RequestLog`` records every request a browser context makes and lets
 through only those to the local server.
 """
 
@@ -47,6 +47,7 @@ __all__ = [
     "chromium_executable",
     "goto",
     "launch_chromium",
+    "make_and_build_a_new_talk",
     "serve",
     "wait_until",
 ]
@@ -90,6 +91,24 @@ def build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
         timeout=BUILD_TIMEOUT_S,
         check=False,
     )
+
+
+def make_and_build_a_new_talk(folder: Path) -> None:
+    """A talk made by ``talksite new`` in `folder` and built, with reveal.js as this checkout's
+    ``npm ci`` installed it (the same pin as the new talk's); its ``site/`` gets a MARKER file,
+    to tell the previous site from a new one."""
+    created = subprocess.run(
+        [sys.executable, "-m", "talksite.cli", "new", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=BUILD_TIMEOUT_S,
+        check=False,
+    )
+    assert created.returncode == 0, created.stderr
+    (folder / "node_modules").symlink_to(REPO / "node_modules")
+    built = build(folder, folder / "site")
+    assert built.returncode == 0, built.stderr
+    (folder / "site" / "MARKER").write_text("the previous build\n")
 
 
 def build_site(site_dir: Path, *, project: Path = REPO) -> BuiltSite:

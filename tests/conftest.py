@@ -2,6 +2,8 @@
 
 - ``built_site``: this repository's site, built with ``talksite build`` once per session
   (once for all of pytest-xdist's workers);
+- ``built_new_talk``: a talk made by ``talksite new`` and built, once per run, for tests to
+  copy and change;
 - ``site_url``: that site on http://127.0.0.1, for the session;
 - ``this_talk``: this repository's talk/talk.yml, loaded;
 - ``browser``: headless Chromium for the session (one per xdist worker: a launch costs more
@@ -14,13 +16,21 @@ pytest plugin, provides ``talksite_databases``, ``talksite_record`` and the ``pr
 
 from __future__ import annotations
 
-import fcntl
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_support import REPO, BuiltSite, build_site, launch_chromium, serve
+from browser_support import (
+    REPO,
+    BuiltSite,
+    build_site,
+    launch_chromium,
+    make_and_build_a_new_talk,
+    serve,
+)
+from shared_support import made_once
 
 from talksite.talk import Talk, load_talk
 
@@ -30,20 +40,17 @@ if TYPE_CHECKING:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    """This talk's site, built strictly, once for every test that looks at it.
+    """This talk's site, built strictly, once for every test that looks at it (and once for
+    all of pytest-xdist's workers). Nothing writes to it."""
+    return BuiltSite(made_once(tmp_path_factory, "built-site", build_site))
 
-    Under pytest-xdist the workers share one build: the first to ask builds it, holding a
-    lock in the run's folder, and the others wait for it and read it. Nothing writes to it.
-    """
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent  # the run's folder, above each worker's own
-    site = shared / "built-site"
-    with open(shared / "built-site.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (site / "index.html").is_file():
-            return build_site(site)
-    return BuiltSite(site)
+
+@pytest.fixture(scope="session")
+def built_new_talk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A talk made by ``talksite new`` and built once with ``talksite build`` (once for all
+    workers), so that it has a previous site; its ``site/`` holds a file named MARKER. Tests
+    change copies of it, never the talk itself."""
+    return made_once(tmp_path_factory, "built-new-talk", make_and_build_a_new_talk)
 
 
 @pytest.fixture(scope="session")

@@ -2,9 +2,9 @@
 leaves the previous site as it was, and no ``site.building-*`` beside it (issue 30: SIGTERM
 left one).
 
-The module makes a fresh talk with ``talksite new`` and builds it once, so that there is a
-previous site; each test interrupts a build of a copy of it, held at the end of the build by
-a MkDocs hook, when the new site is all written but not yet in place.
+Each test interrupts a build of a copy of a fresh talk made by ``talksite new`` and built once
+(the ``built_new_talk`` fixture, so that there is a previous site). A MkDocs hook holds the
+build at its end, when the new site is all written but not yet in place.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 
 TALKSITE = [sys.executable, "-m", "talksite.cli"]
-REPO = Path(__file__).resolve().parent.parent
 HOOK = """\
 import sys
 import time
@@ -40,27 +39,11 @@ def contents(folder: Path) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="module")
-def built_talk(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("built") / "talk"
-    created = subprocess.run(
-        [*TALKSITE, "new", str(folder)], capture_output=True, text=True, timeout=300
-    )
-    assert created.returncode == 0, created.stderr
-    # reveal.js as this checkout's `npm ci` installed it: the same pin as the new talk's.
-    (folder / "node_modules").symlink_to(REPO / "node_modules")
-    built = subprocess.run(
-        [*TALKSITE, "build"], cwd=folder, capture_output=True, text=True, timeout=300
-    )
-    assert built.returncode == 0, built.stderr
-    return folder
-
-
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_an_interrupted_build_leaves_the_old_site_and_no_build_folder(
-    built_talk: Path, tmp_path: Path, sig: signal.Signals
+    built_new_talk: Path, tmp_path: Path, sig: signal.Signals
 ) -> None:
-    talk = Path(shutil.copytree(built_talk, tmp_path / "talk", symlinks=True))
+    talk = Path(shutil.copytree(built_new_talk, tmp_path / "talk", symlinks=True))
     (talk / "hold_at_the_end.py").write_text(HOOK)
     with (talk / "mkdocs.yml").open("a") as config:
         config.write("\nhooks:\n  - hold_at_the_end.py\n")

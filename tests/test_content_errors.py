@@ -1,8 +1,8 @@
 """A mistake in a talk's files stops the build with one line per problem, every problem at
 once, no traceback, and the previous site left as it was.
 
-The module makes a fresh talk with ``talksite new`` and builds it once with ``talksite build``,
-so that there is a previous site; each test breaks a copy of it and builds again, as an author
+Each test breaks a copy of a fresh talk made by ``talksite new`` and built once (the
+``built_new_talk`` fixture), so that there is a previous site, and builds again, as an author
 would.
 """
 
@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 TALKSITE = [sys.executable, "-m", "talksite.cli"]
-REPO = Path(__file__).resolve().parent.parent
 # The one-line shape every content problem has: path:line: what is wrong; what was expected.
 PROBLEM_LINE = re.compile(r"^ERROR\s+-\s+(?P<source>[\w./-]+):(?P<line>\d+): (?P<what>.+)$")
 
@@ -28,24 +27,10 @@ def talksite(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture(scope="module")
-def built_talk(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A new talk whose site has been built once: site/ holds a marker to find afterwards."""
-    folder = tmp_path_factory.mktemp("built") / "talk"
-    created = talksite("new", str(folder), cwd=folder.parent)
-    assert created.returncode == 0, created.stderr
-    # reveal.js as this checkout's `npm ci` installed it: the same pin as the new talk's.
-    (folder / "node_modules").symlink_to(REPO / "node_modules")
-    built = talksite("build", cwd=folder)
-    assert built.returncode == 0, built.stderr
-    (folder / "site" / "MARKER").write_text("the previous build\n")
-    return folder
-
-
 @pytest.fixture
-def talk(built_talk: Path, tmp_path: Path) -> Path:
-    """A copy of the built talk for one test to break (one build serves the module)."""
-    return Path(shutil.copytree(built_talk, tmp_path / "talk", symlinks=True))
+def talk(built_new_talk: Path, tmp_path: Path) -> Path:
+    """A copy of the built new talk for one test to break (one build serves the run)."""
+    return Path(shutil.copytree(built_new_talk, tmp_path / "talk", symlinks=True))
 
 
 def problems(result: subprocess.CompletedProcess[str]) -> list[tuple[str, int, str]]:

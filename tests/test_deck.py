@@ -1,6 +1,6 @@
 """The slide deck: parsing, rendering through the site's pipeline, the built deck, and Chromium.
 
-Browser tests drive Debian's Chromium (``/usr/bin/chromium``) with Playwright through the
+Browser tests drive Debian's Chromium (its headless shell where installed) with Playwright through the
 ``browser`` fixture (conftest.py); outside CI they skip when it is missing, under ``CI=true``
 they fail instead.
 """

@@ -275,6 +275,7 @@ def twice_on_a_page(
     return site, drawn
 
 
+@pytest.mark.xdist_group("twice-on-a-page")  # one build, counted in-process
 def test_two_of_a_figure_on_one_page_share_no_id(
     twice_on_a_page: tuple[Path, collections.Counter[str]],
 ) -> None:
@@ -293,6 +294,7 @@ def test_two_of_a_figure_on_one_page_share_no_id(
         assert len(named) == len(set(named)) and set(named) <= set(ids)
 
 
+@pytest.mark.xdist_group("twice-on-a-page")  # one build, counted in-process
 def test_each_figure_is_drawn_once_per_build(
     twice_on_a_page: tuple[Path, collections.Counter[str]],
 ) -> None:

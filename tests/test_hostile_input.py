@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 from test_content_errors import (  # the fixtures are used by name
     assert_failed_cleanly,
-    built_talk,  # noqa: F401
     problems,
     talk,  # noqa: F401
     talksite,

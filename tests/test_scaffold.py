@@ -16,6 +16,7 @@ import pytest
 import yaml
 from mkdocs.config import load_config
 from PIL import Image
+from shared_support import made_once
 
 import talksite
 from talksite import scaffold
@@ -69,31 +70,41 @@ def leaks(folder: Path) -> list[str]:
 # -- the new talk, built and tested ----------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def new_talk(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A new talk, made by the command, with reveal.js installed as its Makefile would."""
-    folder = tmp_path_factory.mktemp("new") / "my-talk"
+def _made_and_built(folder: Path) -> None:
     ok(talksite_new(folder))
     ok(run(["npm", "ci", "--no-audit", "--no-fund", "--prefer-offline"], cwd=folder))
-    return folder
-
-
-@pytest.fixture(scope="module")
-def new_site(new_talk: Path) -> Path:
     ok(
         run(
             [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", "site"],
-            new_talk,
+            folder,
         )
     )
+
+
+@pytest.fixture(scope="session")
+def new_talk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new talk, made by the command, with reveal.js installed as its Makefile would, and
+    built; once for all workers, so tests that run anything in it work on a copy."""
+    return made_once(tmp_path_factory, "my-talk", _made_and_built)
+
+
+@pytest.fixture
+def new_site(new_talk: Path) -> Path:
     return new_talk / "site"
+
+
+def copy_of(new_talk: Path, folder: Path) -> Path:
+    """The new talk's files, without its installed reveal.js and its site."""
+    shutil.copytree(new_talk, folder, ignore=shutil.ignore_patterns("node_modules", "site"))
+    return folder
 
 
 def test_new_makes_every_file_a_talk_needs(new_talk: Path) -> None:
     made = sorted(
         path.relative_to(new_talk).as_posix()
         for path in new_talk.rglob("*")
-        if path.is_file() and "node_modules" not in path.parts
+        # Not what `npm ci` and the build wrote.
+        if path.is_file() and not {"node_modules", "site", ".cache"} & set(path.parts)
     )
     assert made == [
         ".github/dependabot.yml",
@@ -151,8 +162,8 @@ def test_the_new_talks_pages_have_social_cards(new_talk: Path, new_site: Path) -
     assert (new_site / "slides" / "reveal" / "plugin" / "notes.js").is_file()
 
 
-def test_the_new_talk_passes_its_own_tests(new_talk: Path) -> None:
-    result = ok(run([sys.executable, "-m", "pytest", "-v"], cwd=new_talk))
+def test_the_new_talk_passes_its_own_tests(new_talk: Path, tmp_path: Path) -> None:
+    result = ok(run([sys.executable, "-m", "pytest", "-v"], cwd=copy_of(new_talk, tmp_path / "t")))
     test_id = "test_snippet_prints_its_recorded_output[snippets/first-layer/ask.py]"
     assert f"tests/test_snippets.py::{test_id} PASSED" in result.stdout
     assert re.search(r"\b1 passed in\b", result.stdout), result.stdout
@@ -161,8 +172,7 @@ def test_the_new_talk_passes_its_own_tests(new_talk: Path) -> None:
 def test_the_new_talks_test_fails_when_the_output_is_not_what_was_recorded(
     new_talk: Path, tmp_path: Path
 ) -> None:
-    copy = tmp_path / "changed"
-    shutil.copytree(new_talk, copy, ignore=shutil.ignore_patterns("node_modules", "site"))
+    copy = copy_of(new_talk, tmp_path / "changed")
     recorded = copy / "snippets" / "first-layer" / "ask.out"
     recorded.write_text(recorded.read_text().replace("42", "41"), encoding="utf-8")
     result = run([sys.executable, "-m", "pytest"], cwd=copy)
@@ -173,8 +183,7 @@ def test_the_new_talks_test_fails_when_the_output_is_not_what_was_recorded(
 def test_the_new_talks_test_fails_when_the_output_has_no_provenance(
     new_talk: Path, tmp_path: Path
 ) -> None:
-    copy = tmp_path / "unsourced"
-    shutil.copytree(new_talk, copy, ignore=shutil.ignore_patterns("node_modules", "site"))
+    copy = copy_of(new_talk, tmp_path / "unsourced")
     (copy / "snippets" / "first-layer" / "ask.out.json").unlink()
     result = run([sys.executable, "-m", "pytest"], cwd=copy)
     assert result.returncode == 1, result.stdout

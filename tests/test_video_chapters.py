@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from browser_support import REPO, BuiltSite, RequestLog, build, build_site, goto, serve, wait_until
+from shared_support import made_once
 
 from talksite.site.video import embed_url, watch_url
 from talksite.talk import TalkConfigError, load_talk, parse_talk
@@ -49,14 +50,24 @@ def chaptered_talk(folder: Path, chapters: str = CHAPTERS) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return chaptered_talk(tmp_path_factory.mktemp("chapters") / "talk")
+def _chaptered_and_built(folder: Path) -> None:
+    build_site(folder / "site", project=chaptered_talk(folder / "talk"))
 
 
-@pytest.fixture(scope="module")
-def site(project: Path) -> BuiltSite:
-    return build_site(project.parent / "site", project=project)
+@pytest.fixture(scope="session")
+def chaptered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The chaptered talk (talk/) and its site (site/), made once for all workers."""
+    return made_once(tmp_path_factory, "chaptered-talk", _chaptered_and_built)
+
+
+@pytest.fixture
+def project(chaptered: Path) -> Path:
+    return chaptered / "talk"
+
+
+@pytest.fixture
+def site(chaptered: Path) -> BuiltSite:
+    return BuiltSite(chaptered / "site")
 
 
 def read(site: BuiltSite, path: str) -> str:
