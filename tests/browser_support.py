@@ -5,8 +5,8 @@ talk's site, serve a folder, start Chromium, watch what a browser asks for.
 does the same and fails unless it succeeds. ``serve`` puts a directory on http://127.0.0.1 (a
 free port) for the length of a ``with`` block. ``launch_chromium`` starts headless Chromium:
 ``TALKSITE_CHROMIUM``, else Debian's headless shell or Chromium, else the one ``playwright
-install chromium`` downloads (:func:`talksite.deck.pdf.chromium_executable`). ``RequestLog`` records every request a browser context makes and lets
-through only those to the local server.
+install chromium`` downloads (:func:`talksite.deck.pdf.chromium_executable`). ``RequestLog``
+records every request a browser context makes and lets through only those to the local server.
 """
 
 from __future__ import annotations
