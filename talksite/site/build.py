@@ -1,4 +1,13 @@
-"""Build the site atomically: into a new folder beside ``site/``, swapped in only on success.
+"""``talksite build``: the site in three steps, built atomically into a new folder beside
+``site/``, swapped in only on success.
+
+1. The content check, and what the pages are made from (:mod:`talksite.site.prepare`): every
+   problem in the talk's files is listed, one line each, before the engine starts.
+2. The MkDocs-compatible engine's strict build (MkDocs, or the fork ``TALKSITE_ENGINE`` names:
+   :mod:`talksite.engine`), with the talksite plugin as its adapter
+   (:mod:`talksite.site.plugin`): the pages, their macros and links.
+3. The steps on the built site (:mod:`talksite.site.finish`): the deck, the social cards and
+   Open Graph tags, the Content-Security-Policy, and the PDF if asked.
 
 MkDocs writes into its site folder as it goes and, in strict mode, gives up only afterwards,
 so a failed ``mkdocs build`` leaves a half-written site. ``talksite build`` (what ``make site``
@@ -14,6 +23,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -21,7 +31,13 @@ from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
 from talksite.errors import SetupError, TalksiteError
 from talksite.processes import interrupt
-from talksite.project import plugin_options
+from talksite.project import PLUGIN_NAME, plugin_options
+from talksite.site.finish import finish_site
+from talksite.site.prepare import prepare
+from talksite.site.problems import fail
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
 
 __all__ = ["BuildFailed", "build_site"]
 
@@ -42,7 +58,7 @@ def build_site(config_file: Path, site_dir: Path, *, pdf: bool | None = None) ->
         config = load_config(str(config_file), site_dir=str(building), strict=True)
         if pdf is not None:
             plugin_options(config).slides_pdf = pdf
-        build(config)
+        _build_in_steps(config)
     except (Abort, ConfigurationError, PluginError, SetupError) as error:
         _remove(building)
         raise BuildFailed(str(error)) from None
@@ -52,6 +68,22 @@ def build_site(config_file: Path, site_dir: Path, *, pdf: bool | None = None) ->
     with interrupt.signals_deferred():  # the old site or the new one in place, never neither
         _swap_in(building, site_dir)
         interrupt.forget_folder(building)
+
+
+def _build_in_steps(config: MkDocsConfig) -> None:
+    """The three steps, into the loaded `config`'s site folder; a problem in the talk's
+    files is logged, one line each, and raises :class:`PluginError`."""
+    try:
+        prepared = prepare(config)
+    except TalksiteError as error:
+        fail(error)
+    plugin = config.plugins[PLUGIN_NAME]
+    plugin.given = prepared  # the plugin leaves step 3 to us
+    build(config)
+    try:
+        finish_site(prepared, plugin.built)
+    except TalksiteError as error:
+        fail(error)
 
 
 def _remove(building: Path) -> None:
