@@ -29,6 +29,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
+from talksite import engine
 from talksite.errors import SetupError, TalksiteError
 from talksite.processes import interrupt
 from talksite.project import PLUGIN_NAME, plugin_options
@@ -49,6 +50,7 @@ class BuildFailed(TalksiteError):
 def build_site(config_file: Path, site_dir: Path, *, pdf: bool | None = None) -> None:
     """Build strictly into a fresh folder, then put it in `site_dir`'s place; `pdf`, if
     given, replaces the ``slides_pdf`` option."""
+    engine.check()
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     with interrupt.signals_deferred():  # made and on record at once
