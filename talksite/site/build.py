@@ -20,10 +20,12 @@ does an interrupted one (Ctrl-C or SIGTERM unwind through it, see
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -41,6 +43,11 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
 __all__ = ["BuildFailed", "build_site"]
+
+P = ParamSpec("P")
+T = TypeVar("T")
+#: Where the engine logs a plugin's error that stops its build.
+_log = logging.getLogger("mkdocs.commands.build")
 
 
 class BuildFailed(TalksiteError):
@@ -73,19 +80,25 @@ def build_site(config_file: Path, site_dir: Path, *, pdf: bool | None = None) ->
 
 
 def _build_in_steps(config: MkDocsConfig) -> None:
-    """The three steps, into the loaded `config`'s site folder; a problem in the talk's
-    files is logged, one line each, and raises :class:`PluginError`."""
-    try:
-        prepared = prepare(config)
-    except TalksiteError as error:
-        fail(error)
+    """The three steps, into the loaded `config`'s site folder."""
+    prepared = _talksite_step(prepare, config)
     plugin = config.plugins[PLUGIN_NAME]
     plugin.given = prepared  # the plugin leaves step 3 to us
     build(config)
+    _talksite_step(finish_site, prepared, plugin.built)
+
+
+def _talksite_step(step: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run one of talksite's own steps; its error stops the build as a plugin's error stops
+    the engine's: each problem on a line of its own, then the error, logged; then Abort."""
     try:
-        finish_site(prepared, plugin.built)
+        return step(*args, **kwargs)
     except TalksiteError as error:
-        fail(error)
+        try:
+            fail(error)
+        except PluginError as stopped:
+            _log.error(str(stopped))
+            raise Abort("Aborted with a BuildError!") from None
 
 
 def _remove(building: Path) -> None:
