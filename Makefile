@@ -2,6 +2,12 @@
 # Every target installs first; installing again is a no-op until pyproject.toml or
 # package-lock.json changes.
 
+# The MkDocs-compatible engine that builds and serves the site (README, "Engine"): mkdocs, or
+# ENGINE=properdocs for ProperDocs, the maintained fork of MkDocs 1.x, still with
+# mkdocs-material. make install installs both; talksite runs the one TALKSITE_ENGINE names.
+ENGINE ?= mkdocs
+export TALKSITE_ENGINE := $(ENGINE)
+
 PY := .venv/bin/python
 INSTALLED := .venv/.installed
 NPM_INSTALLED := node_modules/.installed
@@ -24,7 +30,7 @@ $(NPM_INSTALLED): package.json package-lock.json
 	touch $@
 
 serve: install
-	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
+	$(PY) -m $(ENGINE) serve --config-file mkdocs.yml --dev-addr 127.0.0.1:8000
 
 # Strict, into a new folder: site/ is replaced only when the build succeeds.
 site: install

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from talksite import postgres, scaffold, snippets
+from talksite import engine, postgres, scaffold, snippets
 from talksite.chapters import command as chapters_command
 from talksite.errors import NotApplicable, Problem, SetupError, TalksiteError
 from talksite.present import command as present_command
@@ -141,11 +141,12 @@ def build_command(config_file: Path, site_dir: Path, *, pdf: bool | None) -> int
 
 
 def _show_build_problems() -> None:
-    """MkDocs logs each problem; show them as `mkdocs build` would."""
+    """MkDocs (or the fork that runs: talksite.engine) logs each problem; show them as
+    `mkdocs build` would."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
     handler.setLevel(logging.WARNING)
-    logging.getLogger("mkdocs").addHandler(handler)
+    logging.getLogger(engine.ENGINES[engine.running()].logger).addHandler(handler)
 
 
 def _load(

@@ -19,6 +19,7 @@ from talksite.cards import cache as card_cache
 from talksite.cards.draw import LINE_SPACING, MARGIN, STRIPE, TITLE_SIZES, fit, font, render, wrap
 from talksite.cards.palette import ACCENT, PRIMARY
 from talksite.errors import SetupError
+from talksite.site.built import BuiltPage
 from talksite.site.social import page_social
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "minimal_talk"
@@ -229,7 +230,7 @@ def page_tags(site_url: str | None) -> tuple[str, str]:
     config = config.plugins.on_config(config)
     plugin = config.plugins["talksite"]
     files = get_files(config)
-    page = Page("The only layer", files.get_file_from_path("only-layer.md"), config)
+    page = BuiltPage.of(Page("The only layer", files.get_file_from_path("only-layer.md"), config))
     social = page_social(page, talk=plugin.talk, palette=plugin.card_palette, site_url=site_url)
     return social.card_path, social.tags
 

@@ -1,4 +1,13 @@
-"""Build the site atomically: into a new folder beside ``site/``, swapped in only on success.
+"""``talksite build``: the site in three steps, built atomically into a new folder beside
+``site/``, swapped in only on success.
+
+1. The content check, and what the pages are made from (:mod:`talksite.site.prepare`): every
+   problem in the talk's files is listed, one line each, before the engine starts.
+2. The MkDocs-compatible engine's strict build (MkDocs, or the fork ``TALKSITE_ENGINE`` names:
+   :mod:`talksite.engine`), with the talksite plugin as its adapter
+   (:mod:`talksite.site.plugin`): the pages, their macros and links.
+3. The steps on the built site (:mod:`talksite.site.finish`): the deck, the social cards and
+   Open Graph tags, the Content-Security-Policy, and the PDF if asked.
 
 MkDocs writes into its site folder as it goes and, in strict mode, gives up only afterwards,
 so a failed ``mkdocs build`` leaves a half-written site. ``talksite build`` (what ``make site``
@@ -11,19 +20,34 @@ does an interrupted one (Ctrl-C or SIGTERM unwind through it, see
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
+from talksite import engine
 from talksite.errors import SetupError, TalksiteError
 from talksite.processes import interrupt
-from talksite.project import plugin_options
+from talksite.project import PLUGIN_NAME, plugin_options
+from talksite.site.finish import finish_site
+from talksite.site.prepare import prepare
+from talksite.site.problems import fail
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
 
 __all__ = ["BuildFailed", "build_site"]
+
+P = ParamSpec("P")
+T = TypeVar("T")
+#: Where the engine logs a plugin's error that stops its build.
+_log = logging.getLogger("mkdocs.commands.build")
 
 
 class BuildFailed(TalksiteError):
@@ -33,6 +57,7 @@ class BuildFailed(TalksiteError):
 def build_site(config_file: Path, site_dir: Path, *, pdf: bool | None = None) -> None:
     """Build strictly into a fresh folder, then put it in `site_dir`'s place; `pdf`, if
     given, replaces the ``slides_pdf`` option."""
+    engine.check()
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     with interrupt.signals_deferred():  # made and on record at once
@@ -42,7 +67,7 @@ def build_site(config_file: Path, site_dir: Path, *, pdf: bool | None = None) ->
         config = load_config(str(config_file), site_dir=str(building), strict=True)
         if pdf is not None:
             plugin_options(config).slides_pdf = pdf
-        build(config)
+        _build_in_steps(config)
     except (Abort, ConfigurationError, PluginError, SetupError) as error:
         _remove(building)
         raise BuildFailed(str(error)) from None
@@ -52,6 +77,28 @@ def build_site(config_file: Path, site_dir: Path, *, pdf: bool | None = None) ->
     with interrupt.signals_deferred():  # the old site or the new one in place, never neither
         _swap_in(building, site_dir)
         interrupt.forget_folder(building)
+
+
+def _build_in_steps(config: MkDocsConfig) -> None:
+    """The three steps, into the loaded `config`'s site folder."""
+    prepared = _talksite_step(prepare, config)
+    plugin = config.plugins[PLUGIN_NAME]
+    plugin.given = prepared  # the plugin leaves step 3 to us
+    build(config)
+    _talksite_step(finish_site, prepared, plugin.built)
+
+
+def _talksite_step(step: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run one of talksite's own steps; its error stops the build as a plugin's error stops
+    the engine's: each problem on a line of its own, then the error, logged; then Abort."""
+    try:
+        return step(*args, **kwargs)
+    except TalksiteError as error:
+        try:
+            fail(error)
+        except PluginError as stopped:
+            _log.error(str(stopped))
+            raise Abort("Aborted with a BuildError!") from None
 
 
 def _remove(building: Path) -> None:

@@ -1,11 +1,16 @@
-"""The MkDocs plugin: the talk's files in, a checked site and deck out.
+"""The MkDocs plugin: the adapter between the engine's build and talksite's steps.
 
-- ``on_config``: checks mkdocs.yml's Markdown set-up (a missing extension stops the build
-  with the fix), then reads and checks talk.yml, the slides, the snippets and every
-  reference to them (:mod:`talksite.site.content`). Every problem is listed, one line each,
-  and the build stops before a file is written. Then it names the site after the talk and
-  hands the talk (each text escaped for Markdown: :class:`~talksite.site.text.MarkdownView`)
-  and its macros to mkdocs-macros.
+``talksite build`` runs a build in three steps (:mod:`talksite.site.build`): the content check
+(:mod:`talksite.site.prepare`), the engine's build, which runs these hooks, and the steps on
+the built site (:mod:`talksite.site.finish`). An engine's own command (``mkdocs serve``,
+``mkdocs build``) runs the hooks alone: then they run steps 1 and 3 themselves, in
+``on_config`` and ``on_post_build``.
+
+- ``on_startup``: notes whether the engine serves the site (``serve`` adds a script of its
+  own to every page, which the Content-Security-Policy would block: it is left out there).
+- ``on_config``: the checked talk (step 1, a problem stops the build before a file is
+  written); names the site after the talk and hands the talk (each text escaped for Markdown:
+  :class:`~talksite.site.text.MarkdownView`) and its macros to mkdocs-macros.
 - ``on_pre_build``: a page's template that fails (``{% include '/etc/passwd' %}``, an
   undefined name) is reported as one line naming the page and line, as a macro's error is,
   instead of mkdocs-macros' traceback.
@@ -16,40 +21,37 @@
   links to the slides that name the page, and to the video's chapters that those slides show.
 - ``on_env``: a macro or template that failed on a page stops the build here, before any
   page is written (:mod:`talksite.site.problems`).
-- ``on_post_page``: the page's social card (drawn, or copied from the cache) and the Open
-  Graph and Twitter tags that point at it (:mod:`talksite.site.social`); and, as on the 404
-  page (``on_post_template``) and the deck, the Content-Security-Policy (:mod:`talksite.policy`).
-- ``on_post_build``: renders the deck into ``site/slides/``, and the PDF if asked.
+- ``on_post_page``, ``on_post_template``: note each page the engine writes, for step 3
+  (:class:`~talksite.site.built.BuiltSite`).
+- ``on_serve``: editing talk.yml or the slides refreshes the page as editing a page does.
 
 Registered as ``talksite`` in the ``mkdocs.plugins`` entry point group.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import Files
 
-from talksite import cards, deck, policy
-from talksite.diagrams import Figure
+from talksite import cards, deck
 from talksite.errors import TalksiteError
-from talksite.project import Project
 from talksite.site import video
-from talksite.site.content import check_content
+from talksite.site.built import BuiltPage, BuiltSite
+from talksite.site.finish import finish_site
 from talksite.site.macros import page_macros
-from talksite.site.options import PluginConfig, check_markdown_setup
+from talksite.site.options import PluginConfig
 from talksite.site.own_assets import ASSETS_DIR, asset_files, use_assets
+from talksite.site.prepare import Prepared, prepare
 from talksite.site.problems import PageProblems, fail, reporting_template, stop
-from talksite.site.social import Social, Where, add_tags, page_social, social
 from talksite.site.text import MarkdownView, html_text
 
 if TYPE_CHECKING:
     from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
     from talksite.talk import Talk
@@ -58,55 +60,58 @@ __all__ = ["ASSETS_DIR", "TalksitePlugin"]
 
 
 class TalksitePlugin(BasePlugin[PluginConfig]):
-    """One build of one talk's site and deck."""
+    """One build of one talk's site: the engine's side of it."""
 
-    project: Project
-    talk: Talk
-    slides: list[deck.Slide]
-    figures: dict[str, Callable[..., Figure]]
-    card_palette: cards.Palette
-    cards_cache: Path
+    prepared: Prepared
+    #: What the engine wrote, for step 3.
+    built: BuiltSite
+    #: Step 1's result from ``talksite build``, which then runs step 3 itself.
+    given: Prepared | None = None
+    serving = False
+
+    @property
+    def talk(self) -> Talk:
+        return self.prepared.talk
+
+    @property
+    def card_palette(self) -> cards.Palette:
+        return self.prepared.card_palette
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._problems = PageProblems()
-        self._files: Files | None = None
         try:
-            self.project = Project.from_config(config)
-            check_markdown_setup(config, self.project)
-            self.card_palette = cards.card_palette(config.theme.get("palette"))
-            self.cards_cache = self.project.cards_cache_dir
-            cards.check_cache_dir(
-                self.cards_cache, option="mkdocs.yml: plugins: talksite: cards_cache_dir"
-            )
+            self.prepared = self.given or prepare(config)
         except TalksiteError as error:
             fail(error)
-        content = check_content(self.project, docs_dir=Path(config.docs_dir))
-        if content.problems:
-            stop(content.problems)
-        assert content.talk is not None and content.diagrams is not None  # or problems listed
-        self.talk = content.talk
-        # Slides that a video chapter names end with a link to it, in the deck and as text.
-        self.slides = video.link_slides_to_chapters(content.slides, self.talk)
-
+        talk = self.prepared.talk
+        self.built = BuiltSite(
+            site_dir=Path(config.site_dir),
+            site_url=config.site_url,
+            markdown=deck.MarkdownSetup(config.markdown_extensions, config.mdx_configs),
+            language=config.theme.get("language") or "en",
+            favicon=None,
+        )
         # talk.yml is the single source of truth: the site is named after the talk. The
         # theme puts these in its HTML, some of them unescaped: they go in escaped.
-        config.site_name = html_text(self.talk.title)
-        config.site_description = html_text(self.talk.abstract.lead)
-        config.site_author = html_text(self.talk.speaker.name)
+        config.site_name = html_text(talk.title)
+        config.site_description = html_text(talk.abstract.lead)
+        config.site_author = html_text(talk.speaker.name)
 
         macros = config.plugins["macros"]
-        macros.register_variables({"talk": MarkdownView(self.talk)})
+        macros.register_variables({"talk": MarkdownView(talk)})
         macros.register_macros(
             page_macros(
-                self.talk,
-                self.project,
-                diagrams=content.diagrams,
+                talk,
+                self.prepared.project,
+                diagrams=self.prepared.diagrams,
                 report=self._problems.macro_failed,
             )
         )
-        # The same figures, drawn once, for the deck's placeholders and "Slides as text".
-        self.figures = content.diagrams.kinds()
         use_assets(config)
+        self.built.favicon = config.theme.get("favicon")
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -117,20 +122,20 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         for file in asset_files(config):
             files.append(file)
+        project = self.prepared.project
         try:
             files.append(
                 deck.text_page_file(
-                    self.slides,
+                    self.prepared.slides,
                     files,
                     config,
-                    source=self.project.relative(self.project.slides_file),
-                    pdf=self.project.slides_pdf,
-                    figures=self.figures,
+                    source=project.relative(project.slides_file),
+                    pdf=project.slides_pdf,
+                    figures=self.prepared.figures,
                 )
             )
         except TalksiteError as error:
             fail(error)
-        self._files = files
         return files
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
@@ -142,10 +147,11 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
+        slides = self.prepared.slides
         markdown = deck.link_page_to_slides(
-            markdown, page, self.slides, pdf=self.project.slides_pdf
+            markdown, page, slides, pdf=self.prepared.project.slides_pdf
         )
-        return video.link_layer_page(markdown, page, self.slides, self.talk)
+        return video.link_layer_page(markdown, page, slides, self.prepared.talk)
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         if self._problems.problems:
@@ -153,79 +159,29 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         return env
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        tags = page_social(
-            page, talk=self.talk, palette=self.card_palette, site_url=config.site_url
-        )
-        html = self._with_card(output, tags, config=config, source=page.file.src_uri)
-        return policy.with_policy_meta(html)
+        self.built.pages.append(BuiltPage.of(page))
+        return output
 
     def on_post_template(
         self, output_content: str, *, template_name: str, config: MkDocsConfig
     ) -> str:
-        if not template_name.endswith(".html"):
-            return output_content  # the sitemap
-        return policy.with_policy_meta(output_content)
+        if template_name.endswith(".html"):  # not the sitemap
+            self.built.templates.append(template_name)
+        return output_content
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        files = self._files
-
-        def page_url(path: str) -> str | None:
-            found = files.get_file_from_path(path) if files is not None else None
-            return found.url if found is not None and found.is_documentation_page() else None
-
+        if self.given is not None:
+            return  # talksite build runs step 3 itself
         try:
-            index = deck.build_deck(
-                self.slides,
-                setup=deck.MarkdownSetup(config.markdown_extensions, config.mdx_configs),
-                project_dir=self.project.folder,
-                site_dir=Path(config.site_dir),
-                site_url=config.site_url or "",
-                title=self.talk.title,
-                language=config.theme.get("language") or "en",
-                source=self.project.relative(self.project.slides_file),
-                page_url=page_url,
-                figures=self.figures,
-                description=self.talk.abstract.lead,
-                favicon=config.theme.get("favicon"),
-            )
-            # The deck is a page readers share too: it gets its own card.
-            deck_tags = social(
-                title="Slides",
-                description=self.talk.abstract.lead,
-                where=Where(card_name=deck.DECK_DIR, url=f"{deck.DECK_DIR}/"),
-                home=False,
-                talk=self.talk,
-                palette=self.card_palette,
-                site_url=config.site_url,
-            )
-            html = index.read_text(encoding="utf-8")
-            source = f"{deck.DECK_DIR}/index.html"
-            html = self._with_card(html, deck_tags, config=config, source=source)
-            # The speaker view is a popup of the deck's, under the deck's policy.
-            notes = index.parent / "reveal" / "plugin" / "notes.js"
-            speaker = policy.speaker_view_hashes(notes.read_text(encoding="utf-8"))
-            index.write_text(policy.with_policy_meta(html, extra_hashes=speaker), encoding="utf-8")
+            finish_site(self.prepared, self.built, policy=not self.serving)
         except TalksiteError as error:
             fail(error)
-        if self.project.slides_pdf:
-            # Playwright is imported only when a PDF is wanted.
-            from talksite.deck.pdf import write_pdf
-
-            write_pdf(index, index.parent / deck.PDF_NAME)
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: object
     ) -> LiveReloadServer:
         # Editing talk.yml or the slides should refresh the page like editing a page does.
-        for path in (self.project.talk_file, self.project.slides_file):
+        project = self.prepared.project
+        for path in (project.talk_file, project.slides_file):
             server.watch(str(path))
         return server
-
-    def _with_card(self, html: str, tags: Social, *, config: MkDocsConfig, source: str) -> str:
-        """Write the page's card into the site; returns its HTML with the tags that name it."""
-        target = Path(config.site_dir) / tags.card_path
-        cards.write_card(tags.card, target, cache_dir=self.cards_cache)
-        try:
-            return add_tags(html, tags, source=source)
-        except TalksiteError as error:
-            fail(error)

@@ -29,8 +29,7 @@ from talksite.errors import SetupError
 from talksite.site.templating import render
 
 if TYPE_CHECKING:
-    from mkdocs.structure.pages import Page
-
+    from talksite.site.built import BuiltPage
     from talksite.talk import Talk
 
 __all__ = ["CARDS_DIR", "Social", "Where", "add_tags", "page_social", "social"]
@@ -54,12 +53,11 @@ def _plain(text: str) -> str:
     return " ".join(html.unescape(_TAG.sub("", text)).split())
 
 
-def _description(page: Page, talk: Talk) -> str:
-    given = page.meta.get("description")
-    if given:
-        return str(given)
+def _description(page: BuiltPage, talk: Talk) -> str:
+    if page.description:
+        return page.description
     layers = {f"{layer.slug}.md": layer.summary for layer in talk.layers}
-    return layers.get(page.file.src_uri, talk.abstract.lead)
+    return layers.get(page.source, talk.abstract.lead)
 
 
 @dataclass(frozen=True)
@@ -70,13 +68,13 @@ class Where:
     url: str  # "a/b/"; "" for the home page
 
 
-def page_social(page: Page, *, talk: Talk, palette: Palette, site_url: str | None) -> Social:
+def page_social(page: BuiltPage, *, talk: Talk, palette: Palette, site_url: str | None) -> Social:
     """The card and tags of one of the site's pages."""
     return social(
         title=_plain(page.title or talk.title),
         description=_description(page, talk),
-        where=Where(card_name=page.file.src_uri.rsplit(".", 1)[0], url=page.url),
-        home=page.is_homepage,
+        where=Where(card_name=page.source.rsplit(".", 1)[0], url=page.url),
+        home=page.homepage,
         talk=talk,
         palette=palette,
         site_url=site_url,
