@@ -54,6 +54,8 @@ class Project:
     verified_on: tuple[int, ...]
     #: Where drawn social cards are kept between builds.
     cards_cache_dir: Path
+    #: Every slide must have speaker notes (the checks say so of each that has none).
+    require_notes: bool = True
 
     @classmethod
     def from_config(cls, config: MkDocsConfig) -> Project:
@@ -74,6 +76,7 @@ class Project:
             slides_pdf=options.slides_pdf,
             verified_on=tuple(options.verified_on),
             cards_cache_dir=path(options.cards_cache_dir),
+            require_notes=options.require_notes,
         )
 
     def relative(self, path: Path) -> str:
