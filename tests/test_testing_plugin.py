@@ -1,4 +1,5 @@
-"""talksite.testing under pytest-xdist's `--dist loadgroup`: privileged tests run in a row on
+"""talksite.testing, loaded by its entry point with no `-p`: it generates the checks from a
+talk's mkdocs.yml; and under pytest-xdist's `--dist loadgroup`, privileged tests run in a row on
 one worker, so that workers never queue for each other's machine turn; privileged tests whose
 runs claim slots of their own (`own_slot=True`) spread over the workers."""
 
@@ -8,6 +9,8 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+
+from talksite.checks import CHECKS
 
 TESTS = """\
 import pytest
@@ -31,7 +34,7 @@ def test_privileged_tests_form_one_group_on_one_worker(tmp_path: Path) -> None:
         TESTS.format("\n\n".join(ONE_TEST.format(mark=m, number=n) for n, m in enumerate(marks)))
     )
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "talksite.testing", "-p", "no:cacheprovider"]
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider"]
         + ["-n", "3", "--dist", "loadgroup", "-v", "test_many.py"],
         cwd=tmp_path,
         capture_output=True,
@@ -48,3 +51,19 @@ def test_privileged_tests_form_one_group_on_one_worker(tmp_path: Path) -> None:
     others = {(worker, suffix) for worker, number, suffix in ran if not int(number) % 2}
     assert {suffix for _, suffix in others} == {""}, f"own-slot or others in a group: {others}"
     assert len({worker for worker, _ in others}) > 1, "the others should spread over the workers"
+
+
+def test_the_checks_are_generated_from_a_mkdocs_yml_that_lists_talksite(tmp_path: Path) -> None:
+    (tmp_path / "talk").mkdir()
+    (tmp_path / "talk" / "mkdocs.yml").write_text("site_name: x\nplugins:\n  - talksite:\n")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "mkdocs.yml").write_text("site_name: y\nplugins:\n  - search\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--collect-only", "-q"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    collected = [line for line in result.stdout.splitlines() if "::" in line]
+    assert collected == [f"talk/mkdocs.yml::{check.name}" for check in CHECKS], result.stdout
