@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from talksite.checks import CHECKS
 
 TESTS = """\
@@ -53,11 +55,14 @@ def test_privileged_tests_form_one_group_on_one_worker(tmp_path: Path) -> None:
     assert len({worker for worker, _ in others}) > 1, "the others should spread over the workers"
 
 
-def test_the_checks_are_generated_from_a_mkdocs_yml_that_lists_talksite(tmp_path: Path) -> None:
-    (tmp_path / "talk").mkdir()
-    (tmp_path / "talk" / "mkdocs.yml").write_text("site_name: x\nplugins:\n  - talksite:\n")
-    (tmp_path / "other").mkdir()
-    (tmp_path / "other" / "mkdocs.yml").write_text("site_name: y\nplugins:\n  - search\n")
+@pytest.mark.parametrize("plugins", ["- talksite:", "- search"])
+def test_the_checks_are_generated_from_the_talks_own_mkdocs_yml(
+    tmp_path: Path, plugins: str
+) -> None:
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    (tmp_path / "mkdocs.yml").write_text(f"site_name: x\nplugins:\n  {plugins}\n")
+    (tmp_path / "fixtures").mkdir()  # another talk's, as data: never checked
+    (tmp_path / "fixtures" / "mkdocs.yml").write_text("site_name: y\nplugins:\n  - talksite\n")
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--collect-only", "-q"],
         cwd=tmp_path,
@@ -66,4 +71,5 @@ def test_the_checks_are_generated_from_a_mkdocs_yml_that_lists_talksite(tmp_path
         check=False,
     )
     collected = [line for line in result.stdout.splitlines() if "::" in line]
-    assert collected == [f"talk/mkdocs.yml::{check.name}" for check in CHECKS], result.stdout
+    want = [f"mkdocs.yml::{check.name}" for check in CHECKS] if "talksite" in plugins else []
+    assert collected == want, result.stdout

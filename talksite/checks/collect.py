@@ -1,6 +1,7 @@
 """The checks as pytest tests, generated from the talk's mkdocs.yml: no test file needed.
 
-When pytest collects a ``mkdocs.yml`` that lists the talksite plugin (``pytest`` in the talk's
+When pytest collects the talk's ``mkdocs.yml`` (the one in pytest's rootdir or the nearest
+folder above it, as for the snippets) and it lists the talksite plugin (``pytest`` in the talk's
 folder, or ``pytest mkdocs.yml``), it gets one test per check, named after it:
 ``mkdocs.yml::links``, ``mkdocs.yml::axe-dark``. The session builds the site once (once for all
 of pytest-xdist's workers), serves it, and starts one Chromium per process for the browser
@@ -22,7 +23,8 @@ import pytest
 
 from talksite.checks.registry import BUILD, CHECKS, Check
 from talksite.checks.run import Checking
-from talksite.project import CONFIG_NAME, PLUGIN_NAME, load_project
+from talksite.errors import SetupError
+from talksite.project import CONFIG_NAME, PLUGIN_NAME, find_config_file, load_project
 
 __all__ = ["CheckItem", "TalkChecks", "pytest_collect_file", "pytest_sessionfinish"]
 
@@ -33,7 +35,8 @@ _LISTS_PLUGIN = re.compile(rf"^\s*-\s*{PLUGIN_NAME}\s*:?\s*(?:#.*)?$", re.MULTIL
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> TalkChecks | None:
-    if file_path.name != CONFIG_NAME:
+    # Only the talk's own: other mkdocs.yml files (a test's made-up talk) are data.
+    if file_path.name != CONFIG_NAME or file_path.resolve() != _talk_config(parent.config):
         return None
     if not _LISTS_PLUGIN.search(file_path.read_text(encoding="utf-8", errors="replace")):
         return None
@@ -85,6 +88,14 @@ class CheckItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, None, str]:
         return self.path, None, f"talksite check: {self.check.summary}"
+
+
+def _talk_config(config: pytest.Config) -> Path | None:
+    """The talk's mkdocs.yml: in pytest's rootdir, or the nearest folder above it."""
+    try:
+        return find_config_file(config.rootpath)
+    except SetupError:
+        return None
 
 
 def _checking(config: pytest.Config, config_file: Path) -> Checking:
