@@ -53,7 +53,9 @@ class Chromium:
         try:
             from playwright.sync_api import Error, sync_playwright
         except ImportError:
-            raise BrowserUnavailable("Playwright is not installed (pip install playwright)")
+            raise BrowserUnavailable(
+                "Playwright is not installed (pip install playwright)"
+            ) from None
         self._playwright = sync_playwright().start()
         try:
             self._browser = self._playwright.chromium.launch(
@@ -61,7 +63,9 @@ class Chromium:
             )
         except Error as error:
             first_line = str(error).strip().splitlines()[0]
-            raise BrowserUnavailable(f"cannot launch Chromium: {first_line} ({HOW_TO_INSTALL})")
+            raise BrowserUnavailable(
+                f"cannot launch Chromium: {first_line} ({HOW_TO_INSTALL})"
+            ) from None
 
     def run(self, function: Callable[..., Result], *args: Any) -> Result:
         """``function(browser, *args)`` in Chromium's thread; its contexts closed after."""

@@ -102,8 +102,10 @@ def _checking(config: pytest.Config, config_file: Path) -> Checking:
     """The session's checks of the talk, shared by this process's check tests."""
     checking = config.stash.get(_CHECKING, None)
     if checking is None:
-        # The session's temporary folder; under xdist, the run's, above each worker's own,
-        # so that the workers share one build.
+        # The session's temporary folder (pytest's tmp_path_factory, which items that are not
+        # functions reach through the config); under xdist, the run's, above each worker's
+        # own, so that the workers share one build (and conftest.py's built_site, in the
+        # same folder, shares it too).
         folder = config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
         if os.environ.get("PYTEST_XDIST_WORKER"):
             folder = folder.parent

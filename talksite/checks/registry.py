@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from talksite.checks.site import Build, BuiltSite
     from talksite.project import Project
 
-__all__ = ["CHECKS", "Check", "Target"]
+__all__ = ["BUILD", "CHECKS", "Check", "Target"]
 
 
 @dataclass(frozen=True)
