@@ -12,6 +12,7 @@ from pathlib import Path
 
 from talksite import engine, postgres, scaffold, snippets
 from talksite.chapters import command as chapters_command
+from talksite.checks import command as check_command
 from talksite.errors import NotApplicable, Problem, SetupError, TalksiteError
 from talksite.present import command as present_command
 from talksite.processes import interrupt
@@ -31,6 +32,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return new_command(args.directory)
         if args.command == "chapters":
             return chapters_command.run(args)
+        if args.command == "check":
+            return check_command.run(args)
         # MkDocs logs what is wrong in mkdocs.yml, and each problem of a build: show them.
         _show_build_problems()
         if args.command == "build":
@@ -86,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     new.add_argument("directory", type=Path, help="the new talk's folder")
 
+    check_command.add_arguments(commands)
     chapters_command.add_arguments(commands)
     present_command.add_arguments(commands)
 

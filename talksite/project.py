@@ -57,6 +57,8 @@ class Project:
     cards_cache_dir: Path
     #: The snippets' kinds beyond the built-in ones, and what they need by default.
     snippet_settings: SnippetSettings = SnippetSettings()
+    #: Every slide must have speaker notes (the checks say so of each that has none).
+    require_notes: bool = True
 
     @classmethod
     def from_config(cls, config: MkDocsConfig) -> Project:
@@ -78,6 +80,7 @@ class Project:
             verified_on=tuple(options.verified_on),
             cards_cache_dir=path(options.cards_cache_dir),
             snippet_settings=_snippet_settings(config_file, options),
+            require_notes=options.require_notes,
         )
 
     def relative(self, path: Path) -> str:

@@ -1,8 +1,12 @@
-"""pytest support for a talk's tests: every snippet prints exactly its recorded output.
+"""pytest support for a talk's tests: every snippet prints exactly its recorded output, and
+every check of the built site passes.
 
-Loaded as a pytest plugin (``-p talksite.testing``) by talksite's own tests and by a talk made
-with ``talksite new``. It provides:
+Loaded as a pytest plugin wherever talksite is installed (the ``pytest11`` entry point, so a
+talk's pytest.ini needs nothing). It provides:
 
+- the checks (:mod:`talksite.checks.collect`): one test per check, generated from the talk's
+  mkdocs.yml when pytest collects it (``mkdocs.yml::links``, ``mkdocs.yml::axe-dark``);
+- the header: which PostgreSQL, where its data is kept, which browser;
 - the ``talksite_databases`` fixture: where the session's runs get their databases, chosen
   once from the environment (a pool of servers talksite starts, or the user's server), named
   in the session's header;
@@ -31,10 +35,19 @@ import pytest
 from _pytest.nodeid import NodeId
 
 from talksite import postgres, snippets
+from talksite.checks.collect import pytest_collect_file, pytest_sessionfinish
+from talksite.checks.ran_on import ran_on
 from talksite.errors import NotApplicable
 from talksite.project import find_config_file, load_project
 
-__all__ = ["check_snippet", "snippet_params", "talksite_databases", "talksite_record"]
+__all__ = [
+    "check_snippet",
+    "pytest_collect_file",
+    "pytest_sessionfinish",
+    "snippet_params",
+    "talksite_databases",
+    "talksite_record",
+]
 
 PRIVILEGED = "privileged"
 #: pytest's rootdir, where the talk's mkdocs.yml is looked for (it, or a folder above it).
@@ -52,6 +65,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     global _rootpath
     _rootpath = config.rootpath
+    config.addinivalue_line("markers", "browser: drives a real browser (Chromium)")
     config.addinivalue_line(
         "markers",
         f"{PRIVILEGED}(own_slot=False): needs root, for example to create network namespaces;"
@@ -88,8 +102,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items[:] = grouped + [item for item in items if item not in grouped]
 
 
-def pytest_report_header(config: pytest.Config) -> str:
-    return f"talksite: snippets run on {postgres.from_environment().describe()}"
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """What the session runs on: the PostgreSQL, where its data is kept, the browser."""
+    return [f"talksite: {line}" for line in ran_on()]
 
 
 @pytest.fixture(scope="session")

@@ -2,31 +2,25 @@
 talk's site, serve a folder, start Chromium, watch what a browser asks for.
 
 ``build`` runs ``talksite build`` (what ``make site`` runs) for a talk's folder; ``build_site``
-does the same and fails unless it succeeds. ``serve`` puts a directory on http://127.0.0.1 (a
-free port) for the length of a ``with`` block. ``launch_chromium`` starts headless Chromium:
+does the same and fails unless it succeeds. ``launch_chromium`` starts headless Chromium:
 ``TALKSITE_CHROMIUM``, else Debian's headless shell or Chromium, else the one ``playwright
-install chromium`` downloads (:func:`talksite.deck.pdf.chromium_executable`). ``RequestLog``
-records every request a browser context makes and lets through only those to the local server.
+install chromium`` downloads (:func:`talksite.deck.pdf.chromium_executable`). ``serve``,
+``RequestLog``, ``goto`` and ``BuiltSite`` are talksite's own (talksite.checks), the ones its
+checks of every talk's site use.
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import os
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING
 
 import pytest
 
-from talksite import deck
+from talksite.checks.pages import RequestLog, goto, serve
+from talksite.checks.site import BuiltSite
 
 # Playwright's wait_for_function fails now and then under the pages' Content-Security-Policy.
 from talksite.deck.page_wait import wait_until
@@ -35,7 +29,7 @@ from talksite.deck.page_wait import wait_until
 from talksite.deck.pdf import CHROMIUM_ARGS, chromium_executable
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Response, Route
+    from playwright.sync_api import Browser, Playwright
 
 __all__ = [
     "CHROMIUM_ARGS",
@@ -55,28 +49,6 @@ __all__ = [
 REPO = Path(__file__).resolve().parent.parent
 #: Generous: the machine may be busy with other people's tests.
 BUILD_TIMEOUT_S = 300
-
-
-@dataclass(frozen=True)
-class BuiltSite:
-    """A site built into ``root``: the pages and what they are called on a server."""
-
-    root: Path
-
-    @property
-    def deck_html(self) -> Path:
-        return self.root / deck.DECK_DIR / "index.html"
-
-    def pages(self) -> list[Path]:
-        """Every HTML page (each ``index.html``, the deck's among them, and ``404.html``)."""
-        return sorted(self.root.rglob("*.html"))
-
-    def url_path(self, page: Path) -> str:
-        """The path a server gives ``page`` under, as a link on the site would name it."""
-        relative = page.relative_to(self.root).as_posix()
-        if relative == "index.html":
-            return ""
-        return relative.removesuffix("index.html")
 
 
 def build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -119,111 +91,8 @@ def build_site(site_dir: Path, *, project: Path = REPO) -> BuiltSite:
     return BuiltSite(site_dir)
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on 127.0.0.1 at a free port while the block runs; yields its URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
 def launch_chromium(playwright: Playwright) -> Browser:
     """Headless Chromium, with the arguments the deck's PDF printer starts it with."""
     return playwright.chromium.launch(
         executable_path=chromium_executable(), args=list(CHROMIUM_ARGS), headless=True
     )
-
-
-#: Chromium drops a page's requests with this error when a network interface comes or goes,
-#: and the TCP and outage demos that run beside the browser tests add and remove veth pairs.
-NETWORK_CHANGED = "net::ERR_NETWORK_CHANGED"
-#: Loads of a page before giving up on a network that keeps changing.
-LOADS = 3
-#: How long after a load its requests' failures are still listened for.
-SETTLE_MS = 100
-
-
-def goto(page: Page, url: str, **options: Any) -> Response | None:
-    """``page.goto``, loaded again if Chromium dropped any of its requests because a network
-    interface changed meanwhile: nothing the site did, and no reader's machine adds and
-    removes interfaces every second. Any other failure stands."""
-    from playwright.sync_api import Error
-
-    for attempt in range(LOADS):
-        dropped: list[str] = []
-
-        def note(request: Any, dropped: list[str] = dropped) -> None:
-            if request.failure == NETWORK_CHANGED:
-                dropped.append(request.url)
-
-        page.on("requestfailed", note)
-        try:
-            # Again, a reload: the same URL with a #fragment would not load the page again.
-            response = page.reload(**options) if attempt else page.goto(url, **options)
-            # A request's failure may be reported just after the load: hear it out first.
-            page.wait_for_timeout(SETTLE_MS)
-        except Error as error:
-            if NETWORK_CHANGED not in str(error):
-                raise
-            continue
-        finally:
-            page.remove_listener("requestfailed", note)
-        if not dropped:
-            return response
-    raise AssertionError(f"{url}: {NETWORK_CHANGED} on each of {LOADS} loads")
-
-
-@dataclass
-class RequestLog:
-    """Every request a browser context makes; only those to ``origin`` reach the network.
-
-    Attach with :meth:`attach` before the first page opens. Requests to any other origin are
-    recorded, then aborted, so a test never waits on (or sends anything to) a remote host.
-    """
-
-    origin: str
-    requests: list[str] = field(default_factory=list)
-    aborted: list[str] = field(default_factory=list)
-
-    @classmethod
-    def for_base(cls, base_url: str) -> RequestLog:
-        parts = urlsplit(base_url)
-        return cls(origin=f"{parts.scheme}://{parts.netloc}")
-
-    def is_local(self, url: str) -> bool:
-        parts = urlsplit(url)
-        if parts.scheme in {"data", "blob", "about"}:
-            return True  # in the page itself: no host is asked
-        return f"{parts.scheme}://{parts.netloc}" == self.origin
-
-    def attach(self, context: BrowserContext) -> None:
-        context.on("request", lambda request: self.requests.append(request.url))
-        context.route("**/*", self._route)
-
-    def _route(self, route: Route) -> None:
-        url = route.request.url
-        if self.is_local(url):
-            route.continue_()
-        else:
-            self.aborted.append(url)
-            route.abort("blockedbyclient")
-
-    def elsewhere(self) -> list[str]:
-        """The requests that went (or tried to go) to another host, in order."""
-        return [url for url in self.requests if not self.is_local(url)]
-
-    def clear(self) -> None:
-        self.requests.clear()
-        self.aborted.clear()

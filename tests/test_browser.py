@@ -1,15 +1,16 @@
-"""The built site in a real browser: privacy, function, accessibility, and screenshots.
+"""This talk's site in a real browser: the video facade, navigation, search, the palette, the
+copy button, the keyboard on the home page and the menu, and screenshots.
 
 Headless Chromium (the ``browser`` fixture) loads the site, built once per session, from
 http://127.0.0.1 (``site_url``). Every request is recorded; any to another host is aborted, so nothing
 leaves the machine even when a page tries. Screenshots go to ``artifacts/screenshots/``.
-The deck's own tests (tests/test_deck.py) cover its speaker view and printing; here the deck
-is only checked for privacy, accessibility and keyboard use like every other page.
+What every talk's site must pass (no request to another host on any page, axe-core in light
+and dark, the deck by keyboard) is checked by talksite's own checks, which the pytest plugin
+generates from mkdocs.yml (``pytest mkdocs.yml``; talksite.checks).
 """
 
 from __future__ import annotations
 
-import contextlib
 import html
 import json
 import re
@@ -31,8 +32,6 @@ pytestmark = pytest.mark.browser
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
 NARROW = {"width": 375, "height": 740}
-#: axe-core impacts that fail a page; "moderate" and "minor" ones are printed, not failed.
-FAILING_IMPACTS = {"serious", "critical"}
 #: How many Tab presses a control may be from the top of the page.
 MAX_TABS = 40
 
@@ -62,10 +61,6 @@ def open_page(browser: Browser, site_url: str) -> Iterator[Opener]:
     yield opener
     for context in contexts:
         context.close()
-
-
-def site_paths(site: BuiltSite) -> list[str]:
-    return [site.url_path(page) for page in site.pages()]
 
 
 #: True when the focused element can be seen: rendered, opaque, inside the viewport.
@@ -109,32 +104,6 @@ def focus_by_tabbing(page: Page, selector: str) -> list[str]:
 
 
 # --- Privacy ---------------------------------------------------------------------------------
-
-
-def test_no_page_asks_any_host_but_the_local_server(
-    built_site: BuiltSite, open_page: Opener
-) -> None:
-    paths = site_paths(built_site)
-    assert {"", "404.html", "slides/", "locking/"} <= set(paths)
-    page, log = open_page("")
-    failed: list[str] = []
-    page.on(
-        "response",
-        lambda response: (
-            response.status >= 400 and failed.append(f"{response.status} {response.url}")
-        ),
-    )
-    elsewhere: dict[str, list[str]] = {}
-    for path in paths:
-        log.clear()
-        goto(page, log.origin + "/" + path, wait_until="networkidle")
-        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-        page.wait_for_load_state("networkidle")
-        assert log.requests, f"{path}: no request recorded"
-        if log.elsewhere():
-            elsewhere[path or "/"] = log.elsewhere()
-    assert elsewhere == {}, f"pages asked other hosts: {elsewhere}"
-    assert failed == [], f"local requests that failed: {failed}"
 
 
 def test_the_video_facade_loads_the_no_cookie_player_only_when_pressed(
@@ -303,77 +272,6 @@ def test_the_keyboard_alone_opens_the_menu_on_a_narrow_screen(
     page.keyboard.press("Escape")
     wait_until(page, f"!{drawer_open}")
     assert page.evaluate("document.activeElement.getAttribute('for')") == "__drawer"
-
-
-def test_the_keyboard_alone_moves_through_the_deck_and_switches_its_colours(
-    open_page: Opener,
-) -> None:
-    page, _ = open_page("slides/index.html")
-    wait_until(page, "window.Reveal && Reveal.isReady()")
-    start = page.evaluate("location.hash")
-    page.keyboard.press("ArrowRight")
-    wait_until(page, "h => location.hash !== h", arg=start)
-    second = page.evaluate("location.hash")
-    page.keyboard.press("PageDown")
-    wait_until(page, "h => location.hash !== h", arg=second)
-    focus_by_tabbing(page, ".deck-toggle")
-    page.keyboard.press("Enter")
-    assert page.evaluate("document.documentElement.getAttribute('data-scheme')") == "dark"
-
-
-# --- Accessibility ---------------------------------------------------------------------------
-
-
-def failing_violations(page: Page, path: str) -> list[str]:
-    """axe-core on the page: its serious and critical violations, one line each."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page).response
-    failing: list[str] = []
-    for violation in results["violations"]:
-        if violation["impact"] not in FAILING_IMPACTS:
-            continue
-        for node in violation["nodes"]:
-            target = " ".join(str(part) for part in node["target"])
-            summary = node.get("failureSummary", "").replace("\n", " ")
-            failing.append(
-                f"{path or '/'}: {violation['id']} ({violation['impact']}) at {target}: {summary}"
-            )
-    return failing
-
-
-@pytest.mark.parametrize("color_scheme", ["light", "dark"])
-def test_axe_finds_no_serious_violation_on_any_page(
-    built_site: BuiltSite, open_page: Opener, color_scheme: str
-) -> None:
-    page, log = open_page("", color_scheme=color_scheme)
-    failing: list[str] = []
-    for path in site_paths(built_site):
-        goto(page, f"{log.origin}/{path}", wait_until="networkidle")
-        if path.startswith("slides/"):
-            wait_until(page, "window.Reveal && Reveal.isReady()")
-        wait_until_settled(page)
-        failing += failing_violations(page, path)
-    assert failing == [], "axe-core violations:\n" + "\n".join(failing)
-
-
-#: What the page's scripts do after load, which axe judges: keyboard.js names the search
-#: dialog, and Material makes each code block that scrolls focusable once it has measured it.
-SETTLED = """(() => {
-  const search = document.querySelector(".md-search[role='dialog']");
-  return (!search || search.hasAttribute("aria-label"))
-    && [...document.querySelectorAll("pre > code")]
-      .every(code => code.scrollWidth <= code.clientWidth || code.hasAttribute("tabindex"));
-})()"""
-
-
-def wait_until_settled(page: Page) -> None:
-    """Until the page's scripts have done what axe judges (on a busy machine they may still be
-    at it after the network is idle); if they never do, axe reports what is missing."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-
-    with contextlib.suppress(PlaywrightTimeoutError):
-        wait_until(page, SETTLED, timeout=15_000)
 
 
 # --- Screenshots -----------------------------------------------------------------------------

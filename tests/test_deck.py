@@ -344,12 +344,6 @@ def test_the_deck_has_the_expected_number_of_slides(
     ]
 
 
-def test_every_slide_has_notes(built_site: BuiltSite) -> None:
-    for number, section in enumerate(deck_sections(built_site), start=1):
-        notes = [aside.text().strip() for aside in section.find_all("aside", "notes")]
-        assert notes and notes[0], f"slide {number} has no speaker notes"
-
-
 def test_each_code_slide_shows_the_snippet_section(
     built_site: BuiltSite, slides: list[deck.Slide]
 ) -> None:

@@ -163,7 +163,9 @@ def test_the_new_talks_pages_have_social_cards(new_talk: Path, new_site: Path) -
 
 
 def test_the_new_talk_passes_its_own_tests(new_talk: Path, tmp_path: Path) -> None:
-    result = ok(run([sys.executable, "-m", "pytest", "-v"], cwd=copy_of(new_talk, tmp_path / "t")))
+    # Its snippets' tests; the checks pytest generates from mkdocs.yml: test_check_command.py.
+    copy = copy_of(new_talk, tmp_path / "t")
+    result = ok(run([sys.executable, "-m", "pytest", "-v", "tests"], cwd=copy))
     test_id = "test_snippet_prints_its_recorded_output[snippets/first-layer/ask.py]"
     assert f"tests/test_snippets.py::{test_id} PASSED" in result.stdout
     assert re.search(r"\b1 passed in\b", result.stdout), result.stdout
@@ -175,7 +177,7 @@ def test_the_new_talks_test_fails_when_the_output_is_not_what_was_recorded(
     copy = copy_of(new_talk, tmp_path / "changed")
     recorded = copy / "snippets" / "first-layer" / "ask.out"
     recorded.write_text(recorded.read_text().replace("42", "41"), encoding="utf-8")
-    result = run([sys.executable, "-m", "pytest"], cwd=copy)
+    result = run([sys.executable, "-m", "pytest", "tests"], cwd=copy)
     assert result.returncode == 1, result.stdout
     assert "-6 * 7 = 41\n+6 * 7 = 42" in result.stdout
 
@@ -185,7 +187,7 @@ def test_the_new_talks_test_fails_when_the_output_has_no_provenance(
 ) -> None:
     copy = copy_of(new_talk, tmp_path / "unsourced")
     (copy / "snippets" / "first-layer" / "ask.out.json").unlink()
-    result = run([sys.executable, "-m", "pytest"], cwd=copy)
+    result = run([sys.executable, "-m", "pytest", "tests"], cwd=copy)
     assert result.returncode == 1, result.stdout
     assert "ask.out has no provenance; expected ask.out.json beside it" in result.stdout
 

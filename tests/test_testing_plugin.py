@@ -1,4 +1,5 @@
-"""talksite.testing under pytest-xdist's `--dist loadgroup`: privileged tests run in a row on
+"""talksite.testing, loaded by its entry point with no `-p`: it generates the checks from a
+talk's mkdocs.yml; and under pytest-xdist's `--dist loadgroup`, privileged tests run in a row on
 one worker, so that workers never queue for each other's machine turn; privileged tests whose
 runs claim slots of their own (`own_slot=True`) spread over the workers."""
 
@@ -8,6 +9,10 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from talksite.checks import CHECKS
 
 TESTS = """\
 import pytest
@@ -31,7 +36,7 @@ def test_privileged_tests_form_one_group_on_one_worker(tmp_path: Path) -> None:
         TESTS.format("\n\n".join(ONE_TEST.format(mark=m, number=n) for n, m in enumerate(marks)))
     )
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "talksite.testing", "-p", "no:cacheprovider"]
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider"]
         + ["-n", "3", "--dist", "loadgroup", "-v", "test_many.py"],
         cwd=tmp_path,
         capture_output=True,
@@ -48,3 +53,23 @@ def test_privileged_tests_form_one_group_on_one_worker(tmp_path: Path) -> None:
     others = {(worker, suffix) for worker, number, suffix in ran if not int(number) % 2}
     assert {suffix for _, suffix in others} == {""}, f"own-slot or others in a group: {others}"
     assert len({worker for worker, _ in others}) > 1, "the others should spread over the workers"
+
+
+@pytest.mark.parametrize("plugins", ["- talksite:", "- search"])
+def test_the_checks_are_generated_from_the_talks_own_mkdocs_yml(
+    tmp_path: Path, plugins: str
+) -> None:
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    (tmp_path / "mkdocs.yml").write_text(f"site_name: x\nplugins:\n  {plugins}\n")
+    (tmp_path / "fixtures").mkdir()  # another talk's, as data: never checked
+    (tmp_path / "fixtures" / "mkdocs.yml").write_text("site_name: y\nplugins:\n  - talksite\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--collect-only", "-q"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    collected = [line for line in result.stdout.splitlines() if "::" in line]
+    want = [f"mkdocs.yml::{check.name}" for check in CHECKS] if "talksite" in plugins else []
+    assert collected == want, result.stdout

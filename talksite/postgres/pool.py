@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Self
 
 from talksite.errors import ServerError
-from talksite.postgres.binaries import bin_dir, server_version
 from talksite.postgres.databases import Database, Needs, fresh_database
 from talksite.postgres.launcher import Launcher
 from talksite.postgres.server import Server
@@ -43,11 +42,6 @@ class Pool:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-    def describe(self) -> str:
-        """Which servers these are, for a test session's header."""
-        binaries = bin_dir()
-        return f"PostgreSQL {server_version(binaries)} servers that talksite starts ({binaries})"
 
     def unavailable(self, needs: Needs) -> str | None:
         """Servers of our own can give a run anything it needs."""

@@ -11,7 +11,8 @@ from talksite.postgres.users_server import UsersServer
 __all__ = ["DatabaseSource", "from_environment"]
 
 #: Both give a run a fresh database (``database(needs)``), say why they cannot
-#: (``unavailable(needs)``), start servers ahead (``warm(needs)``) and describe themselves.
+#: (``unavailable(needs)``) and start servers ahead (``warm(needs)``); what a session ran on
+#: is said by talksite.checks.ran_on.
 DatabaseSource = Pool | UsersServer
 
 

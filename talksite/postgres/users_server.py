@@ -34,10 +34,6 @@ class UsersServer:
     def __exit__(self, *exc_info: object) -> None:
         """Nothing to stop: each run's database is dropped when the run ends."""
 
-    def describe(self) -> str:
-        replica = "with" if self.replica_url else "without"
-        return f"the server in {self.variable}, {replica} a replica"
-
     def unavailable(self, needs: Needs) -> str | None:
         """Why a run with these needs cannot use this server, or None if it can."""
         if needs.settings:

@@ -66,6 +66,8 @@ class PluginConfig(base.Config):
     verified_on = c.ListOfItems(c.Type(int), default=[])
     #: Where drawn social cards are kept between builds, so that unchanged ones are copied.
     cards_cache_dir = c.Type(str, default=".cache/talksite/cards")
+    #: Every slide has speaker notes (``talksite check`` and the pytest plugin check it).
+    require_notes = Switch(default=True)
 
 
 # What each required extension needs, and the YAML that provides it.

@@ -1,0 +1,79 @@
+"""axe-core finds no serious or critical violation on any page of the site or the deck, in
+the light colour scheme and the dark one (moderate and minor ones do not fail the check).
+
+axe-core is the copy that axe-playwright-python bundles, run in each page as it is loaded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING
+
+from talksite import deck
+from talksite.checks.pages import goto, open_page
+from talksite.deck.page_wait import wait_until
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+    from talksite.checks.registry import Target
+
+__all__ = ["find_dark", "find_light", "violations"]
+
+#: axe-core impacts that fail a page.
+FAILING_IMPACTS = {"serious", "critical"}
+#: What the page's scripts do after load, which axe judges: talksite's keyboard.js names the
+#: search dialog, and Material makes each code block that scrolls focusable once measured.
+SETTLED = """(() => {
+  const search = document.querySelector(".md-search[role='dialog']");
+  return (!search || search.hasAttribute("aria-label"))
+    && [...document.querySelectorAll("pre > code")]
+      .every(code => code.scrollWidth <= code.clientWidth || code.hasAttribute("tabindex"));
+})()"""
+
+
+def find_light(browser: Browser, target: Target) -> list[str]:
+    return _find(browser, target, "light")
+
+
+def find_dark(browser: Browser, target: Target) -> list[str]:
+    return _find(browser, target, "dark")
+
+
+def _find(browser: Browser, target: Target, color_scheme: str) -> list[str]:
+    site = target.site
+    page, _ = open_page(browser, target.url, color_scheme=color_scheme)
+    problems = []
+    for built in site.pages():
+        path = site.url_path(built)
+        goto(page, target.url + path, wait_until="networkidle")
+        if path.startswith(f"{deck.DECK_DIR}/"):
+            wait_until(page, "window.Reveal && Reveal.isReady()")
+        _wait_until_settled(page)
+        name = f"site/{built.relative_to(site.root).as_posix()}"
+        problems += [f"{name}: {violation} ({color_scheme})" for violation in violations(page)]
+    return problems
+
+
+def violations(page: Page) -> list[str]:
+    """axe-core on the page: its serious and critical violations, one line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    failing: list[str] = []
+    for violation in Axe().run(page).response["violations"]:
+        if violation["impact"] not in FAILING_IMPACTS:
+            continue
+        for node in violation["nodes"]:
+            where = " ".join(str(part) for part in node["target"])
+            summary = " ".join(node.get("failureSummary", "").split())
+            failing.append(f"{violation['id']} ({violation['impact']}) at {where}: {summary}")
+    return failing
+
+
+def _wait_until_settled(page: Page) -> None:
+    """Until the page's scripts have done what axe judges (on a busy machine they may still be
+    at it after the network is idle); if they never do, axe reports what is missing."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    with contextlib.suppress(PlaywrightTimeoutError):
+        wait_until(page, SETTLED, timeout=15_000)

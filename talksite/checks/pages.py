@@ -1,0 +1,146 @@
+"""The built site on a local server, and pages opened in Chromium that may ask nothing of
+any other host.
+
+:func:`serve` puts a folder on http://127.0.0.1 (a free port) while a ``with`` block runs.
+:class:`RequestLog` records every request a browser context makes and lets through only those
+to the local server. :func:`open_page` opens a path in a fresh context with such a log;
+:func:`goto` loads a page again if Chromium dropped its requests because a network interface
+came or went meanwhile.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page, Response, Route
+
+__all__ = ["DESKTOP", "RequestLog", "goto", "open_page", "serve"]
+
+DESKTOP = {"width": 1280, "height": 800}
+#: Chromium drops a page's requests with this error when a network interface comes or goes
+#: (network namespaces made beside the checks, for example).
+NETWORK_CHANGED = "net::ERR_NETWORK_CHANGED"
+#: Loads of a page before giving up on a network that keeps changing.
+LOADS = 3
+#: How long after a load its requests' failures are still listened for.
+SETTLE_MS = 100
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1 at a free port while the block runs; yields its URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def goto(page: Page, url: str, **options: Any) -> Response | None:
+    """``page.goto``, loaded again if Chromium dropped any of its requests because a network
+    interface changed meanwhile: nothing the site did. Any other failure stands."""
+    from playwright.sync_api import Error
+
+    for attempt in range(LOADS):
+        dropped: list[str] = []
+
+        def note(request: Any, dropped: list[str] = dropped) -> None:
+            if request.failure == NETWORK_CHANGED:
+                dropped.append(request.url)
+
+        page.on("requestfailed", note)
+        try:
+            # Again, a reload: the same URL with a #fragment would not load the page again.
+            response = page.reload(**options) if attempt else page.goto(url, **options)
+            # A request's failure may be reported just after the load: hear it out first.
+            page.wait_for_timeout(SETTLE_MS)
+        except Error as error:
+            if NETWORK_CHANGED not in str(error):
+                raise
+            continue
+        finally:
+            page.remove_listener("requestfailed", note)
+        if not dropped:
+            return response
+    raise AssertionError(f"{url}: {NETWORK_CHANGED} on each of {LOADS} loads")
+
+
+@dataclass
+class RequestLog:
+    """Every request a browser context makes; only those to ``origin`` reach the network.
+
+    Attach with :meth:`attach` before the first page opens. Requests to any other origin are
+    recorded, then aborted, so a check never waits on (or sends anything to) a remote host.
+    """
+
+    origin: str
+    requests: list[str] = field(default_factory=list)
+    aborted: list[str] = field(default_factory=list)
+
+    @classmethod
+    def for_base(cls, base_url: str) -> RequestLog:
+        parts = urlsplit(base_url)
+        return cls(origin=f"{parts.scheme}://{parts.netloc}")
+
+    def is_local(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme in {"data", "blob", "about"}:
+            return True  # in the page itself: no host is asked
+        return f"{parts.scheme}://{parts.netloc}" == self.origin
+
+    def attach(self, context: BrowserContext) -> None:
+        context.on("request", lambda request: self.requests.append(request.url))
+        context.route("**/*", self._route)
+
+    def _route(self, route: Route) -> None:
+        url = route.request.url
+        if self.is_local(url):
+            route.continue_()
+        else:
+            self.aborted.append(url)
+            route.abort("blockedbyclient")
+
+    def elsewhere(self) -> list[str]:
+        """The requests that went (or tried to go) to another host, in order."""
+        return [url for url in self.requests if not self.is_local(url)]
+
+    def clear(self) -> None:
+        self.requests.clear()
+        self.aborted.clear()
+
+
+def open_page(
+    browser: Browser, url: str, *, color_scheme: str = "light", **context_options: Any
+) -> tuple[Page, RequestLog]:
+    """``url`` in a fresh context that records (and keeps local) every request; script errors
+    on the page fail at once."""
+    context_options.setdefault("viewport", DESKTOP)
+    context = browser.new_context(color_scheme=color_scheme, **context_options)
+    log = RequestLog.for_base(url)
+    log.attach(context)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    goto(page, url, wait_until="networkidle")
+    if errors:
+        raise AssertionError(f"{urlsplit(url).path}: script errors {errors}")
+    return page, log
