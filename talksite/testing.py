@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
@@ -31,7 +32,7 @@ import pytest
 from _pytest.nodeid import NodeId
 
 from talksite import postgres, snippets
-from talksite.errors import NotApplicable
+from talksite.errors import NotApplicable, Problem
 from talksite.project import find_config_file, load_project
 
 __all__ = ["check_snippet", "snippet_params", "talksite_databases", "talksite_record"]
@@ -110,12 +111,34 @@ def snippet_params(root: Path | None = None) -> list[object]:
     """Every snippet under ``root`` (default: the talk's snippets folder), as
     ``pytest.mark.parametrize`` values named by path; snippets that declare ``privileged``
     carry the marker (``own_slot=True`` for ``own-slot``)."""
+    folder = _rootpath
     if root is None:
-        root = load_project(find_config_file(_rootpath)).snippets_dir
+        project = load_project(find_config_file(_rootpath))
+        root, folder = project.snippets_dir, project.folder
+    try:
+        found = snippets.discover(root)
+    except snippets.SnippetError as error:
+        problems = error.problems
+    else:
+        # A section marker that does not pair up breaks the pages that show the snippet.
+        problems = [problem for snippet in found for problem in snippets.sections(snippet.path)[1]]
+    if problems:
+        _cannot_collect(problems, folder)  # outside the except: no chained traceback
     return [
-        pytest.param(snippet, id=snippet.id, marks=_marks(snippet.directives))
-        for snippet in snippets.discover(root)
+        pytest.param(snippet, id=snippet.id, marks=_marks(snippet.directives)) for snippet in found
     ]
+
+
+def _cannot_collect(problems: list[Problem], folder: Path | None) -> NoReturn:
+    """Stop collecting with one line per problem, its path relative to the talk's folder as
+    ``talksite build`` prints it, instead of a traceback."""
+    lines = []
+    for problem in problems:
+        path = Path(problem.source)
+        if folder is not None and path.is_relative_to(folder):
+            problem = replace(problem, source=path.relative_to(folder).as_posix())
+        lines.append(str(problem))
+    pytest.fail("\n".join(lines), pytrace=False)
 
 
 def _marks(needs: snippets.Directives) -> list[pytest.MarkDecorator]:

@@ -82,6 +82,7 @@ def check_content(project: Project, *, docs_dir: Path) -> Content:
     if slides_path.is_file():
         _check_references(content, slides_path, in_slides=True)
     _check_slide_pages(content)
+    _check_layer_pages(content)
     _check_chapter_slides(content)
     # A recorded output drawn on a page and on a slide is read twice: report each problem once.
     content.problems = list(dict.fromkeys(content.problems))
@@ -201,11 +202,19 @@ def _check_snippet_file(
         return [Problem(source, line, f"{folder}/{path} does not exist", "expected a file there")]
     problems = []
     if section is not None:
-        found = sections(file)[0]
-        if section not in found:
-            known = ", ".join(sorted(found)) or "none: add # --8<-- [start:NAME] and [end:NAME]"
+        found, unpaired = sections(file)
+        # A marker that does not pair up is reported at the snippet's line, once; the pages
+        # that name its section would only repeat it.
+        if section not in found and not unpaired:
             what = f"{folder}/{path} has no section {section!r}"
-            problems.append(Problem(source, line, what, f"expected one of: {known}"))
+            if found:
+                expected = f"expected one of: {', '.join(sorted(found))}"
+            else:
+                expected = (
+                    f"it has none: expected `# --8<-- [start:{section}]` and"
+                    f" `# --8<-- [end:{section}]` around the lines to show"
+                )
+            problems.append(Problem(source, line, what, expected))
     if output:
         recorded = file.with_suffix(OUTPUT_SUFFIX)
         if file.suffix != ".py":
@@ -234,6 +243,29 @@ def _check_slide_pages(content: Content) -> None:
                 f"expected a file in {content.source(content.docs_dir)}/",
             )
             content.problems.append(problem)
+
+
+def _check_layer_pages(content: Content) -> None:
+    """Every layer in talk.yml has its page: the home page links to it, and MkDocs would
+    blame that link on the home page rather than on talk.yml."""
+    if content.talk is None:
+        return
+    talk_file = content.project.talk_file
+    lines: dict[str, int] | None = None
+    docs = content.source(content.docs_dir)
+    for index, layer in enumerate(content.talk.layers):
+        if (content.docs_dir / f"{layer.slug}.md").is_file():
+            continue
+        lines = lines or key_lines(talk_file)
+        path = f"layers[{index}].slug"
+        content.problems.append(
+            Problem(
+                content.project.relative(talk_file),
+                lines.get(path, 1),
+                f"{path}: the layer {layer.slug!r} has no page",
+                f"expected {docs}/{layer.slug}.md, with a line in mkdocs.yml's nav",
+            )
+        )
 
 
 def _check_chapter_slides(content: Content) -> None:

@@ -226,7 +226,10 @@ def sections(path: Path) -> tuple[dict[str, str], list[Problem]]:
         elif name not in open_at:
             problems.append(
                 Problem(
-                    str(path), number, f"section {name!r} ends here", "expected a start before it"
+                    str(path),
+                    number,
+                    f"section {name!r} ends here but never starts",
+                    f"expected `# --8<-- [start:{name}]` above it",
                 )
             )
         else:
@@ -235,6 +238,11 @@ def sections(path: Path) -> tuple[dict[str, str], list[Problem]]:
             found[name] = textwrap.dedent("\n".join(body))
     for name, number in open_at.items():
         problems.append(
-            Problem(str(path), number, f"section {name!r} never ends", "expected an end marker")
+            Problem(
+                str(path),
+                number,
+                f"section {name!r} starts here but never ends",
+                f"expected `# --8<-- [end:{name}]` below it",
+            )
         )
     return found, problems
