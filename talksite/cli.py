@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +15,7 @@ from talksite.errors import NotApplicable, Problem, SetupError, TalksiteError
 from talksite.present import command as present_command
 from talksite.processes import interrupt
 from talksite.project import Project, find_config_file, load_project
+from talksite.wording import counted
 
 __all__ = ["EXIT_TIMED_OUT", "main"]
 
@@ -114,19 +114,25 @@ def _project_if_any(config_file: Path | None) -> Project | None:
 
 
 def new_command(directory: Path) -> int:
+    origin = scaffold.this_origin()
     try:
-        created = scaffold.create(directory)
+        created = scaffold.create(directory, origin)
     except OSError as error:
         print(f"talksite: {error}", file=sys.stderr)
         return 2
-    print(f"Created a new talk in {directory} ({len(created)} files). Next:")
+    print(f"Created a new talk in {directory} ({counted(len(created), 'file')}). Next:")
     print(f"  cd {directory}")
     print("  make test    # installs talksite and reveal.js, then runs the snippet's test")
-    source = scaffold.install_source()
-    if source is not None:
-        # The Makefile names this release on the package index; this copy came from elsewhere.
-        print(f"  (or, with this copy of talksite: make test TALKSITE={shlex.quote(source)})")
     print("  make serve   # the site at http://127.0.0.1:8000, reloading as you edit")
+    print(f"Its Makefile and workflows install talksite as this one was: {origin.requirement}")
+    if not origin.reachable:
+        # make test works here; a CI runner has no such folder or file.
+        print(
+            f"talksite: its workflows cannot install {origin.requirement}, which only this"
+            " machine has: set TALKSITE in its Makefile to a release"
+            ' (talksite==VERSION) or a pushed commit ("talksite @ git+https://...@COMMIT")',
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -20,6 +20,8 @@
   Graph and Twitter tags that point at it (:mod:`talksite.site.social`); and, as on the 404
   page (``on_post_template``) and the deck, the Content-Security-Policy (:mod:`talksite.policy`).
 - ``on_post_build``: renders the deck into ``site/slides/``, and the PDF if asked.
+- ``on_serve`` (``mkdocs serve``): watches talk.yml and the slides too, and makes a rebuild
+  that fails show its problems in the browser (:mod:`talksite.site.serving`).
 
 Registered as ``talksite`` in the ``mkdocs.plugins`` entry point group.
 """
@@ -43,6 +45,7 @@ from talksite.site.macros import page_macros
 from talksite.site.options import PluginConfig, check_markdown_setup
 from talksite.site.own_assets import ASSETS_DIR, asset_files, use_assets
 from talksite.site.problems import PageProblems, fail, reporting_template, stop
+from talksite.site.serving import report_failed_rebuilds
 from talksite.site.social import Social, Where, add_tags, page_social, social
 from talksite.site.text import MarkdownView, html_text
 
@@ -219,6 +222,8 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         # Editing talk.yml or the slides should refresh the page like editing a page does.
         for path in (self.project.talk_file, self.project.slides_file):
             server.watch(str(path))
+        # A rebuild that fails shows its problems in the browser rather than hang requests.
+        report_failed_rebuilds(server)
         return server
 
     def _with_card(self, html: str, tags: Social, *, config: MkDocsConfig, source: str) -> str:
