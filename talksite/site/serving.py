@@ -2,18 +2,26 @@
 
 MkDocs' own dev server leaves a failed rebuild unfinished: every request then waits for a
 build that never comes ("The server will appear stuck"), and the browser shows nothing.
-:func:`report_failed_rebuilds` makes a failed rebuild a finished one instead: the errors it
-logged (the same lines the terminal shows, one per problem) become a page that every page
-request gets, with status 500, until a rebuild succeeds; the page reloads itself after the
-next rebuild, as MkDocs' pages do. Stylesheets, scripts and images are still served.
+:func:`report_failed_rebuilds` makes a failed rebuild a finished one instead: the errors and
+warnings it logged (the same lines the terminal shows, one per problem) become a page that
+every page request gets until a rebuild succeeds; the page reloads itself after the next
+rebuild, as MkDocs' pages do. Stylesheets, scripts and images are still served.
+
+The dev server logs every answer but 200 as a warning, and a strict build (a talk's
+mkdocs.yml says ``strict: true``) fails on any warning logged while it runs: a browser's
+request for a missing favicon during a rebuild would fail it. Those lines are logged as
+information instead, and the error page is sent with status 200 for the same reason.
 """
 
 from __future__ import annotations
 
 import html
 import logging
+import traceback
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
+
+from mkdocs.exceptions import Abort
 
 if TYPE_CHECKING:
     from mkdocs.livereload import LiveReloadServer
@@ -37,15 +45,27 @@ _RELOAD_SCRIPT = """
 """
 
 
+#: The dev server's own logger: it logs each request it answered.
+_REQUESTS_LOGGER = "mkdocs.livereload"
+
+
 class _Collected(logging.Handler):
-    """The error lines one build logs, as the terminal shows them."""
+    """The error and warning lines one build logs, as the terminal shows them."""
 
     def __init__(self) -> None:
-        super().__init__(logging.ERROR)
+        super().__init__(logging.WARNING)
         self.lines: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(record.getMessage())
+        if not record.name.startswith(_REQUESTS_LOGGER):
+            self.lines.append(record.getMessage())
+
+
+def _requests_as_information(record: logging.LogRecord) -> bool:
+    """A request the dev server answered is not a problem of the build (see the module)."""
+    if record.levelno == logging.WARNING:
+        record.levelno, record.levelname = logging.INFO, "INFO"
+    return True
 
 
 def report_failed_rebuilds(server: LiveReloadServer) -> None:
@@ -62,7 +82,11 @@ def report_failed_rebuilds(server: LiveReloadServer) -> None:
         try:
             rebuild()
         except Exception as error:  # whatever stopped it, the browser must hear of it
-            failed[:] = collected.lines or [str(error) or type(error).__name__]
+            if not isinstance(error, Abort):
+                # Not a problem the build reported: its traceback, as MkDocs would print it.
+                traceback.print_exc()
+                collected.lines.append(f"{type(error).__name__}: {error}")
+            failed[:] = collected.lines or [str(error)]
             log.error(
                 "talksite: the site was not rebuilt; the browser shows why until a save fixes it"
             )
@@ -75,7 +99,7 @@ def report_failed_rebuilds(server: LiveReloadServer) -> None:
         if failed and _is_page(environ.get("PATH_INFO", "/")):
             body = error_page(failed).encode("utf-8")
             start_response(
-                "500 Internal Server Error",
+                "200 OK",
                 [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))],
             )
             return [body]
@@ -83,6 +107,7 @@ def report_failed_rebuilds(server: LiveReloadServer) -> None:
 
     server.builder = rebuild_reporting
     server.set_app(app)
+    logging.getLogger(_REQUESTS_LOGGER).addFilter(_requests_as_information)
 
 
 def _is_page(path: str) -> bool:
