@@ -25,8 +25,9 @@ from talksite.errors import ContentError, MacroError, Problem
 from talksite.project import Project
 from talksite.references import Include, MacroCall, read_references
 from talksite.site.confined import link_out, links_out_of
+from talksite.site.cross_check import cross_check
 from talksite.snippets import OUTPUT_SUFFIX, SnippetError, load, provenance, recordings, sections
-from talksite.talk import Talk, TalkConfigError, key_lines, load_talk
+from talksite.talk import Talk, TalkConfigError, load_talk
 
 __all__ = ["Content", "check_content"]
 
@@ -81,9 +82,7 @@ def check_content(project: Project, *, docs_dir: Path) -> Content:
         _check_references(content, page, in_slides=False)
     if slides_path.is_file():
         _check_references(content, slides_path, in_slides=True)
-    _check_slide_pages(content)
-    _check_layer_pages(content)
-    _check_chapter_slides(content)
+    content.problems += cross_check(project, content.docs_dir, content.talk, content.slides)
     # A recorded output drawn on a page and on a slide is read twice: report each problem once.
     content.problems = list(dict.fromkeys(content.problems))
     return content
@@ -180,6 +179,15 @@ def _check_diagram(
     return []
 
 
+def _missing(file: Path, path: str, folder: str) -> str:
+    """What a missing included file should be; a recording names the command that makes it."""
+    if file.suffix == OUTPUT_SUFFIX and file.with_suffix(".py").is_file():
+        # A slide's `--8<-- "x.out"`: the snippet is there, its recording is not yet.
+        snippet = f"{folder}/{Path(path).with_suffix('.py').as_posix()}"
+        return f"expected the recorded output of {snippet}: run `talksite record {snippet}`"
+    return "expected a file there"
+
+
 def _check_snippet_file(
     content: Content, source: str, line: int, path: str, section: str | None, *, output: bool
 ) -> list[Problem]:
@@ -199,7 +207,9 @@ def _check_snippet_file(
         if leak is not None:
             return [_link_out_problem(content, *leak, source, line)]
     if not file.is_file():
-        return [Problem(source, line, f"{folder}/{path} does not exist", "expected a file there")]
+        return [
+            Problem(source, line, f"{folder}/{path} does not exist", _missing(file, path, folder))
+        ]
     problems = []
     if section is not None:
         found, unpaired = sections(file)
@@ -232,58 +242,3 @@ def _check_snippet_file(
                 )
             )
     return problems
-
-
-def _check_slide_pages(content: Content) -> None:
-    for slide in content.slides:
-        if slide.page is not None and not (content.docs_dir / slide.page).is_file():
-            problem = slide.problem(
-                content.project.relative(content.project.slides_file),
-                f"page={slide.page!r} is not a page",
-                f"expected a file in {content.source(content.docs_dir)}/",
-            )
-            content.problems.append(problem)
-
-
-def _check_layer_pages(content: Content) -> None:
-    """Every layer in talk.yml has its page: the home page links to it, and MkDocs would
-    blame that link on the home page rather than on talk.yml."""
-    if content.talk is None:
-        return
-    talk_file = content.project.talk_file
-    lines: dict[str, int] | None = None
-    docs = content.source(content.docs_dir)
-    for index, layer in enumerate(content.talk.layers):
-        if (content.docs_dir / f"{layer.slug}.md").is_file():
-            continue
-        lines = lines or key_lines(talk_file)
-        path = f"layers[{index}].slug"
-        content.problems.append(
-            Problem(
-                content.project.relative(talk_file),
-                lines.get(path, 1),
-                f"{path}: the layer {layer.slug!r} has no page",
-                f"expected {docs}/{layer.slug}.md, with a line in mkdocs.yml's nav",
-            )
-        )
-
-
-def _check_chapter_slides(content: Content) -> None:
-    """A video chapter that names a slide names one the deck has (by its ``{: #id }``)."""
-    if content.talk is None or content.talk.video is None or not content.slides:
-        return  # talk.yml's or the slides' own problems are reported instead
-    ids = [slide.id for slide in content.slides if slide.id is not None]
-    lines: dict[str, int] | None = None
-    for index, chapter in enumerate(content.talk.video.chapters):
-        if chapter.slide is None or chapter.slide in ids:
-            continue
-        lines = lines or key_lines(content.project.talk_file)
-        path = f"video.chapters[{index}].slide"
-        content.problems.append(
-            Problem(
-                content.project.relative(content.project.talk_file),
-                lines.get(path, 1),
-                f"{path}: no slide has the id {chapter.slide!r}",
-                f"expected one of the slides' ids: {', '.join(ids) or 'none (add {: #ID })'}",
-            )
-        )
