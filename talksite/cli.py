@@ -5,20 +5,25 @@ from __future__ import annotations
 
 import argparse
 import logging
-import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from talksite import engine, postgres, scaffold, snippets
+from talksite import __version__, engine, postgres, scaffold, snippets
 from talksite.chapters import command as chapters_command
 from talksite.checks import command as check_command
 from talksite.errors import NotApplicable, Problem, SetupError, TalksiteError
 from talksite.present import command as present_command
 from talksite.processes import interrupt
 from talksite.project import Project, find_config_file, load_project
+from talksite.wording import counted
 
-__all__ = ["main"]
+__all__ = ["EXIT_TIMED_OUT", "main"]
+
+#: `talksite run`'s status for a snippet that ran out of time, as GNU timeout's.
+EXIT_TIMED_OUT = 124
+#: A snippet killed by signal N exits 128 + N, as a shell reports it.
+_SIGNALLED = 128
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -58,6 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="talksite", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"talksite {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     build = commands.add_parser(
@@ -116,19 +122,25 @@ def _project_if_any(config_file: Path | None) -> Project | None:
 
 
 def new_command(directory: Path) -> int:
+    origin = scaffold.this_origin()
     try:
-        created = scaffold.create(directory)
+        created = scaffold.create(directory, origin)
     except OSError as error:
         print(f"talksite: {error}", file=sys.stderr)
         return 2
-    print(f"Created a new talk in {directory} ({len(created)} files). Next:")
+    print(f"Created a new talk in {directory} ({counted(len(created), 'file')}). Next:")
     print(f"  cd {directory}")
     print("  make test    # installs talksite and reveal.js, then runs the snippet's test")
-    source = scaffold.install_source()
-    if source is not None:
-        # The Makefile names this release on the package index; this copy came from elsewhere.
-        print(f"  (or, with this copy of talksite: make test TALKSITE={shlex.quote(source)})")
     print("  make serve   # the site at http://127.0.0.1:8000, reloading as you edit")
+    print(f"Its Makefile and workflows install talksite as this one was: {origin.requirement}")
+    if not origin.reachable:
+        # make test works here; a CI runner has no such folder or file.
+        print(
+            f"talksite: its workflows cannot install {origin.requirement}, which only this"
+            " machine has: set TALKSITE in its Makefile to a release"
+            ' (talksite==VERSION) or a pushed commit ("talksite @ git+https://...@COMMIT")',
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -172,25 +184,47 @@ def _load(
 
 
 def run_command(path: Path, project: Project | None) -> int:
-    """Run one snippet live; a snippet not applicable here is one line and status 2 (main)."""
+    """Run one snippet live; messages name it as given. Status: 0 when it prints its
+    recording (or has none yet), 1 when its output differs (with the diff) or the recording
+    lacks provenance, the snippet's own status when it fails, 128 + N when signal N killed it,
+    :data:`EXIT_TIMED_OUT` when it ran out of time; not applicable here is 2 (main)."""
     if project is None:
         snippet = _load(path, None, snippets.DEFAULT_SETTINGS)
     else:
         snippet = _load(path, project.snippets_dir, project.snippet_settings)
     with postgres.from_environment() as databases:
         outcome = snippets.check(snippet, databases, echo=sys.stdout)
-    if not outcome.result.ok:
-        print(f"talksite: {snippet.id} {outcome.result.problem()}", file=sys.stderr)
-    elif outcome.recording is not None and not outcome.matches:
+    result = outcome.result
+    if not result.ok:
+        print(f"talksite: {path} {result.problem()}", file=sys.stderr)
+        return _failed_run_status(result)
+    if outcome.recording is None:
+        return 0
+    if not outcome.matches:
+        recorded = snippet.recording_path_for(outcome.server_major)
         print(
-            f"talksite: this run's output differs from {snippet.recording_path.name}",
+            f"talksite: {path} printed something else than {recorded.name}"
+            f" (`talksite record {path}` if the change is right):",
             file=sys.stderr,
         )
-    elif outcome.matches and (failure := outcome.failure()) is not None:
+        diff = snippets.output_diff(
+            snippet, outcome.recording, outcome.output, major=outcome.server_major
+        )
+        sys.stderr.write(diff)
+        return 1
+    if (failure := outcome.failure()) is not None:
         # The output is as recorded, but the recording does not say what made it.
         print(f"talksite: {failure}", file=sys.stderr)
         return 1
-    return outcome.result.returncode or (0 if outcome.result.ok else 1)
+    return 0
+
+
+def _failed_run_status(result: snippets.RunResult) -> int:
+    if result.timed_out:
+        return EXIT_TIMED_OUT
+    if result.returncode < 0:
+        return _SIGNALLED - result.returncode
+    return result.returncode or 1  # exited 0, but left processes running
 
 
 def record_command(

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
@@ -37,7 +38,7 @@ from _pytest.nodeid import NodeId
 from talksite import postgres, snippets
 from talksite.checks.collect import pytest_collect_file, pytest_sessionfinish
 from talksite.checks.ran_on import ran_on
-from talksite.errors import NotApplicable
+from talksite.errors import NotApplicable, Problem
 from talksite.project import find_config_file, load_project
 
 __all__ = [
@@ -128,13 +129,35 @@ def snippet_params(
     mkdocs.yml declares; else `settings`, or the built-in kinds), as
     ``pytest.mark.parametrize`` values named by path; snippets that declare ``privileged``
     carry the marker (``own_slot=True`` for ``own-slot``)."""
+    folder = _rootpath
     if root is None:
         project = load_project(find_config_file(_rootpath))
-        root, settings = project.snippets_dir, project.snippet_settings
+        root, folder = project.snippets_dir, project.folder
+        settings = project.snippet_settings
+    try:
+        found = snippets.discover(root, settings or snippets.DEFAULT_SETTINGS)
+    except snippets.SnippetError as error:
+        problems = error.problems
+    else:
+        # A section marker that does not pair up breaks the pages that show the snippet.
+        problems = [problem for snippet in found for problem in snippets.sections(snippet.path)[1]]
+    if problems:
+        _cannot_collect(problems, folder)  # outside the except: no chained traceback
     return [
-        pytest.param(snippet, id=snippet.id, marks=_marks(snippet.directives))
-        for snippet in snippets.discover(root, settings or snippets.DEFAULT_SETTINGS)
+        pytest.param(snippet, id=snippet.id, marks=_marks(snippet.directives)) for snippet in found
     ]
+
+
+def _cannot_collect(problems: list[Problem], folder: Path | None) -> NoReturn:
+    """Stop collecting with one line per problem, its path relative to the talk's folder as
+    ``talksite build`` prints it, instead of a traceback."""
+    lines = []
+    for problem in problems:
+        path = Path(problem.source)
+        if folder is not None and path.is_relative_to(folder):
+            problem = replace(problem, source=path.relative_to(folder).as_posix())
+        lines.append(str(problem))
+    pytest.fail("\n".join(lines), pytrace=False)
 
 
 def _marks(needs: snippets.Directives) -> list[pytest.MarkDecorator]:

@@ -93,11 +93,17 @@ def test_a_snippet_without_its_recorded_output_says_how_to_record_it(talk: Path)
     (talk / "snippets/first-layer/ask.out").unlink()
     result = talksite("build", cwd=talk)
     assert_failed_cleanly(result, talk)
-    ((source, _, what),) = problems(result)
+    (source, _, what), (on_slide, _, slide_what) = problems(result)
     assert source == "docs/first-layer.md"
     assert what == (
         "snippets/first-layer/ask.py has no recorded output; expected"
         " snippets/first-layer/ask.out: run `talksite record snippets/first-layer/ask.py`"
+    )
+    # The slide that shows the output says the same.
+    assert on_slide == "talk/slides.md"
+    assert slide_what.endswith(
+        "snippets/first-layer/ask.out does not exist; expected the recorded output of"
+        " snippets/first-layer/ask.py: run `talksite record snippets/first-layer/ask.py`"
     )
 
 

@@ -195,15 +195,15 @@ def test_without_npm_ci_the_build_names_the_fix(
     assert f"reveal.js is not installed: run `npm ci` in {bare}" in result.stderr
 
 
-def test_the_new_talks_makefile_names_this_release_and_talksite_new_names_the_wheel(
-    talksite_new: tuple[Path, str], venv: Path, wheel: Path
+def test_the_new_talks_makefile_installs_its_copy_of_the_wheel(
+    talksite_new: tuple[Path, str], wheel: Path
 ) -> None:
-    """The default is the release on PyPI; ``talksite new`` tells how to use the wheel instead."""
+    """talksite came from the wheel: the talk carries a copy and installs it, in CI too."""
     folder, said = talksite_new
-    version = python_says(venv, "import talksite; print(talksite.__version__)")
     makefile = (folder / "Makefile").read_text(encoding="utf-8")
-    assert f"\nTALKSITE ?= talksite=={version}\n" in makefile
-    assert f"make test TALKSITE={wheel}" in said
+    assert f"\nTALKSITE ?= vendor/{wheel.name}\n" in makefile
+    assert (folder / "vendor" / wheel.name).read_bytes() == wheel.read_bytes()
+    assert f"install talksite as this one was: vendor/{wheel.name}" in said
 
 
 # -- the release build -------------------------------------------------------------------------

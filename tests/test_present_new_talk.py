@@ -111,7 +111,7 @@ def test_a_demo_the_users_server_cannot_serve_shows_the_recording_with_the_reaso
     try:
         users_own = {environment.DATABASE_URL: launcher.start("users-own").url()}
         with presenting(project, environment=users_own) as present:
-            assert any("warmed 0 servers for 1 demos" in line for line in present.printed)
+            assert any("warmed 0 servers for 1 demo" in line for line in present.printed)
             with start_run(present, SLIDE, timeout_s=60) as response:
                 events = [json.loads(line) for line in response.read().decode().splitlines()]
     finally:

@@ -226,16 +226,24 @@ def test_new_fills_an_empty_folder(tmp_path: Path) -> None:
     assert (tmp_path / "talk" / "talk.yml").is_file()
 
 
-def test_the_makefile_installs_this_release_of_talksite_by_default() -> None:
-    makefile = scaffold.template_files()["Makefile"].decode("utf-8")
+def test_the_makefile_installs_talksite_from_where_it_came_from() -> None:
+    origin = scaffold.Origin(f"talksite=={talksite.__version__}")
+    makefile = scaffold.template_files(origin)["Makefile"].decode("utf-8")
     assert f"\nTALKSITE ?= talksite=={talksite.__version__}\n" in makefile
     assert scaffold.TALKSITE_MARKER not in makefile
 
 
-def test_new_names_this_checkout_for_the_override(tmp_path: Path) -> None:
-    """Run from a checkout, talksite new says how to install talksite from it instead."""
-    said = ok(talksite_new(tmp_path / "from-a-checkout")).stdout
-    assert f"  (or, with this copy of talksite: make test TALKSITE={ROOT})\n" in said
+def test_new_names_where_this_talksite_came_from(tmp_path: Path) -> None:
+    """Run from this git checkout, the talk installs its commit, and is told CI cannot."""
+    head = ok(run(["git", "rev-parse", "HEAD"], cwd=ROOT)).stdout.strip()
+    made = talksite_new(tmp_path / "from-a-checkout")
+    requirement = scaffold.this_origin().requirement
+    assert requirement.startswith("talksite @ git+") and requirement.endswith(f"@{head}")
+    makefile = (tmp_path / "from-a-checkout" / "Makefile").read_text(encoding="utf-8")
+    assert f"\nTALKSITE ?= {requirement}\n" in makefile
+    assert f"install talksite as this one was: {requirement}\n" in ok(made).stdout
+    if not scaffold.this_origin().reachable:  # a checkout without a remote
+        assert made.stderr.startswith(f"talksite: its workflows cannot install {requirement},")
 
 
 def test_the_new_talk_pins_the_reveal_js_that_talksite_pins() -> None:

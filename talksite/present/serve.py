@@ -37,6 +37,7 @@ from talksite.presenting_log import PresentingLog, default_log_path
 from talksite.processes import interrupt
 from talksite.project import Project
 from talksite.snippets import applicability
+from talksite.wording import counted
 
 __all__ = ["DEFAULT_PORT", "PresentSettings", "present"]
 
@@ -116,7 +117,7 @@ def _warm(databases: postgres.DatabaseSource, demos: Mapping[str, Demo]) -> None
     ]
     count = databases.warm(snippet.needs for snippet in runnable if snippet.uses_database)
     took = time.monotonic() - started
-    _say(f"warmed {count} servers for {len(demos)} demos in {took:.1f} s")
+    _say(f"warmed {counted(count, 'server')} for {counted(len(demos), 'demo')} in {took:.1f} s")
 
 
 def _page_demos(demos: Mapping[str, Demo]) -> dict[str, dict[str, Any]]:

@@ -6,35 +6,27 @@ changes made here:
 - ``talk/talk.yml`` is written from the template's ``talk-values.yml`` with every key's
   meaning above it, taken from the schema in :mod:`talksite.talk.schema`
   (:func:`talksite.talk.example.commented_talk_yml`), so the comments cannot drift;
-- the Makefile's ``TALKSITE`` default is this release from the package index,
-  ``talksite==VERSION`` (:func:`talksite_requirement`); ``make test TALKSITE=...`` overrides it,
-  and :func:`install_source` says with what when this copy came from elsewhere;
+- the Makefile's ``TALKSITE`` default is where this talksite was installed from
+  (:mod:`talksite.scaffold.origin`): this release from the package index, a git URL and
+  commit, or a copy of the wheel or sdist in the talk's ``vendor/``; its workflows run the
+  Makefile, so they install the same thing;
 - ``gitignore`` becomes ``.gitignore`` and ``github/`` becomes ``.github/`` (package data
   leaves out files and folders whose names start with a dot).
 """
 
 from __future__ import annotations
 
-import json
-import tomllib
-from importlib import metadata, resources
+from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from talksite import __version__
 from talksite.errors import TalksiteError
+from talksite.scaffold.origin import Origin, this_origin
 from talksite.talk.example import commented_talk_yml
 
-__all__ = [
-    "ScaffoldError",
-    "create",
-    "install_source",
-    "talksite_requirement",
-    "template_files",
-]
+__all__ = ["Origin", "ScaffoldError", "create", "template_files", "this_origin"]
 
 TEMPLATE_DIR = "template"
 #: The example talk's values; they become talk/talk.yml, with comments.
@@ -58,15 +50,16 @@ class ScaffoldError(TalksiteError):
     """The talk cannot be created where asked; nothing has been written."""
 
 
-def create(directory: Path) -> list[Path]:
-    """Write a new talk into ``directory`` (new or empty); returns the files, relative to it."""
+def create(directory: Path, origin: Origin | None = None) -> list[Path]:
+    """Write a new talk into ``directory`` (new or empty), installing talksite from
+    ``origin`` (default: where this talksite came from); returns the files, relative to it."""
     if directory.exists() and not directory.is_dir():
         raise ScaffoldError(f"{directory} exists and is not a folder")
     if directory.is_dir() and any(directory.iterdir()):
         raise ScaffoldError(
             f"{directory} is not empty: talksite new writes only into a new or empty folder"
         )
-    contents = template_files()
+    contents = template_files(origin)
     directory.mkdir(parents=True, exist_ok=True)
     for relative, data in contents.items():
         target = directory / relative
@@ -75,8 +68,11 @@ def create(directory: Path) -> list[Path]:
     return sorted(Path(relative) for relative in contents)
 
 
-def template_files() -> dict[str, bytes]:
-    """Every file of the new talk, by its path in the talk's folder, made before any is written."""
+def template_files(origin: Origin | None = None) -> dict[str, bytes]:
+    """Every file of the new talk, by its path in the talk's folder, made before any is
+    written; the Makefile installs talksite from ``origin`` (default: :func:`this_origin`)."""
+    if origin is None:
+        origin = this_origin()
     root = resources.files("talksite.scaffold") / TEMPLATE_DIR
     files = {path: data for path, data in _walk(root, PurePosixPath())}
     values = yaml.safe_load(files.pop(VALUES_FILE).decode("utf-8"))
@@ -85,7 +81,9 @@ def template_files() -> dict[str, bytes]:
     makefile = files[MAKEFILE].decode("utf-8")
     if makefile.count(TALKSITE_MARKER) != 1:
         raise ScaffoldError(f"the template's Makefile must hold {TALKSITE_MARKER} once")
-    files[MAKEFILE] = makefile.replace(TALKSITE_MARKER, talksite_requirement()).encode("utf-8")
+    files[MAKEFILE] = makefile.replace(TALKSITE_MARKER, origin.requirement).encode("utf-8")
+    if origin.archive is not None:
+        files[origin.requirement] = origin.archive.read_bytes()
     return dict(sorted(files.items()))
 
 
@@ -101,39 +99,3 @@ def _walk(folder: Traversable, relative: PurePosixPath) -> list[tuple[str, bytes
         else:
             found.append((path.as_posix(), entry.read_bytes()))
     return found
-
-
-def talksite_requirement() -> str:
-    """The new talk's default ``TALKSITE``: this very release, from the package index."""
-    return f"talksite=={__version__}"
-
-
-def install_source() -> str | None:
-    """Where this talksite was installed from, for ``TALKSITE=``; None for a package index.
-
-    A source checkout (an editable install, or PYTHONPATH) gives its folder; otherwise the
-    install's PEP 610 record (``direct_url.json``) gives the wheel, archive or VCS URL it came
-    from; an install from a package index has none.
-    """
-    checkout = Path(__file__).resolve().parents[2]  # talksite/scaffold/__init__.py
-    pyproject = checkout / "pyproject.toml"
-    if pyproject.is_file():
-        project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
-        if project.get("name") == "talksite":
-            return str(checkout)
-    try:
-        record = metadata.distribution("talksite").read_text("direct_url.json")
-    except metadata.PackageNotFoundError:
-        record = None
-    if not record:
-        return None
-    origin = json.loads(record)
-    url = origin["url"]
-    vcs = origin.get("vcs_info")
-    if vcs is not None:
-        commit = vcs.get("commit_id")
-        return f"talksite @ {vcs['vcs']}+{url}" + (f"@{commit}" if commit else "")
-    parts = urlsplit(url)
-    if parts.scheme == "file":
-        return unquote(parts.path)
-    return f"talksite @ {url}"

@@ -25,9 +25,10 @@ from talksite.errors import ContentError, MacroError, Problem
 from talksite.project import Project
 from talksite.references import Include, MacroCall, read_references
 from talksite.site.confined import link_out, links_out_of
+from talksite.site.cross_check import cross_check
 from talksite.snippets import OUTPUT_SUFFIX, SnippetError, load, provenance, recordings, sections
 from talksite.snippets.model import shared_recordings, snippet_files
-from talksite.talk import Talk, TalkConfigError, key_lines, load_talk
+from talksite.talk import Talk, TalkConfigError, load_talk
 
 __all__ = ["Content", "check_content"]
 
@@ -82,8 +83,7 @@ def check_content(project: Project, *, docs_dir: Path) -> Content:
         _check_references(content, page, in_slides=False)
     if slides_path.is_file():
         _check_references(content, slides_path, in_slides=True)
-    _check_slide_pages(content)
-    _check_chapter_slides(content)
+    content.problems += cross_check(project, content.docs_dir, content.talk, content.slides)
     # A recorded output drawn on a page and on a slide is read twice: report each problem once.
     content.problems = list(dict.fromkeys(content.problems))
     return content
@@ -183,6 +183,15 @@ def _check_diagram(
     return []
 
 
+def _missing(file: Path, path: str, folder: str) -> str:
+    """What a missing included file should be; a recording names the command that makes it."""
+    if file.suffix == OUTPUT_SUFFIX and file.with_suffix(".py").is_file():
+        # A slide's `--8<-- "x.out"`: the snippet is there, its recording is not yet.
+        snippet = f"{folder}/{Path(path).with_suffix('.py').as_posix()}"
+        return f"expected the recorded output of {snippet}: run `talksite record {snippet}`"
+    return "expected a file there"
+
+
 def _check_snippet_file(
     content: Content, source: str, line: int, path: str, section: str | None, *, output: bool
 ) -> list[Problem]:
@@ -202,14 +211,26 @@ def _check_snippet_file(
         if leak is not None:
             return [_link_out_problem(content, *leak, source, line)]
     if not file.is_file():
-        return [Problem(source, line, f"{folder}/{path} does not exist", "expected a file there")]
+        return [
+            Problem(source, line, f"{folder}/{path} does not exist", _missing(file, path, folder))
+        ]
     problems = []
     if section is not None:
-        found = sections(file)[0]
-        if section not in found:
-            known = ", ".join(sorted(found)) or "none: add # --8<-- [start:NAME] and [end:NAME]"
+        found, unpaired = sections(file)
+        # A marker that does not pair up is reported at the snippet's line, once; the pages
+        # that name its section would only repeat it.
+        if section not in found and not unpaired:
             what = f"{folder}/{path} has no section {section!r}"
-            problems.append(Problem(source, line, what, f"expected one of: {known}"))
+            if found:
+                expected = f"expected one of: {', '.join(sorted(found))}"
+            else:
+                kind = content.project.snippet_settings.kind_of(file)
+                comment = kind.comment if kind is not None else "#"
+                expected = (
+                    f"it has none: expected `{comment} --8<-- [start:{section}]` and"
+                    f" `{comment} --8<-- [end:{section}]` around the lines to show"
+                )
+            problems.append(Problem(source, line, what, expected))
     if output:
         recorded = file.with_suffix(OUTPUT_SUFFIX)
         if content.project.snippet_settings.kind_of(file) is None:
@@ -226,35 +247,3 @@ def _check_snippet_file(
                 )
             )
     return problems
-
-
-def _check_slide_pages(content: Content) -> None:
-    for slide in content.slides:
-        if slide.page is not None and not (content.docs_dir / slide.page).is_file():
-            problem = slide.problem(
-                content.project.relative(content.project.slides_file),
-                f"page={slide.page!r} is not a page",
-                f"expected a file in {content.source(content.docs_dir)}/",
-            )
-            content.problems.append(problem)
-
-
-def _check_chapter_slides(content: Content) -> None:
-    """A video chapter that names a slide names one the deck has (by its ``{: #id }``)."""
-    if content.talk is None or content.talk.video is None or not content.slides:
-        return  # talk.yml's or the slides' own problems are reported instead
-    ids = [slide.id for slide in content.slides if slide.id is not None]
-    lines: dict[str, int] | None = None
-    for index, chapter in enumerate(content.talk.video.chapters):
-        if chapter.slide is None or chapter.slide in ids:
-            continue
-        lines = lines or key_lines(content.project.talk_file)
-        path = f"video.chapters[{index}].slide"
-        content.problems.append(
-            Problem(
-                content.project.relative(content.project.talk_file),
-                lines.get(path, 1),
-                f"{path}: no slide has the id {chapter.slide!r}",
-                f"expected one of the slides' ids: {', '.join(ids) or 'none (add {: #ID })'}",
-            )
-        )

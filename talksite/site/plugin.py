@@ -23,7 +23,8 @@ the built site (:mod:`talksite.site.finish`). An engine's own command (``mkdocs 
   page is written (:mod:`talksite.site.problems`).
 - ``on_post_page``, ``on_post_template``: note each page the engine writes, for step 3
   (:class:`~talksite.site.built.BuiltSite`).
-- ``on_serve``: editing talk.yml or the slides refreshes the page as editing a page does.
+- ``on_serve``: editing talk.yml or the slides refreshes the page as editing a page does, and
+  a rebuild that fails shows its problems in the browser (:mod:`talksite.site.serving`).
 
 Registered as ``talksite`` in the ``mkdocs.plugins`` entry point group.
 """
@@ -45,6 +46,7 @@ from talksite.site.options import PluginConfig
 from talksite.site.own_assets import ASSETS_DIR, asset_files, use_assets
 from talksite.site.prepare import Prepared, prepare
 from talksite.site.problems import PageProblems, fail, reporting_template, stop
+from talksite.site.serving import report_failed_rebuilds
 from talksite.site.text import MarkdownView, html_text
 
 if TYPE_CHECKING:
@@ -184,4 +186,6 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         project = self.prepared.project
         for path in (project.talk_file, project.slides_file):
             server.watch(str(path))
+        # A rebuild that fails shows its problems in the browser rather than hang requests.
+        report_failed_rebuilds(server)
         return server

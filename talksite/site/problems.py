@@ -20,6 +20,7 @@ from mkdocs.exceptions import PluginError
 
 from talksite.errors import ContentError, MacroError, Problem, TalksiteError
 from talksite.references import MacroCall, read_references
+from talksite.wording import counted
 
 if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
@@ -107,8 +108,9 @@ def stop(problems: list[Problem]) -> NoReturn:
     """Log every problem on a line of its own, then stop the build."""
     for problem in problems:
         log.error(str(problem))
-    count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-    raise PluginError(f"talksite: {count} in the talk's files, listed above")
+    raise PluginError(
+        f"talksite: {counted(len(problems), 'problem')} in the talk's files, listed above"
+    )
 
 
 def fail(error: TalksiteError) -> NoReturn:

@@ -20,6 +20,7 @@ def sections(path: Path) -> tuple[dict[str, str], list[Problem]]:
     marker that does not pair up (pymdownx.snippets would silently show too much or nothing)."""
     found: dict[str, str] = {}
     open_at: dict[str, int] = {}
+    comment: dict[str, str] = {}  # what the snippet's markers start with: #, -- or //
     problems: list[Problem] = []
     try:
         lines = read_source(path).splitlines()
@@ -30,6 +31,7 @@ def sections(path: Path) -> tuple[dict[str, str], list[Problem]]:
         if marker is None:
             continue
         name = marker.group("name")
+        comment.setdefault(name, line[: marker.start()].strip() or "#")
         if marker.group("end") == "start":
             if name in open_at or name in found:
                 problems.append(Problem(str(path), number, f"section {name!r} starts twice"))
@@ -37,7 +39,10 @@ def sections(path: Path) -> tuple[dict[str, str], list[Problem]]:
         elif name not in open_at:
             problems.append(
                 Problem(
-                    str(path), number, f"section {name!r} ends here", "expected a start before it"
+                    str(path),
+                    number,
+                    f"section {name!r} ends here but never starts",
+                    f"expected `{comment[name]} --8<-- [start:{name}]` above it",
                 )
             )
         else:
@@ -46,6 +51,11 @@ def sections(path: Path) -> tuple[dict[str, str], list[Problem]]:
             found[name] = textwrap.dedent("\n".join(body))
     for name, number in open_at.items():
         problems.append(
-            Problem(str(path), number, f"section {name!r} never ends", "expected an end marker")
+            Problem(
+                str(path),
+                number,
+                f"section {name!r} starts here but never ends",
+                f"expected `{comment[name]} --8<-- [end:{name}]` below it",
+            )
         )
     return found, problems
