@@ -25,13 +25,13 @@ import pytest
 from browser_support import (
     REPO,
     BuiltSite,
-    build_site,
     launch_chromium,
     make_and_build_a_new_talk,
     serve,
 )
-from shared_support import made_once
+from shared_support import made_once, run_folder
 
+from talksite.checks import build_once
 from talksite.talk import Talk, load_talk
 
 if TYPE_CHECKING:
@@ -40,9 +40,13 @@ if TYPE_CHECKING:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    """This talk's site, built strictly, once for every test that looks at it (and once for
-    all of pytest-xdist's workers). Nothing writes to it."""
-    return BuiltSite(made_once(tmp_path_factory, "built-site", build_site))
+    """This talk's site, built strictly, once for every test that looks at it: the build the
+    generated checks use (talksite.checks.build_once), shared by all of pytest-xdist's
+    workers. Nothing writes to it."""
+    made = build_once(REPO / "mkdocs.yml", run_folder(tmp_path_factory))
+    if not made.ok:
+        pytest.fail("talksite build failed:\n" + "\n".join(made.problems), pytrace=False)
+    return made.site
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,15 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["made_once"]
+__all__ = ["made_once", "run_folder"]
+
+
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder of this pytest run that all of its workers share."""
+    folder = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = folder.parent  # the run's folder, above each worker's own
+    return folder
 
 
 def made_once(
@@ -26,9 +34,7 @@ def made_once(
     """The folder `name` in the run's shared folder, made by ``make(folder)`` if no worker of
     this run has made it yet. If `make` fails, the next worker to ask tries again (and fails
     with its own message), so every test that needs it reports why."""
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent  # the run's folder, above each worker's own
+    shared = run_folder(tmp_path_factory)
     folder = shared / name
     made = shared / f"{name}.made"
     with open(shared / f"{name}.lock", "w") as lock:

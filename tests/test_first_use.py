@@ -1,157 +1,24 @@
-"""Green on first use: a talk made by a talksite installed from a wheel passes its first
-``make test`` with no override, and its workflows name a source a CI runner can install.
+"""Green on first use: where ``talksite new`` says a talk's talksite comes from, read from pip's
+record of the install (``direct_url.json``), on the records PEP 610 describes.
 
-The wheel is built once for the module, from a copy of this repository without its ``.git``
-(as ``tests/test_packaging.py`` builds the release), and installed into a fresh virtualenv
-whose ``talksite new`` makes the talk. The talk's ``make test`` then makes its own ``.venv``
-and installs what its Makefile names, as a new speaker's would. How talksite new reads pip's
-record of an install (``direct_url.json``) is checked on the records PEP 610 describes.
+That a talk made by a talksite installed from the release's wheel passes its first ``make
+test`` with no override, and that its workflows name a source a CI runner can install, is in
+``tests/test_packaging.py``, which builds that wheel once.
 """
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
 import subprocess
-import sys
-import time
 from pathlib import Path
-
-import pytest
-import yaml
 
 import talksite
 from talksite.scaffold.origin import VENDOR_DIR, Origin, origin_from_record
 
-pytestmark = pytest.mark.xdist_group("first_use")
-
-ROOT = Path(__file__).resolve().parent.parent
-TIMEOUT_S = 900
-#: Not part of the source the wheel is built from (at the top level, and at any depth).
-NOT_SOURCE = (".git", ".venv", "node_modules", "site", "build", "dist", "artifacts")
-NOT_SOURCE_PATTERNS = ("*.egg-info", "__pycache__", ".pytest_cache", ".ruff_cache", ".cache")
-#: What the workflows run: each installs talksite through the Makefile's `install`.
-MAKE_RUN = re.compile(r"^make( (install|test|site|record))+$")
-
-
-def clean_env() -> dict[str, str]:
-    """The environment without anything that could make Python find this source tree."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONSTARTUP")
-    }
-    env["NO_MKDOCS_2_WARNING"] = "1"
-    return env
-
 
 def ok(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        command, cwd=cwd, capture_output=True, text=True, env=clean_env(), timeout=TIMEOUT_S
-    )
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, f"{command} failed:\n{result.stdout}\n{result.stderr}"
     return result
-
-
-def not_source(folder: str, names: list[str]) -> set[str]:
-    left_out = set(shutil.ignore_patterns(*NOT_SOURCE_PATTERNS)(folder, names))
-    if Path(folder) == ROOT:
-        left_out |= set(NOT_SOURCE) & set(names)
-        left_out |= {name for name in names if name.startswith("site.")}
-    return left_out
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    work = tmp_path_factory.mktemp("wheel")
-    source = work / "source"
-    shutil.copytree(ROOT, source, ignore=not_source)
-    ok([sys.executable, "-m", "build", "--wheel", "--outdir", str(work / "dist"), "."], source)
-    shutil.rmtree(source)
-    (built,) = (work / "dist").glob("talksite-*.whl")
-    return built
-
-
-@pytest.fixture(scope="module")
-def new_talk(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> tuple[Path, str]:
-    """A talk made by the wheel's ``talksite new``, outside this repository; what it said."""
-    work = tmp_path_factory.mktemp("first-use")
-    venv = work / "venv"
-    ok([sys.executable, "-m", "venv", str(venv)], work)
-    ok([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)], work)
-    folder = work / "talks" / "my-talk"
-    folder.parent.mkdir()
-    made = ok([str(venv / "bin" / "talksite"), "new", str(folder)], folder.parent)
-    shutil.rmtree(venv)  # the talk must not need it
-    return folder, made.stdout
-
-
-@pytest.fixture(scope="module")
-def make_test_runs(new_talk: tuple[Path, str]) -> list[tuple[float, str]]:
-    """``make test`` twice, as it is: the first installs everything, the second nothing."""
-    folder = new_talk[0]
-    runs = []
-    for _ in range(2):
-        started = time.monotonic()
-        result = ok(["make", "test"], folder)
-        runs.append((time.monotonic() - started, result.stdout))
-    print(f"\nthe new talk's make test: first {runs[0][0]:.0f} s, warm {runs[1][0]:.1f} s")
-    return runs
-
-
-def talksite_default(folder: Path) -> str:
-    (line,) = [
-        line
-        for line in (folder / "Makefile").read_text(encoding="utf-8").splitlines()
-        if line.startswith("TALKSITE ?= ")
-    ]
-    return line.removeprefix("TALKSITE ?= ")
-
-
-def test_the_first_make_test_passes_with_no_override(
-    new_talk: tuple[Path, str], make_test_runs: list[tuple[float, str]], wheel: Path
-) -> None:
-    folder, said = new_talk
-    (first, first_output), (_, warm_output) = make_test_runs
-    assert re.search(r"\b1 passed\b", first_output), first_output
-    assert re.search(r"\b1 passed\b", warm_output), warm_output
-    assert "pip install" not in warm_output  # installed once, until the Makefile changes
-    # It installed the talk's own copy of the wheel talksite came from.
-    assert talksite_default(folder) == f"{VENDOR_DIR}/{wheel.name}"
-    assert f"install talksite as this one was: {VENDOR_DIR}/{wheel.name}\n" in said
-    installed = ok([str(folder / ".venv" / "bin" / "talksite"), "--version"], folder).stdout
-    assert installed.startswith("talksite ")
-
-
-def test_the_workflows_install_a_source_a_ci_runner_has(new_talk: tuple[Path, str]) -> None:
-    folder, _ = new_talk
-    # Every workflow that installs talksite does it through make, so from the Makefile's
-    # TALKSITE; none names another source.
-    runs = []
-    for workflow in sorted((folder / ".github" / "workflows").glob("*.yml")):
-        for job in yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"].values():
-            runs += [step["run"] for step in job["steps"] if "run" in step]
-    commands = [line.strip() for run in runs for line in run.splitlines()]
-    assert [c for c in commands if "talksite" in c and not c.startswith("make")] == []
-    assert {c for c in commands if c.startswith("make")} == {
-        "make test",
-        "make install",
-        "make record",
-        "make site",
-    }
-    assert all(MAKE_RUN.match(c) for c in commands if c.startswith("make"))
-    # That source is a file in the talk which a push carries: git does not ignore it.
-    source = talksite_default(folder)
-    assert (folder / source).is_file()
-    ok(["git", "init", "-q"], folder)
-    tracked = ok(["git", "add", "--dry-run", "--all"], folder).stdout
-    assert f"add '{source}'" in tracked.splitlines()
-    # And pip installs it in a fresh virtualenv, as CI's `make install` would.
-    ok(
-        [sys.executable, "-m", "pip", "install", "--dry-run", "--no-deps", "-q", source],
-        folder,
-    )
 
 
 # -- pip's record of an install (PEP 610), read --------------------------------------------

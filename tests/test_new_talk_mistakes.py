@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import talksite
-from talksite.cli import EXIT_TIMED_OUT
+from talksite.snippets.subcommands import EXIT_TIMED_OUT
 
 TALKSITE = [sys.executable, "-m", "talksite.cli"]
 TIMEOUT_S = 300

@@ -6,9 +6,10 @@ from the sdist, in an isolated environment whose setuptools comes from the packa
 from a copy of the repository that is deleted before anything is installed; ``twine check
 --strict`` passes on both. The virtualenv has no system site-packages and gets its dependencies
 from the package index. A new talk, made outside the repository by that virtualenv's
-``talksite new``, then runs its own ``make test site`` with the wheel as its ``TALKSITE`` (its
-default, ``talksite==VERSION``, would come from PyPI): its snippet test, and a strict build
-whose deck takes reveal.js from the talk's own ``npm ci``.
+``talksite new``, then runs its own ``make test site`` as it is, with no override, as a new
+speaker's first run would (issue 25's "green on first use"): it makes its own ``.venv`` and
+installs the copy of the wheel ``talksite new`` put in its ``vendor/``; its snippet test and
+the checks pass, and a strict build's deck takes reveal.js from the talk's own ``npm ci``.
 """
 
 from __future__ import annotations
@@ -20,19 +21,24 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import time
 import tomllib
 import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 import talksite
+from talksite.scaffold.origin import VENDOR_DIR
 
 #: One worker builds the wheel and the virtualenv (module fixtures) and runs every test here.
 pytestmark = pytest.mark.xdist_group("packaging")
 
 ROOT = Path(__file__).resolve().parent.parent
-TIMEOUT_S = 600
+TIMEOUT_S = 900
+#: What the workflows run: each installs talksite through the Makefile's `install`.
+MAKE_RUN = re.compile(r"^make( (install|test|site|record))+$")
 #: Not part of the package, and large or private: left out of the copy the wheel is built from.
 #: Left out at the top level only: the package has a talksite/site/ of its own.
 NOT_SOURCE = (".git", ".venv", "node_modules", "site", "build", "dist", "artifacts")
@@ -136,11 +142,12 @@ def packaged_talk(talksite_new: tuple[Path, str]) -> Path:
 
 
 @pytest.fixture(scope="module")
-def made(packaged_talk: Path, venv: Path, wheel: Path) -> str:
-    """The new talk's own ``make test site``, with the virtualenv and the wheel; its output."""
-    return ok(
-        run(["make", "test", "site", f"VENV={venv}", f"TALKSITE={wheel}"], packaged_talk)
-    ).stdout
+def made(packaged_talk: Path) -> str:
+    """The new talk's own first ``make test site``, as it is, with no override; its output."""
+    started = time.monotonic()
+    result = ok(run(["make", "test", "site"], packaged_talk))
+    print(f"\nthe new talk's first make test site: {time.monotonic() - started:.0f} s")
+    return result.stdout
 
 
 def python_says(venv: Path, code: str) -> str:
@@ -159,7 +166,7 @@ def test_the_venv_has_talksite_from_the_wheel_and_nothing_from_the_source_tree(
 
 def test_the_talksite_command_is_installed(venv: Path) -> None:
     result = ok(run([str(venv / "bin" / "talksite"), "--help"], venv))
-    assert "{build,run,record,new,chapters,present}" in result.stdout
+    assert "{build,run,record,new,check,chapters,present}" in result.stdout
 
 
 def test_the_mkdocs_plugin_is_found_through_its_entry_point(venv: Path) -> None:
@@ -173,15 +180,67 @@ def test_the_mkdocs_plugin_is_found_through_its_entry_point(venv: Path) -> None:
 
 
 def test_a_new_talk_passes_its_tests_and_builds_with_the_installed_wheel(
-    packaged_talk: Path, made: str
+    talksite_new: tuple[Path, str], made: str, wheel: Path
 ) -> None:
-    assert "1 passed" in made
-    site = packaged_talk / "site"
+    folder, said = talksite_new
+    passed = re.search(r"\b(\d+) passed\b", made)
+    assert passed is not None and int(passed[1]) > 1, made  # its snippet, and the checks
+    assert "skipped" not in made and "failed" not in made
+    # It installed the talk's own copy of the wheel talksite came from.
+    assert talksite_default(folder) == f"{VENDOR_DIR}/{wheel.name}"
+    assert f"install talksite as this one was: {VENDOR_DIR}/{wheel.name}\n" in said
+    installed = ok(run([str(folder / ".venv" / "bin" / "talksite"), "--version"], folder))
+    assert installed.stdout.startswith("talksite ")
+    # Installed once, until the Makefile changes.
+    assert "pip install" not in ok(run(["make", "install"], folder)).stdout
+    site = folder / "site"
     assert (site / "first-layer" / "index.html").is_file()
     for name in ("reveal.js", "reveal.css", "reset.css", "plugin/notes.js"):
         assert (site / "slides" / "reveal" / name).is_file(), name
     # The deck's reveal.js came from the talk's own npm ci, not from any checkout.
-    assert (packaged_talk / "node_modules" / "reveal.js" / "package.json").is_file()
+    assert (folder / "node_modules" / "reveal.js" / "package.json").is_file()
+
+
+def talksite_default(folder: Path) -> str:
+    (line,) = [
+        line
+        for line in (folder / "Makefile").read_text(encoding="utf-8").splitlines()
+        if line.startswith("TALKSITE ?= ")
+    ]
+    return line.removeprefix("TALKSITE ?= ")
+
+
+def test_the_workflows_install_a_source_a_ci_runner_has(packaged_talk: Path) -> None:
+    # Every workflow that installs talksite does it through make, so from the Makefile's
+    # TALKSITE; none names another source.
+    runs = []
+    for workflow in sorted((packaged_talk / ".github" / "workflows").glob("*.yml")):
+        for job in yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"].values():
+            runs += [step["run"] for step in job["steps"] if "run" in step]
+    commands = [line.strip() for run in runs for line in run.splitlines()]
+    assert [c for c in commands if "talksite" in c and not c.startswith("make")] == []
+    assert {c for c in commands if c.startswith("make")} == {
+        "make test",
+        "make install",
+        "make record",
+        "make site",
+    }
+    assert all(MAKE_RUN.match(c) for c in commands if c.startswith("make"))
+    # That source is a file in the talk which a push carries: git does not ignore it.
+    source = talksite_default(packaged_talk)
+    assert (packaged_talk / source).is_file()
+    tracked = run(["git", "add", "--dry-run", "--all"], packaged_talk)
+    if tracked.returncode != 0:  # not a git repository yet
+        ok(run(["git", "init", "-q"], packaged_talk))
+        tracked = ok(run(["git", "add", "--dry-run", "--all"], packaged_talk))
+    assert f"add '{source}'" in tracked.stdout.splitlines()
+    # And pip installs it in a fresh virtualenv, as CI's `make install` would.
+    ok(
+        run(
+            [sys.executable, "-m", "pip", "install", "--dry-run", "--no-deps", "-q", source],
+            packaged_talk,
+        )
+    )
 
 
 def test_without_npm_ci_the_build_names_the_fix(
