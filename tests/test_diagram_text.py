@@ -26,9 +26,10 @@ _MEASURE = """(slideByslide) => {
   const inside = (inner, outer) =>
     inner.left >= outer.left - 1 && inner.right <= outer.right + 1 &&
     inner.top >= outer.top - 1 && inner.bottom <= outer.bottom + 1;
+  // A text's box is its font's whole line: lines set close may share a sliver of it.
   const overlap = (a, b) =>
     Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 &&
-    Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+    Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.2 * Math.min(a.height, b.height);
   const figures = document.querySelectorAll(".tsk-figure, .tsk-cheese");
   for (const figure of figures) {
     const section = slideByslide ? figure.closest("section") : null;
