@@ -25,6 +25,7 @@ from talksite.errors import ContentError, MacroError, Problem
 from talksite.project import Project
 from talksite.references import Include, MacroCall, read_references
 from talksite.site.confined import link_out, links_out_of
+from talksite.site.speaker_photo import speaker_photo_problems
 from talksite.snippets import OUTPUT_SUFFIX, SnippetError, load, provenance, recordings, sections
 from talksite.talk import Talk, TalkConfigError, key_lines, load_talk
 
@@ -83,6 +84,7 @@ def check_content(project: Project, *, docs_dir: Path) -> Content:
         _check_references(content, slides_path, in_slides=True)
     _check_slide_pages(content)
     _check_chapter_slides(content)
+    content.problems += speaker_photo_problems(content.talk, project, docs_dir=docs_dir)
     # A recorded output drawn on a page and on a slide is read twice: report each problem once.
     content.problems = list(dict.fromkeys(content.problems))
     return content

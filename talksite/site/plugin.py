@@ -187,6 +187,8 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
                 figures=self.figures,
                 description=self.talk.abstract.lead,
                 favicon=config.theme.get("favicon"),
+                theme=config.theme,
+                speaker=self.talk.speaker,
             )
             # The deck is a page readers share too: it gets its own card.
             deck_tags = social(
