@@ -143,7 +143,11 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         markdown = deck.link_page_to_slides(
-            markdown, page, self.slides, pdf=self.project.slides_pdf
+            markdown,
+            page,
+            self.slides,
+            pdf=self.project.slides_pdf,
+            handout=self.project.slides_handout,
         )
         return video.link_layer_page(markdown, page, self.slides, self.talk)
 
@@ -214,6 +218,23 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
             from talksite.deck.pdf import write_pdf
 
             write_pdf(index, index.parent / deck.PDF_NAME)
+        if self.project.slides_handout:
+            self._write_handout(index, config=config, page_url=page_url)
+
+    def _write_handout(
+        self, index: Path, *, config: MkDocsConfig, page_url: Callable[[str], str | None]
+    ) -> None:
+        # Playwright is imported only when a handout is wanted.
+        from talksite.deck.handout import HANDOUT_NAME, handout_slides, write_handout
+
+        slides = handout_slides(
+            self.slides,
+            snippets_dir=self.project.snippets_dir,
+            folder=self.project.relative(self.project.snippets_dir),
+            page_url=page_url,
+            site_url=config.site_url or "",
+        )
+        write_handout(index, index.parent / HANDOUT_NAME, slides, title=self.talk.title)
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: object
