@@ -14,7 +14,7 @@ NPM_INSTALLED := node_modules/.installed
 # MkDocs is pinned below 2.0 in pyproject.toml; Material's banner about 2.0 is noise here.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve site slides-pdf lint test test-snippets
+.PHONY: install serve site slides-pdf handout lint test test-snippets
 
 install: $(INSTALLED) $(if $(wildcard package.json),$(NPM_INSTALLED))
 
@@ -40,6 +40,11 @@ site: install
 # build links the PDF from the pages.
 slides-pdf: install
 	.venv/bin/talksite build --pdf
+
+# The site, plus site/slides/handout.pdf: each slide with its notes, and for a slide that shows
+# a snippet, the whole file, its recorded output, what recorded it and a QR code to its page.
+handout: install
+	.venv/bin/talksite build --handout
 
 lint: install
 	$(PY) -m ruff check .

@@ -39,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _show_build_problems()
         if args.command == "build":
             config_file = args.config_file or find_config_file()
-            return build_command(config_file, args.site_dir, pdf=args.pdf)
+            return build_command(config_file, args.site_dir, pdf=args.pdf, handout=args.handout)
         if args.command == "run":
             return subcommands.run_command(args.snippet, _project_if_any(args.config_file))
         if args.command == "present":
@@ -71,6 +71,12 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-d", "--site-dir", type=Path, default=Path("site"))
     build.add_argument(
         "--pdf", action="store_true", default=None, help="also print the deck to a PDF"
+    )
+    build.add_argument(
+        "--handout",
+        action="store_true",
+        default=None,
+        help="also print the handout: each slide with its notes and verified snippets",
     )
 
     run = commands.add_parser(
@@ -142,11 +148,13 @@ def new_command(directory: Path) -> int:
     return 0
 
 
-def build_command(config_file: Path, site_dir: Path, *, pdf: bool | None) -> int:
+def build_command(
+    config_file: Path, site_dir: Path, *, pdf: bool | None, handout: bool | None = None
+) -> int:
     from talksite.site.build import BuildFailed, build_site
 
     try:
-        build_site(config_file, site_dir, pdf=pdf)
+        build_site(config_file, site_dir, pdf=pdf, handout=handout)
     except BuildFailed as error:
         print(f"talksite: the build stopped ({error}); {site_dir}/ is unchanged", file=sys.stderr)
         return 1

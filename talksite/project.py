@@ -51,6 +51,8 @@ class Project:
     slides_file: Path
     #: Also print the deck to PDF.
     slides_pdf: bool
+    #: Also print the handout: slides, notes and verified snippets.
+    slides_handout: bool
     #: The PostgreSQL majors every test run checks the snippets on.
     verified_on: tuple[int, ...]
     #: Where drawn social cards are kept between builds.
@@ -77,6 +79,7 @@ class Project:
             snippets_dir=path(options.snippets_dir),
             slides_file=path(options.slides_file),
             slides_pdf=options.slides_pdf,
+            slides_handout=options.slides_handout,
             verified_on=tuple(options.verified_on),
             cards_cache_dir=path(options.cards_cache_dir),
             snippet_settings=_snippet_settings(config_file, options),

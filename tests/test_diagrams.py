@@ -44,7 +44,11 @@ def _copy_with(tmp_path: Path, original: Path, old: str, new: str) -> Path:
 
 
 def _texts(figure_html: str) -> list[str]:
-    return re.findall(r"<text[^>]*>([^<]*)</text>", figure_html)
+    """Each label's text; a label wrapped onto lines (``<tspan>``) as one line."""
+    return [
+        " ".join(re.findall(r">([^<]+)<", f">{inner}<"))
+        for inner in re.findall(r"<text[^>]*>(.*?)</text>", figure_html)
+    ]
 
 
 # --- The formats -------------------------------------------------------------------------------

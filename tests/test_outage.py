@@ -192,10 +192,16 @@ def test_the_svg_has_a_text_alternative_and_takes_the_page_colours(
 def test_the_slices_are_labelled_with_the_layers_defences(
     slugs: list[str], layers: tuple[Layer, ...]
 ) -> None:
-    drawing = svg(make_run(slugs), layers, labels=True)
-    labels = [element.text for element in drawing.iter(f"{SVG}text")]
-    assert labels == [layer.defence for layer in layers]
-    assert None not in labels
+    drawing = svg(make_run(slugs, "tcp"), layers, labels=True)
+    named = [
+        " ".join(span.text or "" for span in element.iter(f"{SVG}tspan"))
+        for element in drawing.iter(f"{SVG}text")
+        if element.get("class") == "tsk-defence"
+    ]
+    assert named == [layer.defence for layer in layers]
+    # Under each name, what the defence did in the run.
+    said = [e.findtext(f"{SVG}tspan") for e in drawing.iter(f"{SVG}text") if not e.get("class")]
+    assert said == ["missing", "missing", "held", "not reached"]
 
 
 def test_the_page_figure_draws_every_recorded_run(

@@ -98,6 +98,42 @@ def test_the_fallback_key_shows_the_recording_with_its_date(
     page.context.close()
 
 
+#: Where the panel is, against what it must not cover; then, with a long output, again.
+_PANEL_PLACE = """() => {
+  const panel = document.querySelector(".present-run");
+  const output = panel.querySelector(".present-run__output");
+  const box = (element) => element.getBoundingClientRect();
+  const covers = (a, b) => Math.min(a.right, b.right) > Math.max(a.left, b.left) &&
+    Math.min(a.bottom, b.bottom) > Math.max(a.top, b.top);
+  const section = panel.closest("section");
+  const others = [...section.querySelectorAll(":scope > :not(.present-run):not(aside)"),
+    document.querySelector(".reveal .controls"), document.querySelector(".deck-toggle")];
+  const covered = others.filter((other) => covers(box(panel), box(other)))
+    .map((other) => other.className || other.tagName);
+  const code = getComputedStyle(section.querySelector(".highlight code")).fontFamily;
+  for (let n = 0; n < 200; n++) output.append(`a long output, line ${n}\n`);
+  const slides = box(document.querySelector(".reveal .slides"));
+  return {covered, sameFont: getComputedStyle(output).fontFamily === code,
+    scrolls: output.scrollHeight > output.clientHeight,
+    inside: box(panel).bottom <= slides.bottom && box(panel).right <= slides.right + 1};
+}"""
+
+
+def test_the_panel_sits_beside_the_code_in_its_font_and_scrolls_when_long(
+    browser: Browser, present: Presenting
+) -> None:
+    page = presenter_page(browser, present, LOCK_QUEUE)
+    page.keyboard.press("x")
+    page.wait_for_selector(".present-run[data-result=recorded]")
+    place = page.evaluate(_PANEL_PLACE)
+    assert place == {"covered": [], "sameFont": True, "scrolls": True, "inside": True}
+    # The differing lines are marked with a sign, not by colour alone.
+    marker = "getComputedStyle(document.querySelector('.present-line--differs'), '::before')"
+    page.evaluate("document.querySelector('.present-line').classList.add('present-line--differs')")
+    assert page.evaluate(f"{marker}.content") == '"≠ "'
+    page.context.close()
+
+
 def test_the_audience_follows_three_slide_changes_without_notes(
     browser: Browser, present: Presenting, slides: list[deck.Slide]
 ) -> None:

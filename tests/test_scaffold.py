@@ -116,6 +116,7 @@ def test_new_makes_every_file_a_talk_needs(new_talk: Path) -> None:
         "README.md",
         "docs/first-layer.md",
         "docs/index.md",
+        "docs/speaker.svg",
         "mkdocs.yml",
         "package-lock.json",
         "package.json",
@@ -222,7 +223,7 @@ def test_new_refuses_a_file(tmp_path: Path) -> None:
 
 def test_new_fills_an_empty_folder(tmp_path: Path) -> None:
     result = ok(talksite_new(tmp_path))
-    assert result.stdout.startswith(f"Created a new talk in {tmp_path} (19 files). Next:\n")
+    assert result.stdout.startswith(f"Created a new talk in {tmp_path} (20 files). Next:\n")
     assert (tmp_path / "talk" / "talk.yml").is_file()
 
 

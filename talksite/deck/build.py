@@ -15,13 +15,16 @@ import shutil
 from collections.abc import Callable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
 from talksite.deck.render import MarkdownSetup, RenderedSlide, render_slides
 from talksite.deck.slides import DeckError, Slide, parse_slides
+from talksite.deck.theme import logo_html, theme_css
 from talksite.diagrams import Figure
 from talksite.errors import Problem, SetupError
+from talksite.talk import Speaker
 
 __all__ = ["DECK_DIR", "REVEAL_FILES", "build_deck", "load_slides", "reveal_dist"]
 
@@ -30,6 +33,8 @@ DECK_DIR = "slides"
 #: The files of reveal.js's ``dist/`` folder that the deck needs, and nothing else.
 REVEAL_FILES = ("reveal.js", "reveal.css", "reset.css", "plugin/notes.js")
 _OWN_ASSETS = ("deck.css", "deck.js")
+#: The deck's colours from the site's theme.palette, written by the build after deck.css.
+THEME_CSS = "theme.css"
 #: talksite's own checkout (package.json, node_modules/), two levels above this package.
 _GENERATOR_ROOT = Path(__file__).resolve().parents[2]
 
@@ -75,12 +80,19 @@ def reveal_dist(project_dir: Path) -> tuple[Path, str]:
     return installed_json.parent / "dist", installed
 
 
-def _page(rendered: Sequence[RenderedSlide], **values: str | None) -> str:
+def _page(rendered: Sequence[RenderedSlide], **values: object) -> str:
     """The deck's HTML: the slides, and ``values`` (title, language, reveal_version,
-    description, favicon) for its head."""
+    description, favicon, logo, speaker) for its head and title slide."""
     template = resources.files("talksite.deck").joinpath("assets/index.html").read_text("utf-8")
     environment = jinja2.Environment(autoescape=True, keep_trailing_newline=True)
     return environment.from_string(template).render(slides=rendered, **values)
+
+
+def _material_icons() -> Path:
+    """Material's bundled icons (``theme.icon.logo`` names one of them)."""
+    import material
+
+    return Path(material.__file__).parent / "templates" / ".icons"
 
 
 def build_deck(
@@ -97,11 +109,16 @@ def build_deck(
     figures: Mapping[str, Callable[..., Figure]] | None = None,
     description: str = "",
     favicon: str | None = None,
+    theme: Mapping[str, Any] | None = None,
+    speaker: Speaker | None = None,
 ) -> Path:
     """Render ``slides`` into ``site_dir/slides/`` with its assets; returns the HTML file.
 
     ``description`` is the deck's meta description (search results show it); ``favicon``
     the site's icon, relative to the site's root, so that no browser asks for a missing one.
+    ``theme`` is mkdocs.yml's: its palette colours the deck, its logo is in a corner of
+    every slide (:mod:`talksite.deck.theme`). The title slide shows ``speaker``'s photo, if
+    talk.yml gives one, with its credit.
     """
     dist, version = reveal_dist(project_dir)
     rendered = render_slides(
@@ -115,6 +132,8 @@ def build_deck(
     assets = resources.files("talksite.deck").joinpath("assets")
     for name in _OWN_ASSETS:
         (deck_dir / name).write_bytes(assets.joinpath(name).read_bytes())
+    theme = theme or {}
+    (deck_dir / THEME_CSS).write_text(theme_css(theme.get("palette")), encoding="utf-8")
     index = deck_dir / "index.html"
     index.write_text(
         _page(
@@ -124,6 +143,8 @@ def build_deck(
             reveal_version=version,
             description=description,
             favicon=posixpath.relpath(favicon, DECK_DIR) if favicon else None,
+            logo=logo_html(theme, icons=_material_icons()),
+            speaker=speaker if speaker is not None and speaker.photo else None,
         ),
         encoding="utf-8",
     )

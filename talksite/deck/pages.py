@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 __all__ = [
+    "DECK_HANDOUT",
     "DECK_PAGE",
     "DECK_PDF",
     "PDF_NAME",
@@ -37,6 +38,8 @@ _NOT_A_TEMPLATE = "---\nrender_macros: false\n---\n\n"
 # Links name index.html, so that they also work in a site opened from file://.
 DECK_PAGE = f"{DECK_DIR}/index.html"
 DECK_PDF = f"{DECK_DIR}/{PDF_NAME}"
+#: The handout (``talksite build --handout``: :mod:`talksite.deck.handout`).
+DECK_HANDOUT = f"{DECK_DIR}/handout.pdf"
 
 
 def text_page_file(
@@ -71,7 +74,9 @@ def text_page_file(
     return page
 
 
-def link_page_to_slides(markdown: str, page: Page, slides: Sequence[Slide], *, pdf: bool) -> str:
+def link_page_to_slides(
+    markdown: str, page: Page, slides: Sequence[Slide], *, pdf: bool, handout: bool = False
+) -> str:
     """``markdown`` with a line linking the slides that name this page, if any do."""
     linked = [slide for slide in slides if slide.page == page.file.src_uri]
     if not linked:
@@ -88,4 +93,10 @@ def link_page_to_slides(markdown: str, page: Page, slides: Sequence[Slide], *, p
     if pdf:
         pdf_link = f'<a href="{get_relative_url(DECK_PDF, page.url)}">as a PDF</a>'
         lines.append(f"The deck is also available {pdf_link}.")
+    if handout:
+        handout_link = f'<a href="{get_relative_url(DECK_HANDOUT, page.url)}">the handout</a>'
+        lines.append(
+            f"Every slide with its notes, and the whole code it runs with its recorded output:"
+            f" {handout_link} (PDF)."
+        )
     return markdown.rstrip("\n") + "\n".join(lines) + "\n"

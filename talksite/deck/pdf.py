@@ -21,13 +21,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, sync_playwright
 
 from talksite import environment, processes
 from talksite.deck.page_wait import wait_until
 from talksite.errors import SetupError
 
-__all__ = ["CHROMIUM_ARGS", "chromium_executable", "write_pdf"]
+__all__ = ["CHROMIUM_ARGS", "READY_TIMEOUT_MS", "chromium_executable", "chromium_page", "write_pdf"]
 
 #: Quiet, offline, container-friendly Chromium.
 CHROMIUM_ARGS = (
@@ -43,7 +43,7 @@ CHROMIUM_ARGS = (
 #: the browser without the browser around it, and about half its CPU for a page; it is also
 #: what Playwright itself runs headless. Else the browser, headless.
 _DEBIAN_CHROMIUMS = ("/usr/bin/chromium-headless-shell", "/usr/bin/chromium")
-_READY_TIMEOUT_MS = 30_000
+READY_TIMEOUT_MS = 30_000
 _START_TIMEOUT_S = 30.0
 #: Once asked to close, Chromium gets this long before its group is killed.
 _CLOSE_TIMEOUT_S = 5.0
@@ -60,23 +60,29 @@ def chromium_executable() -> str | None:
 def write_pdf(deck_html: Path, pdf: Path) -> int:
     """Print ``deck_html`` (a built deck, opened from ``file://``) to ``pdf``; returns pages."""
     url = deck_html.resolve().as_uri() + "?print-pdf"
+    with chromium_page() as page:
+        page.goto(url)
+        wait_until(page, "window.Reveal && Reveal.isReady()", timeout=READY_TIMEOUT_MS)
+        pages = page.locator(".pdf-page").count()
+        page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+    return pages
+
+
+@contextlib.contextmanager
+def chromium_page() -> Iterator[Page]:
+    """A page of headless Chromium, ours, for the length of the block (the PDFs print with it)."""
     with sync_playwright() as playwright:
         executable = chromium_executable() or playwright.chromium.executable_path
         with _headless_chromium(executable) as endpoint:
             browser = playwright.chromium.connect_over_cdp(endpoint)
             try:
-                page = browser.new_page()
-                page.goto(url)
-                wait_until(page, "window.Reveal && Reveal.isReady()", timeout=_READY_TIMEOUT_MS)
-                pages = page.locator(".pdf-page").count()
-                page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+                yield browser.new_page()
             finally:
                 # Over CDP, close() only disconnects: ask the browser itself to quit (if it
                 # is gone already, its group is killed below all the same).
                 with contextlib.suppress(PlaywrightError):
                     browser.new_browser_cdp_session().send("Browser.close")
                 browser.close()
-    return pages
 
 
 @contextlib.contextmanager

@@ -7,7 +7,9 @@ Sizes: drawings are laid out in units meant to be CSS pixels on a 1280x720 slide
 :data:`WIDTH` wide, so that a slide shows them at about 1:1. Text is :data:`FONT_PX` units
 high and never less than :data:`MIN_FONT_PX` on a slide (``tests/test_diagrams.py`` measures it
 in Chromium). Text is set in the monospace font the recorded outputs are shown in: its glyphs
-have one known width, so a label can be cut to the room it has before it is drawn.
+have one known width, so a label is wrapped to the room it has before it is drawn, and the
+drawing grows to hold it. No text is ever cut (``tests/test_diagram_text.py`` measures every
+label, on the deck and on the pages).
 
 Colours: outlines and text in ``currentColor``; fills in CSS variables, with a dark variant for
 Material's ``slate`` scheme and for the deck's dark colours (never in its printed PDF).
@@ -27,15 +29,19 @@ __all__ = [
     "MIN_FONT_PX",
     "WIDTH",
     "Figure",
-    "fit",
+    "LINE_PX",
     "read_output",
     "style",
     "svg_open",
+    "text_block",
     "text_width",
+    "wrap",
 ]
 
 WIDTH = 1200
 FONT_PX = 20
+#: From one line of a wrapped label to the next.
+LINE_PX = 23
 #: The smallest text any diagram may show on a 1280x720 slide: legible from the back of a room.
 MIN_FONT_PX = 18
 #: A monospace glyph's advance, in em: DejaVu Sans Mono and Courier are 0.6; a little slack.
@@ -104,12 +110,36 @@ def text_width(text: str, *, size: float = FONT_PX) -> float:
     return len(text) * size * CHAR_EM
 
 
-def fit(text: str, room: float, *, size: float = FONT_PX) -> str:
-    """``text`` cut (with an ellipsis) to fit ``room`` units; empty if not even a word fits."""
-    if text_width(text, size=size) <= room:
-        return text
-    chars = int(room / (size * CHAR_EM)) - 1
-    return text[:chars].rstrip() + "…" if chars >= 4 else ""
+def wrap(text: str, room: float, *, size: float = FONT_PX) -> list[str]:
+    """``text`` in lines no wider than ``room`` units, broken between words; a word longer
+    than a line is broken where the line ends. Nothing is left out."""
+    per_line = max(1, int(room / (size * CHAR_EM)))
+    pieces = [
+        word[start : start + per_line]
+        for word in text.split()
+        for start in range(0, len(word), per_line)
+    ]
+    lines: list[str] = []
+    for piece in pieces:
+        if lines and len(lines[-1]) + 1 + len(piece) <= per_line:
+            lines[-1] += " " + piece
+        else:
+            lines.append(piece)
+    return lines or [""]
+
+
+def text_block(
+    lines: list[str], *, x: float, y: float, anchor: str = "start", css: str = ""
+) -> str:
+    """One ``<text>`` of ``lines``, the first line's baseline at ``y``, one under another."""
+    attributes = f' class="{css}"' if css else ""
+    if anchor != "start":
+        attributes += f' text-anchor="{anchor}"'
+    spans = "".join(
+        f'<tspan x="{x:.1f}" dy="{0 if n == 0 else LINE_PX}">{html.escape(line)}</tspan>'
+        for n, line in enumerate(lines)
+    )
+    return f'<text x="{x:.1f}" y="{y:.1f}"{attributes}>{spans}</text>'
 
 
 def read_output(path: Path, *, source: str, what: str) -> list[str]:

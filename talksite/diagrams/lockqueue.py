@@ -18,12 +18,21 @@ the sessions it waits for; an arrow from each waiting session to each one it wai
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from talksite.diagrams.figure import FONT_PX, WIDTH, Figure, fit, read_output, style, svg_open
+from talksite.diagrams.figure import (
+    FONT_PX,
+    LINE_PX,
+    WIDTH,
+    Figure,
+    read_output,
+    style,
+    svg_open,
+    text_block,
+    wrap,
+)
 from talksite.errors import ContentError, Problem
 
 __all__ = ["Holder", "lock_queue", "parse_lock_queue"]
@@ -129,8 +138,8 @@ def _describe(queue: list[Holder]) -> tuple[str, str]:
 def draw_lock_queue(queue: list[Holder], *, ident: str) -> Figure:
     """The queue as a row of boxes, with an arrow per wait."""
     width_each = min(380.0, (WIDTH - _GAP * (len(queue) - 1)) / len(queue))
-    rows = 3 + max(len(h.others) for h in queue)
-    box_h = rows * _LINE + 2 * _PAD
+    # A box is as tall as the tallest one's wrapped lines.
+    box_h = max(_box_height(_box_lines(h, width_each)) for h in queue)
     deepest = max(
         (abs(_index(queue, w) - i) for i, h in enumerate(queue) for w in h.waits_for), default=0
     )
@@ -158,22 +167,33 @@ def _index(queue: list[Holder], session: str) -> int:
     return next(i for i, h in enumerate(queue) if h.session == session)
 
 
-def _box(holder: Holder, x: float, width: float, height: float) -> str:
-    kind = "tsk-holds" if holder.granted else "tsk-waits"
-    lines = [
+def _box_lines(holder: Holder, width: float) -> list[tuple[list[str], str]]:
+    """The box's texts, each wrapped to the box, and its CSS class."""
+    texts = [
         (holder.session, "tsk-name"),
         (holder.mode, ""),
         ("granted" if holder.granted else "waiting", ""),
         *((value, "") for _, value in holder.others),
     ]
-    texts = "".join(
-        f'<text x="{x + _PAD:.1f}" y="{_TOP + _PAD + _LINE * (n + 1) - 6}"'
-        f"{f' class={chr(34)}{css}{chr(34)}' if css else ''}>"
-        f"{html.escape(fit(text, width - 2 * _PAD))}</text>"
-        for n, (text, css) in enumerate(lines)
-    )
-    rect = f'<rect class="{kind}" x="{x + 1.5:.1f}" y="{_TOP}" width="{width - 3:.1f}" height="{height}" rx="10"/>'
-    return rect + texts
+    return [(wrap(text, width - 2 * _PAD), css) for text, css in texts]
+
+
+def _box_height(lines: list[tuple[list[str], str]]) -> float:
+    wrapped = sum(len(block) - 1 for block, _ in lines)
+    return len(lines) * _LINE + wrapped * LINE_PX + 2 * _PAD
+
+
+def _box(holder: Holder, x: float, width: float, height: float) -> str:
+    kind = "tsk-holds" if holder.granted else "tsk-waits"
+    parts = [
+        f'<rect class="{kind}" x="{x + 1.5:.1f}" y="{_TOP}" width="{width - 3:.1f}"'
+        f' height="{height}" rx="10"/>'
+    ]
+    y = _TOP + _PAD + _LINE - 6
+    for block, css in _box_lines(holder, width):
+        parts.append(text_block(block, x=x + _PAD, y=y, css=css))
+        y += _LINE + (len(block) - 1) * LINE_PX
+    return "".join(parts)
 
 
 def _arrow(waiter: int, holder: int, width: float, box_h: float) -> str:

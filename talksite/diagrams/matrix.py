@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from talksite.errors import ContentError, Problem
 
-__all__ = ["MatrixError", "Run", "parse_matrix"]
+__all__ = ["OUTAGE_COLUMN", "MatrixError", "Run", "parse_matrix"]
 
 OUTAGE_COLUMN = "outage"
 _CELL_SEPARATOR = re.compile(r" {2,}")

@@ -13,35 +13,37 @@ The format, as a snippet prints it (one event a line)::
 - At least two events.
 
 Drawn as one lane per actor, in the order they first act; a bar from an actor's first event
-to its last; a dot per event at its time, labelled with what happened, cut to the room it has
-(the whole text is in the description, and in each dot's tooltip).
+to its last; a dot per event at its time, labelled with what happened, whole: wrapped, and
+placed above or below the lane where it covers no other label (:mod:`~talksite.diagrams.labels`);
+a lane is as tall as its labels need.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from talksite.diagrams.figure import (
     FONT_PX,
+    LINE_PX,
     WIDTH,
     Figure,
-    fit,
     read_output,
     style,
     svg_open,
     text_width,
 )
+from talksite.diagrams.labels import ABOVE, BELOW, Label, place, rows
 from talksite.errors import ContentError, Problem
 
 __all__ = ["Event", "parse_timeline", "timeline"]
 
 _EVENT = re.compile(r"^t=(?P<at>\d+(?:\.\d+)?)s {2,}(?P<actor>\S+) {2,}(?P<text>\S.*)$")
-_LANE, _ROW = 76, 27  # a lane's height: a row of labels above its line, a row below
 _TOP, _AXIS = 8, 46
+#: Room around a lane's line for its dots and bar, when no label is on that side.
+_DOT_ROOM = 16
 _RULES = (
     ".tsk-timeline .tsk-life { stroke: var(--tsk-soft); stroke-width: 14; stroke-linecap: round; }"
     " .tsk-timeline .tsk-lane { stroke: currentColor; stroke-opacity: 0.35; stroke-width: 1; }"
@@ -126,15 +128,21 @@ def draw_timeline(events: list[Event], *, ident: str) -> Figure:
     start, end = events[0].at, max(events[-1].at, events[0].at + 1e-9)
     x0, x1 = left + 12, left + 12 + (WIDTH - left - 12) * 0.72
     scale = (x1 - x0) / (end - start)
-    height = _TOP + _LANE * len(actors) + _AXIS
+    lanes, y = [], float(_TOP)
+    for actor in actors:
+        mine = [e for e in _merged(events) if e.actor == actor]
+        points = [(x0 + (e.at - start) * scale, e.text) for e in mine]
+        labels = place(points, left=left, right=WIDTH)
+        line_y = y + max(rows(labels, ABOVE) * LINE_PX + 4, _DOT_ROOM)
+        lanes.append(_lane(actor, mine, labels, line_y=line_y))
+        y = line_y + max(rows(labels, BELOW) * LINE_PX + 12, _DOT_ROOM) + 6
+    axis_y = y + 6
+    height = axis_y + _AXIS
     title, description = _describe(events)
     parts = [
-        svg_open(ident=ident, width=WIDTH, height=height, title=title, description=description)
+        svg_open(ident=ident, width=WIDTH, height=height, title=title, description=description),
+        *lanes,
     ]
-    for lane, actor in enumerate(actors):
-        mine = [e for e in _merged(events) if e.actor == actor]
-        parts.append(_lane(lane, actor, mine, x=lambda t: x0 + (t - start) * scale))
-    axis_y = _TOP + _LANE * len(actors) + 6
     for tick in _ticks(start, end):
         x = x0 + (tick - start) * scale
         parts.append(
@@ -149,27 +157,22 @@ def draw_timeline(events: list[Event], *, ident: str) -> Figure:
     return Figure(html_text, title, description)
 
 
-def _lane(lane: int, actor: str, events: list[Event], *, x: Callable[[float], float]) -> str:
-    """One actor's lane: its name, its bar, its dots, labels alternately above and below."""
-    line_y = _TOP + _LANE * lane + _ROW + 12
-    xs = [x(e.at) for e in events]
+def _lane(actor: str, events: list[Event], labels: list[Label], *, line_y: float) -> str:
+    """One actor's lane: its name, its bar, its dots and their labels."""
+    xs = [label.x for label in labels]
     parts = [
-        f'<text class="tsk-actor" x="2" y="{line_y + 7}">{html.escape(actor)}</text>',
-        f'<line class="tsk-lane" x1="{xs[0]:.1f}" y1="{line_y}" x2="{WIDTH}" y2="{line_y}"/>',
-        f'<line class="tsk-life" x1="{xs[0]:.1f}" y1="{line_y}" x2="{xs[-1]:.1f}" y2="{line_y}"/>',
+        f'<text class="tsk-actor" x="2" y="{line_y + 7:.1f}">{html.escape(actor)}</text>',
+        f'<line class="tsk-lane" x1="{xs[0]:.1f}" y1="{line_y:.1f}" x2="{WIDTH}" y2="{line_y:.1f}"/>',
+        f'<line class="tsk-life" x1="{xs[0]:.1f}" y1="{line_y:.1f}" x2="{xs[-1]:.1f}"'
+        f' y2="{line_y:.1f}"/>',
     ]
-    for index, (event, at_x) in enumerate(zip(events, xs)):
-        # A label runs until the next label on its row: the event after next.
-        room = (xs[index + 2] if index + 2 < len(xs) else WIDTH) - at_x - 8
-        label = fit(event.text, room)
-        baseline = line_y - 12 if index % 2 == 0 else line_y + _ROW + 4
+    for event, label in zip(events, labels):
         tooltip = html.escape(f"t={event.stamp}, {event.actor}: {event.text}")
         parts.append(
-            f'<circle class="tsk-event" cx="{at_x:.1f}" cy="{line_y}" r="8">'
+            f'<circle class="tsk-event" cx="{label.x:.1f}" cy="{line_y:.1f}" r="8">'
             f"<title>{tooltip}</title></circle>"
         )
-        if label:
-            parts.append(f'<text x="{at_x - 4:.1f}" y="{baseline}">{html.escape(label)}</text>')
+        parts.append(label.svg(line_y))
     return "".join(parts)
 
 

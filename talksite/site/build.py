@@ -54,9 +54,11 @@ class BuildFailed(TalksiteError):
     """The build stopped; MkDocs has logged why, one line per problem."""
 
 
-def build_site(config_file: Path, site_dir: Path, *, pdf: bool | None = None) -> None:
-    """Build strictly into a fresh folder, then put it in `site_dir`'s place; `pdf`, if
-    given, replaces the ``slides_pdf`` option."""
+def build_site(
+    config_file: Path, site_dir: Path, *, pdf: bool | None = None, handout: bool | None = None
+) -> None:
+    """Build strictly into a fresh folder, then put it in `site_dir`'s place; `pdf` and
+    `handout`, if given, replace the ``slides_pdf`` and ``slides_handout`` options."""
     engine.check()
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -67,6 +69,8 @@ def build_site(config_file: Path, site_dir: Path, *, pdf: bool | None = None) ->
         config = load_config(str(config_file), site_dir=str(building), strict=True)
         if pdf is not None:
             plugin_options(config).slides_pdf = pdf
+        if handout is not None:
+            plugin_options(config).slides_handout = handout
         _build_in_steps(config)
     except (Abort, ConfigurationError, PluginError, SetupError) as error:
         _remove(building)

@@ -8,9 +8,10 @@ An engine without MkDocs' plugin hooks can fill it too, from its own list of pag
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from talksite.deck import MarkdownSetup
 
@@ -62,6 +63,8 @@ class BuiltSite:
     language: str
     #: The site's icon, relative to its root.
     favicon: str | None
+    #: mkdocs.yml's ``theme``: its palette colours the deck, its logo marks every slide.
+    theme: Mapping[str, Any] = field(default_factory=dict)
     pages: list[BuiltPage] = field(default_factory=list)
     #: Other HTML files the theme wrote from its templates (``404.html``).
     templates: list[str] = field(default_factory=list)

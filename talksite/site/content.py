@@ -26,6 +26,7 @@ from talksite.project import Project
 from talksite.references import Include, MacroCall, read_references
 from talksite.site.confined import link_out, links_out_of
 from talksite.site.cross_check import cross_check
+from talksite.site.speaker_photo import speaker_photo_problems
 from talksite.snippets import OUTPUT_SUFFIX, SnippetError, load, provenance, recordings, sections
 from talksite.snippets.model import shared_recordings, snippet_files
 from talksite.talk import Talk, TalkConfigError, load_talk
@@ -84,6 +85,7 @@ def check_content(project: Project, *, docs_dir: Path) -> Content:
     if slides_path.is_file():
         _check_references(content, slides_path, in_slides=True)
     content.problems += cross_check(project, content.docs_dir, content.talk, content.slides)
+    content.problems += speaker_photo_problems(content.talk, project, docs_dir=docs_dir)
     # A recorded output drawn on a page and on a slide is read twice: report each problem once.
     content.problems = list(dict.fromkeys(content.problems))
     return content

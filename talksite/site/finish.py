@@ -5,7 +5,8 @@
   Content-Security-Policy (:mod:`talksite.policy`); so do the theme's other pages (404).
 - The deck is rendered into ``slides/`` with the site's own Markdown set-up, with a card and
   a policy of its own (which also allows reveal.js's speaker view), and printed to PDF if the
-  ``slides_pdf`` option says so (:mod:`talksite.deck`).
+  ``slides_pdf`` option says so (:mod:`talksite.deck`), and to a handout if
+  ``slides_handout`` does (:mod:`talksite.deck.handout`).
 
 It reads the pages as the engine wrote them into the site's folder, and what the engine said
 of each (:class:`~talksite.site.built.BuiltSite`). With ``policy=False`` (``mkdocs serve``)
@@ -45,6 +46,8 @@ def finish_site(prepared: Prepared, built: BuiltSite, *, policy: bool = True) ->
         from talksite.deck.pdf import write_pdf
 
         write_pdf(index, index.parent / deck.PDF_NAME)
+    if prepared.project.slides_handout:
+        _write_handout(prepared, built, index)
 
 
 def _build_deck(prepared: Prepared, built: BuiltSite, *, policy: bool) -> Path:
@@ -63,6 +66,8 @@ def _build_deck(prepared: Prepared, built: BuiltSite, *, policy: bool) -> Path:
         figures=prepared.figures,
         description=talk.abstract.lead,
         favicon=built.favicon,
+        theme=built.theme,
+        speaker=talk.speaker,
     )
     deck_tags = social(
         title="Slides",
@@ -82,6 +87,23 @@ def _build_deck(prepared: Prepared, built: BuiltSite, *, policy: bool) -> Path:
         html = with_policy_meta(html, extra_hashes=speaker)
     index.write_text(html, encoding="utf-8")
     return index
+
+
+def _write_handout(prepared: Prepared, built: BuiltSite, index: Path) -> None:
+    """Each slide with its notes, and a code slide's whole snippet, recorded output,
+    provenance and a QR code to its page (:mod:`talksite.deck.handout`)."""
+    # Playwright is imported only when a handout is wanted.
+    from talksite.deck.handout import HANDOUT_NAME, handout_slides, write_handout
+
+    project = prepared.project
+    slides = handout_slides(
+        prepared.slides,
+        snippets_dir=project.snippets_dir,
+        folder=project.relative(project.snippets_dir),
+        page_url=built.page_url,
+        site_url=built.site_url or "",
+    )
+    write_handout(index, index.parent / HANDOUT_NAME, slides, title=prepared.talk.title)
 
 
 def _with_card(prepared: Prepared, built: BuiltSite, html: str, tags: Social, source: str) -> str:

@@ -77,9 +77,14 @@ def hero(talk: Talk) -> str:
     )
 
 
-def speaker(talk: Talk) -> str:
-    """The speaker card: an initials badge (no photo is fetched), name, affiliation, bio."""
-    return render("speaker.html", speaker=talk.speaker, initials=initials(talk.speaker.name))
+def speaker(talk: Talk, *, root: str = "") -> str:
+    """The speaker card: the photo (talk.yml's ``speaker.photo``, with its credit) or an
+    initials badge, then name, affiliation, bio. ``root`` leads from the page to the site's
+    root, where the photo is (nothing is fetched from elsewhere)."""
+    photo = f"{root}{talk.speaker.photo}" if talk.speaker.photo else None
+    return render(
+        "speaker.html", speaker=talk.speaker, initials=initials(talk.speaker.name), photo=photo
+    )
 
 
 def abstract(talk: Talk, *, level: int = 3) -> str:

@@ -62,6 +62,9 @@ class PluginConfig(base.Config):
     slides_file = c.Type(str, default="talk/slides.md")
     #: Also print the deck to ``site/slides/slides.pdf`` (needs Chromium).
     slides_pdf = Switch(default=False)
+    #: Also print the handout, ``site/slides/handout.pdf``: each slide with its notes and its
+    #: snippets' verified code and output (needs Chromium).
+    slides_handout = Switch(default=False)
     #: The PostgreSQL major versions every test run checks the snippets on (the pages say so).
     verified_on = c.ListOfItems(c.Type(int), default=[])
     #: Where drawn social cards are kept between builds, so that unchanged ones are copied.

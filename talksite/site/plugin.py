@@ -95,6 +95,7 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
             markdown=deck.MarkdownSetup(config.markdown_extensions, config.mdx_configs),
             language=config.theme.get("language") or "en",
             favicon=None,
+            theme=config.theme,
         )
         # talk.yml is the single source of truth: the site is named after the talk. The
         # theme puts these in its HTML, some of them unescaped: they go in escaped.
@@ -151,7 +152,11 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
     ) -> str:
         slides = self.prepared.slides
         markdown = deck.link_page_to_slides(
-            markdown, page, slides, pdf=self.prepared.project.slides_pdf
+            markdown,
+            page,
+            slides,
+            pdf=self.prepared.project.slides_pdf,
+            handout=self.prepared.project.slides_handout,
         )
         return video.link_layer_page(markdown, page, slides, self.prepared.talk)
 

@@ -88,6 +88,10 @@ VIDEO_ID = _pattern(
 )
 SLUG = _pattern(r"[a-z][a-z0-9-]{0,59}", "a slug of at most 60 lower-case letters, digits and '-'")
 HTTPS_URL = _pattern(r"https://[^\s\"'<>]{1,2000}", "an https:// URL of at most 2000 characters")
+IMAGE_PATH = _pattern(
+    r"(?!/)(?!.*\.\.)[A-Za-z0-9_./-]{1,200}\.(?:jpe?g|png|webp|avif|gif|svg)",
+    "a path under docs/ to a .jpg, .png, .webp, .avif, .gif or .svg image, such as speaker.jpg",
+)
 TIME_ZONE = Check("an IANA time zone such as Europe/London", _is_time_zone)
 VIDEO_PROVIDER = Check("one of: youtube", lambda value: value == "youtube")
 
@@ -122,11 +126,28 @@ class Speaker:
     name: str = key("The speaker's name.", check=LINE)
     affiliation: str = key("Where the speaker works, as they describe it.", check=LINE)
     bio: str = key("A short biography, in the speaker's published words.")
-    picture_credit: str | None = key(
-        "Credit for the speaker's photo, to show beside it if the site ever shows one.",
+    photo: str | None = key(
+        "The speaker's photo: the path of an image under docs/, for example speaker.jpg. The"
+        " home page's speaker card and the deck's title slide show it.",
+        check=IMAGE_PATH,
+        default=None,
+    )
+    photo_alt: str | None = key(
+        "The photo's text alternative, for readers who cannot see it; the speaker's name if"
+        " not given.",
         check=LINE,
         default=None,
     )
+    picture_credit: str | None = key(
+        "Credit for the speaker's photo, shown with it.",
+        check=LINE,
+        default=None,
+    )
+
+    @property
+    def photo_text(self) -> str:
+        """The photo's text alternative."""
+        return self.photo_alt or self.name
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,8 @@
       panel.className = "present-run";
       panel.innerHTML = '<p class="present-run__status" role="status"></p><pre class="present-run__output"></pre>';
       section.appendChild(panel);
+      // The slide's content makes room for the panel beside it (present.css).
+      section.classList.add("present-open");
     }
     panel.setAttribute("data-slide", slide);
     panel.removeAttribute("data-result");
@@ -190,6 +192,7 @@
   function leave() {
     stop();
     document.querySelectorAll(".present-run").forEach(function (panel) {
+      panel.parentNode.classList.remove("present-open");
       panel.remove();
     });
     report();
