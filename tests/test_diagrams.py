@@ -384,6 +384,10 @@ def test_diagram_text_stands_out_in_light_dark_and_print(
     browser: Browser, built_site: BuiltSite, scheme: str
 ) -> None:
     page = open_deck(browser, built_site, "?print-pdf" if scheme == "print-pdf" else "")
+    if scheme == "print-pdf":
+        # reveal.js lays the slides out as pages after it is ready; on a busy machine the
+        # figures were once not there yet.
+        wait_until(page, "document.querySelector('.pdf-page .tsk-figure text') !== null")
     if scheme == "dark":
         page.evaluate("document.documentElement.setAttribute('data-scheme', 'dark')")
     contrasts = page.evaluate(_CONTRASTS)

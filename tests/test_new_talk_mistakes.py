@@ -23,10 +23,6 @@ from talksite.snippets.subcommands import EXIT_TIMED_OUT
 TALKSITE = [sys.executable, "-m", "talksite.cli"]
 TIMEOUT_S = 300
 SNIPPET = "snippets/first-layer/ask.py"
-DIRECTIVES = (
-    "expected replica, privileged, own-slot, throwaway-server, timeout=SECONDS, waits=SECONDS,"
-    " precision=SECONDS or server.SETTING=VALUE"
-)
 
 
 def run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -93,9 +89,10 @@ def talk(new_talk: Path, tmp_path: Path) -> Path:
 def test_a_mistyped_directive_is_one_line_in_make_test_as_in_the_build(talk: Path) -> None:
     snippet = talk / SNIPPET
     snippet.write_text("# talksite: timout=3\n" + snippet.read_text(encoding="utf-8"))
-    expected = f"{SNIPPET}:1: unknown directive 'timout=3'; {DIRECTIVES}"
-    assert collection_error(make_test(talk)) == [expected]
-    assert build_problems(talk) == [expected]
+    (said,) = collection_error(make_test(talk))
+    assert said.startswith(f"{SNIPPET}:1: unknown directive 'timout=3'; expected ")
+    assert "timeout=SECONDS" in said  # what was meant is among the directives it names
+    assert build_problems(talk) == [said]
 
 
 def test_an_unpaired_section_marker_names_the_marker_to_add(talk: Path) -> None:

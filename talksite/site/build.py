@@ -87,8 +87,13 @@ def _build_in_steps(config: MkDocsConfig) -> None:
     """The three steps, into the loaded `config`'s site folder."""
     prepared = _talksite_step(prepare, config)
     plugin = config.plugins[PLUGIN_NAME]
-    plugin.given = prepared  # the plugin leaves step 3 to us
-    build(config)
+    # The plugin leaves step 3 to us. MkDocs keeps one plugin instance per process across
+    # builds, so a later build (a test's, `mkdocs build`) must not find this talk here.
+    plugin.given = prepared
+    try:
+        build(config)
+    finally:
+        plugin.given = None
     _talksite_step(finish_site, prepared, plugin.built)
 
 
