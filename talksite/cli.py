@@ -16,6 +16,7 @@ from talksite.errors import NotApplicable, Problem, SetupError, TalksiteError
 from talksite.present import command as present_command
 from talksite.processes import interrupt
 from talksite.project import Project, find_config_file, load_project
+from talksite.services import ServicePool
 
 __all__ = ["main"]
 
@@ -205,10 +206,10 @@ def record_command(
             Problem(str(root), 1, "no snippets found", f"expected {root.name}/<layer>/ ({kinds})")
         )
     failures = not_applicable = 0
-    with postgres.from_environment() as databases:
+    with postgres.from_environment() as databases, ServicePool() as others:
         for snippet in chosen:
             try:
-                outcome = snippets.check(snippet, databases)
+                outcome = snippets.check(snippet, databases, services=others)
             except NotApplicable as error:
                 not_applicable += 1
                 print(f"talksite: {error}", file=sys.stderr)

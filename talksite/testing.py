@@ -6,6 +6,9 @@ with ``talksite new``. It provides:
 - the ``talksite_databases`` fixture: where the session's runs get their databases, chosen
   once from the environment (a pool of servers talksite starts, or the user's server), named
   in the session's header;
+- the ``talksite_services`` fixture: the servers of the other services snippets declare
+  (``redis``), one per kind for the session (for each pytest-xdist worker), started as runs
+  first need them;
 - the ``talksite_record`` fixture and the ``--record`` option: record outputs instead of
   checking them (the same run as ``talksite record``);
 - the ``privileged`` marker: the test needs root (network namespaces). Without root it is
@@ -30,11 +33,17 @@ from typing import NoReturn
 import pytest
 from _pytest.nodeid import NodeId
 
-from talksite import postgres, snippets
+from talksite import postgres, services, snippets
 from talksite.errors import NotApplicable
 from talksite.project import find_config_file, load_project
 
-__all__ = ["check_snippet", "snippet_params", "talksite_databases", "talksite_record"]
+__all__ = [
+    "check_snippet",
+    "snippet_params",
+    "talksite_databases",
+    "talksite_record",
+    "talksite_services",
+]
 
 PRIVILEGED = "privileged"
 #: pytest's rootdir, where the talk's mkdocs.yml is looked for (it, or a folder above it).
@@ -101,6 +110,14 @@ def talksite_databases() -> Iterator[postgres.DatabaseSource]:
 
 
 @pytest.fixture(scope="session")
+def talksite_services() -> Iterator[services.ServicePool]:
+    """The servers of the other services the session's runs declare (``redis``), one per
+    kind, each run getting a fresh space on it."""
+    with services.ServicePool() as pool:
+        yield pool
+
+
+@pytest.fixture(scope="session")
 def talksite_record(request: pytest.FixtureRequest) -> bool:
     """Whether this session records outputs (``--record``) rather than checking them."""
     return bool(request.config.getoption("--record"))
@@ -129,9 +146,15 @@ def _marks(needs: snippets.Directives) -> list[pytest.MarkDecorator]:
 
 
 def check_snippet(
-    snippet: snippets.Snippet, databases: postgres.DatabaseSource, *, record: bool = False
+    snippet: snippets.Snippet,
+    databases: postgres.DatabaseSource,
+    *,
+    record: bool = False,
+    services: services.ServicePool | None = None,
 ) -> None:
-    """Run the snippet on a fresh database; fail with a diff unless it prints its .out file.
+    """Run the snippet on a fresh database (and the other services it declares, on the
+    servers of `services`: ``talksite_services``; else on servers for its run alone); fail
+    with a diff unless it prints its .out file.
 
     With `record`, a successful run's output becomes the recording instead. A snippet that
     is not applicable here is skipped with the reason, by design when the user chose the
@@ -144,7 +167,7 @@ def check_snippet(
             pytrace=False,
         )
     try:
-        outcome = snippets.check(snippet, databases)
+        outcome = snippets.check(snippet, databases, services=services)
     except NotApplicable as error:
         _not_applicable(error)
     if record and outcome.result.ok:

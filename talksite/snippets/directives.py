@@ -55,8 +55,8 @@ class Directives:
     #: Durations in its output are rounded to this many seconds, and compared to one step.
     precision_s: float = DURATION_PRECISION_S
     server_settings: Mapping[str, str] = field(default_factory=dict)
-    #: The services its runs get (``database``): the talk's default, with what the snippet
-    #: declares added (``database``) or dropped (``no-database``).
+    #: The services its runs get (``database``, ``redis``): the talk's default, with what the
+    #: snippet declares added (``redis``) or dropped (``no-database``).
     services: frozenset[str] = frozenset({DATABASE})
     #: A program (of a known kind) that sets up the state the snippet is about, on the same
     #: services: started first, until it prints ``ready``, and ended after the snippet.

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from talksite import services
 from talksite.errors import Problem
 
 __all__ = [
@@ -31,8 +32,9 @@ __all__ = [
 
 #: The database service: a fresh database, named by ``DATABASE_URL``.
 DATABASE = "database"
-#: The services a snippet may need; each is a directive, and ``no-NAME`` drops it.
-SERVICES = (DATABASE,)
+#: The services a snippet may need: its database, and the registry's (:mod:`talksite.services`,
+#: such as ``redis``); each is a directive, and ``no-NAME`` drops it.
+SERVICES = (DATABASE, *services.REGISTRY)
 
 
 @dataclass(frozen=True)
