@@ -54,6 +54,29 @@ valkey.from_url(os.environ["REDIS_URL"]).ping()
 print("ready", flush=True)
 time.sleep(60)
 """
+#: A service of the talk's own in a companion: the command that starts it, its readiness
+#: check, the URL it exports (snippets/README.md, "A service of the talk's own").
+OWN_SERVICE = """\
+import pathlib, socket, subprocess, sys, time, urllib.request
+
+with socket.socket() as sock:
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+server = subprocess.Popen(
+    [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)],
+    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=pathlib.Path(__file__).parent,
+)
+(pathlib.Path(__file__).parent / "pid").write_text(str(server.pid))
+while True:
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).close()
+        break
+    except OSError:
+        time.sleep(0.05)
+print(f"OWN_SERVICE_URL=http://127.0.0.1:{port}/")
+print("ready", flush=True)
+server.wait()
+"""
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +85,14 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "cache").mkdir(parents=True)
     (folder / "cache" / "counter.py").write_text(COUNTER)
     (folder / "cache" / "waits.py").write_text(WAITS)
+    (folder / "cache" / "_services").mkdir()
+    (folder / "cache" / "_services" / "own.py").write_text(OWN_SERVICE)
+    (folder / "cache" / "asks_own.py").write_text(
+        "# talksite: no-database companion=_services/own.py\n"
+        "import os, urllib.request\n\n"
+        'with urllib.request.urlopen(os.environ["OWN_SERVICE_URL"]) as answer:\n'
+        '    print("the service answered", answer.status)\n'
+    )
     (folder / "cache" / "both.sh").write_text(
         '# talksite: redis\necho "redis: ${REDIS_URL%%:*}, database: ${DATABASE_URL%%:*}"\n'
     )
@@ -134,6 +165,18 @@ def test_without_a_pool_a_run_starts_and_stops_its_own(counter: snippets.Snippet
         assert snippets.check(counter, pool).failure() is None
     assert set(owned_by(os.getpid())) == folders
     assert _children_named("valkey-server") == servers
+
+
+def test_a_service_of_the_talks_own_runs_in_a_companion(root: Path) -> None:
+    snippet = snippets.load(root / "cache" / "asks_own.py", root)
+    with Pool() as pool:
+        outcome = snippets.check(snippet, pool)
+        assert pool.servers == []
+    assert outcome.result.ok, outcome.failure()
+    assert outcome.output == "the service answered 200\n"
+    server = int((root / "cache" / "_services" / "pid").read_text())
+    found = proc.stat(server)
+    assert found is None or found.ended, "the companion's server outlived the run"
 
 
 def test_another_user_cannot_get_in(talksite_services: ServicePool) -> None:
