@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import stat
 import subprocess
@@ -23,11 +24,15 @@ import valkey
 from snippet_support import talksite_run
 
 from talksite import services, snippets
-from talksite.postgres import DatabaseSource, Pool
+from talksite.errors import SetupError
+from talksite.postgres import DatabaseSource, Pool, UsersServer
 from talksite.processes import proc
+from talksite.project import load_project
 from talksite.services.pool import FOLDER_PREFIX, ServicePool, owned_by
 from talksite.snippets import provenance
 from talksite.snippets.kinds import SnippetSettings
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "minimal_talk"
 
 COUNTER = """\
 # talksite: redis no-database
@@ -283,3 +288,109 @@ def _changed(path: Path, text: str) -> Iterator[None]:
         yield
     finally:
         path.write_text(before)
+
+
+DECLARED = """\
+  - talksite:
+      snippet_services:
+        - name: http
+          start: python3 -m http.server --bind 127.0.0.1 {port}
+          ready: python3 -c "import urllib.request as u; u.urlopen('http://127.0.0.1:{port}/')"
+          url: http://127.0.0.1:{port}/
+          variable: HTTP_URL
+          version: python3 --version
+"""
+
+
+def test_a_service_the_talk_declares_in_mkdocs_yml(
+    tmp_path: Path, talksite_services: ServicePool
+) -> None:
+    talk = tmp_path / "talk"
+    shutil.copytree(FIXTURE, talk)
+    config = talk / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - talksite\n", DECLARED))
+    (talk / "snippets" / "web").mkdir(parents=True)
+    path = talk / "snippets" / "web" / "get.py"
+    path.write_text(
+        "# talksite: http no-database\nimport os, urllib.request\n\n"
+        'with urllib.request.urlopen(os.environ["HTTP_URL"]) as answer:\n'
+        '    print("status", answer.status, "REDIS_URL" in os.environ)\n'
+    )
+    project = load_project(config)
+    snippet = snippets.load(path, project.snippets_dir, project.snippet_settings)
+    assert [kind.variable for kind in snippet.services] == ["HTTP_URL"]
+    outcome = snippets.check(snippet, _no_databases(), services=talksite_services)
+    assert outcome.result.ok, outcome.failure()
+    assert outcome.output == "status 200 False\n"
+    assert [name for name, _ in outcome.service_versions] == ["python3"]
+    assert "http" in talksite_services.running  # once for the worker, as Redis
+    # Its start command holds no password here; the file is there for one that needs it.
+    folder = talksite_services.running["http"].instance.folder
+    assert stat.S_IMODE((folder / "password").stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"name": "http"}, r"snippet_services\[0\]\.start: expected text"),
+        (
+            {
+                "name": "redis",
+                "start": "x",
+                "ready": "x",
+                "url": "x",
+                "variable": "X",
+                "version": "x",
+            },
+            "redis is taken",
+        ),
+        (
+            {
+                "name": "Web",
+                "start": "x",
+                "ready": "x",
+                "url": "x",
+                "variable": "X",
+                "version": "x",
+            },
+            "expected a word",
+        ),
+        (
+            {
+                "name": "web",
+                "start": "x",
+                "ready": "x",
+                "url": "x",
+                "variable": "x",
+                "version": "x",
+            },
+            "expected one such as X_URL",
+        ),
+        ({"name": "web", "starts": "x"}, "unknown field 'starts'"),
+    ],
+)
+def test_a_declared_service_that_is_wrong_says_which_field(entry: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        services.declared_service(entry, 0, {"database", "redis"})
+
+
+def test_snippet_needs_names_a_service_there_is(tmp_path: Path) -> None:
+    talk = tmp_path / "talk"
+    shutil.copytree(FIXTURE, talk)
+    config = talk / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "  - talksite\n", "  - talksite:\n      snippet_needs: [memcached]\n"
+        )
+    )
+    with pytest.raises(SetupError) as error:
+        load_project(config)
+    assert str(error.value) == (
+        f"{config}: plugins.talksite.snippet_needs: unknown service 'memcached';"
+        " expected one of database, redis"
+    )
+
+
+def _no_databases() -> DatabaseSource:
+    """A source no run here asks anything of (the snippets need no database)."""
+    return UsersServer("postgresql://nobody@127.0.0.1:1/none")

