@@ -97,8 +97,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items[:] = grouped + [item for item in items if item not in grouped]
 
 
-def pytest_report_header(config: pytest.Config) -> str:
-    return f"talksite: snippets run on {postgres.from_environment().describe()}"
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    return [
+        f"talksite: snippets run on {postgres.from_environment().describe()}",
+        f"talksite: services: {services.describe()}",
+    ]
 
 
 @pytest.fixture(scope="session")

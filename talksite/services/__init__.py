@@ -15,7 +15,13 @@ from talksite.services.kinds import Instance, ServiceKind
 from talksite.services.pool import ServicePool
 from talksite.services.valkey import REDIS
 
-__all__ = ["REGISTRY", "Instance", "ServiceKind", "ServicePool", "declared_service"]
+__all__ = ["REGISTRY", "Instance", "ServiceKind", "ServicePool", "declared_service", "describe"]
 
 #: Every service a snippet may declare, by its directive.
 REGISTRY: dict[str, ServiceKind] = {kind.name: kind for kind in (REDIS,)}
+
+
+def describe() -> str:
+    """Which servers the registry's services run on, for a test session's header."""
+    named = ", ".join(f"{name} on {kind.tool} {kind.version()}" for name, kind in REGISTRY.items())
+    return f"{named} (servers that talksite starts, one per process)"
