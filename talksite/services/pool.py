@@ -8,6 +8,10 @@ in the pool's private folder (0700, ``talksite-svc-<owner pid>-<random>``), whic
 pool removes, the interrupt's deadline clean-up removes if an interrupted clean-up overruns
 (:func:`talksite.processes.interrupt.on_cleanup`), and the next pool removes if its owner was
 SIGKILLed.
+
+A parent-death signal comes when the *thread* that started the server ends: a pool that
+outlives one run is warmed (:meth:`ServicePool.warm`) or first used from the thread that
+owns it, as the tests' fixture, ``talksite record`` and ``talksite present`` do.
 """
 
 from __future__ import annotations
