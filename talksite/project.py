@@ -18,7 +18,8 @@ from mkdocs.config import load_config as load_mkdocs_config
 from mkdocs.exceptions import Abort, ConfigurationError
 
 from talksite.errors import SetupError
-from talksite.snippets.kinds import SnippetSettings, declared_kind
+from talksite.services import declared_service
+from talksite.snippets.kinds import SERVICES, SnippetSettings, declared_kind
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -95,7 +96,8 @@ class Project:
 
 
 def _snippet_settings(config_file: Path, options: PluginConfig) -> SnippetSettings:
-    """The kinds mkdocs.yml declares, and the services snippets need by default."""
+    """The kinds and services mkdocs.yml declares, and the services snippets need by
+    default."""
     kinds = []
     for index, declared in enumerate(options.snippet_kinds):
         try:
@@ -109,7 +111,21 @@ def _snippet_settings(config_file: Path, options: PluginConfig) -> SnippetSettin
             f"{config_file}: plugins.talksite.snippet_kinds declares {repeated[0]} twice;"
             " expected each extension once"
         )
-    return SnippetSettings.of(kinds, options.snippet_needs)
+    declared = []
+    for index, entry in enumerate(options.snippet_services):
+        taken = {*SERVICES, *(service.name for service in declared)}
+        try:
+            declared.append(declared_service(entry, index, taken))
+        except ValueError as error:
+            raise SetupError(f"{config_file}: plugins.talksite.{error}") from None
+    settings = SnippetSettings.of(kinds, options.snippet_needs, declared)
+    unknown = [name for name in options.snippet_needs if name not in settings.service_names]
+    if unknown:
+        raise SetupError(
+            f"{config_file}: plugins.talksite.snippet_needs: unknown service {unknown[0]!r};"
+            f" expected one of {', '.join(settings.service_names)}"
+        )
+    return settings
 
 
 def plugin_options(config: MkDocsConfig) -> PluginConfig:

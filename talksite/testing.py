@@ -10,6 +10,9 @@ talk's pytest.ini needs nothing). It provides:
 - the ``talksite_databases`` fixture: where the session's runs get their databases, chosen
   once from the environment (a pool of servers talksite starts, or the user's server), named
   in the session's header;
+- the ``talksite_services`` fixture: the servers of the other services snippets declare
+  (``redis``), one per kind for the session (for each pytest-xdist worker), started as runs
+  first need them;
 - the ``talksite_record`` fixture and the ``--record`` option: record outputs instead of
   checking them (the same run as ``talksite record``);
 - the ``privileged`` marker: the test needs root (network namespaces). Without root it is
@@ -35,7 +38,7 @@ from typing import NoReturn
 import pytest
 from _pytest.nodeid import NodeId
 
-from talksite import postgres, snippets
+from talksite import postgres, services, snippets
 from talksite.checks.collect import pytest_collect_file, pytest_sessionfinish
 from talksite.checks.ran_on import ran_on
 from talksite.errors import NotApplicable, Problem
@@ -48,6 +51,7 @@ __all__ = [
     "snippet_params",
     "talksite_databases",
     "talksite_record",
+    "talksite_services",
 ]
 
 PRIVILEGED = "privileged"
@@ -104,8 +108,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
-    """What the session runs on: the PostgreSQL, where its data is kept, the browser."""
-    return [f"talksite: {line}" for line in ran_on()]
+    """What the session runs on: the PostgreSQL, where its data is kept, the browser, and
+    the other services snippets may ask for."""
+    return [f"talksite: {line}" for line in ran_on()] + [
+        f"talksite: services: {services.describe()}"
+    ]
 
 
 @pytest.fixture(scope="session")
@@ -114,6 +121,14 @@ def talksite_databases() -> Iterator[postgres.DatabaseSource]:
     by the session (started as runs first need them) or on the user's server."""
     with postgres.from_environment() as databases:
         yield databases
+
+
+@pytest.fixture(scope="session")
+def talksite_services() -> Iterator[services.ServicePool]:
+    """The servers of the other services the session's runs declare (``redis``), one per
+    kind, each run getting a fresh space on it."""
+    with services.ServicePool() as pool:
+        yield pool
 
 
 @pytest.fixture(scope="session")
@@ -167,9 +182,15 @@ def _marks(needs: snippets.Directives) -> list[pytest.MarkDecorator]:
 
 
 def check_snippet(
-    snippet: snippets.Snippet, databases: postgres.DatabaseSource, *, record: bool = False
+    snippet: snippets.Snippet,
+    databases: postgres.DatabaseSource,
+    *,
+    record: bool = False,
+    services: services.ServicePool | None = None,
 ) -> None:
-    """Run the snippet on a fresh database; fail with a diff unless it prints its .out file.
+    """Run the snippet on a fresh database (and the other services it declares, on the
+    servers of `services`: ``talksite_services``; else on servers for its run alone); fail
+    with a diff unless it prints its .out file.
 
     With `record`, a successful run's output becomes the recording instead. A snippet that
     is not applicable here is skipped with the reason, by design when the user chose the
@@ -182,7 +203,7 @@ def check_snippet(
             pytrace=False,
         )
     try:
-        outcome = snippets.check(snippet, databases)
+        outcome = snippets.check(snippet, databases, services=services)
     except NotApplicable as error:
         _not_applicable(error)
     if record and outcome.result.ok:

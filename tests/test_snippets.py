@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from talksite.postgres import DatabaseSource
+from talksite.services import ServicePool
 from talksite.snippets import Snippet
 from talksite.testing import check_snippet, snippet_params
 
@@ -24,6 +25,9 @@ OTHER_SNIPPETS_DIR = os.environ.get("TALKSITE_SNIPPETS_DIR")
     "snippet", snippet_params(Path(OTHER_SNIPPETS_DIR) if OTHER_SNIPPETS_DIR else None)
 )
 def test_snippet_prints_its_recorded_output(
-    snippet: Snippet, talksite_databases: DatabaseSource, talksite_record: bool
+    snippet: Snippet,
+    talksite_databases: DatabaseSource,
+    talksite_services: ServicePool,
+    talksite_record: bool,
 ) -> None:
-    check_snippet(snippet, talksite_databases, record=talksite_record)
+    check_snippet(snippet, talksite_databases, record=talksite_record, services=talksite_services)

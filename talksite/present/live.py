@@ -16,6 +16,7 @@ from typing import Any
 from talksite.errors import NotApplicable, TalksiteError
 from talksite.postgres import DatabaseSource
 from talksite.present.catalog import Demo
+from talksite.services import ServicePool
 from talksite.snippets import check, same_output
 
 __all__ = ["STAGE_MARGIN_S", "Event", "fallback", "live_run", "stage_timeout_s"]
@@ -51,13 +52,19 @@ def live_run(
     *,
     emit: Callable[[Event], None],
     cancel: threading.Event,
+    services: ServicePool | None = None,
 ) -> Event:
     """Run `demo`'s snippet, emitting its lines; returns the end event the slide shows."""
     snippet = demo.snippet
     lines = _Lines(emit)
     try:
         outcome = check(
-            snippet, databases, echo=lines, cancel=cancel, timeout_s=stage_timeout_s(demo)
+            snippet,
+            databases,
+            echo=lines,
+            cancel=cancel,
+            timeout_s=stage_timeout_s(demo),
+            services=services,
         )
     except NotApplicable as error:
         return fallback(demo, f"this snippet is {error.explanation}")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from talksite.postgres import DatabaseSource
 from talksite.present.catalog import Demo
 from talksite.present.live import Event, fallback, live_run
+from talksite.services import ServicePool
 
 __all__ = ["Runs"]
 
@@ -37,6 +38,8 @@ class Runs:
     databases: DatabaseSource
     #: Set when presenting stops: open streams end, so that the server can close at once.
     stopping: threading.Event
+    #: Warm servers of the other services the demos declare (``redis``).
+    services: ServicePool | None = None
     _current: _Run | None = None
     #: Every run started, so that closing can wait for each one's processes to be gone.
     _started: list[_Run] = field(default_factory=list)
@@ -56,7 +59,11 @@ class Runs:
 
         def work() -> None:
             try:
-                emit(live_run(demo, self.databases, emit=emit, cancel=run.cancel))
+                emit(
+                    live_run(
+                        demo, self.databases, emit=emit, cancel=run.cancel, services=self.services
+                    )
+                )
             except Exception as error:  # the deck must hear of it, and show the recording
                 emit(fallback(demo, f"the run failed: {error}"))
                 raise

@@ -36,6 +36,7 @@ from talksite.present.state import CurrentSlide
 from talksite.presenting_log import PresentingLog, default_log_path
 from talksite.processes import interrupt
 from talksite.project import Project
+from talksite.services import ServicePool
 from talksite.snippets import applicability
 from talksite.wording import counted
 
@@ -67,11 +68,15 @@ def present(settings: PresentSettings) -> int:
     listeners = open_listeners(settings.port, settings.lan, budget)
     log = PresentingLog(settings.log or default_log_path())
     try:
-        with _site(settings) as site, postgres.from_environment() as databases:
-            _warm(databases, sources.demos)
+        with (
+            _site(settings) as site,
+            postgres.from_environment() as databases,
+            ServicePool() as others,
+        ):
+            _warm(databases, others, sources.demos)
             token = new_token()
             stopping = threading.Event()
-            runs = Runs(databases, stopping)
+            runs = Runs(databases, stopping, services=others)
             current_slide = CurrentSlide({s.anchor: s.title for s in sources.slides}, log)
             presenting = Presenting(
                 site=site,
@@ -108,14 +113,18 @@ def present(settings: PresentSettings) -> int:
     return 0
 
 
-def _warm(databases: postgres.DatabaseSource, demos: Mapping[str, Demo]) -> None:
-    """Start the servers the demos will run on now, so that none waits for one on stage;
-    only for what can run here: a demo that is not applicable shows its recording."""
+def _warm(
+    databases: postgres.DatabaseSource, others: ServicePool, demos: Mapping[str, Demo]
+) -> None:
+    """Start the servers the demos will run on now (PostgreSQL, and the other services they
+    declare), so that none waits for one on stage; only for what can run here: a demo that
+    is not applicable shows its recording."""
     started = time.monotonic()
     runnable = [
         demo.snippet for demo in demos.values() if applicability(demo.snippet, databases) is None
     ]
     count = databases.warm(snippet.needs for snippet in runnable if snippet.uses_database)
+    count += others.warm(kind for snippet in runnable for kind in snippet.services)
     took = time.monotonic() - started
     _say(f"warmed {counted(count, 'server')} for {counted(len(demos), 'demo')} in {took:.1f} s")
 

@@ -19,7 +19,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from talksite.errors import SetupError
-from talksite.snippets.kinds import DATABASE, SERVICES
+from talksite.snippets.kinds import DATABASE
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -55,9 +55,13 @@ class PluginConfig(base.Config):
     #: Kinds of snippet the talk adds: each ``{extension, run, version}``, and optionally
     #: ``comment`` (what starts a comment, default ``#``) and ``lexer`` (Pygments').
     snippet_kinds = c.ListOfItems(c.Type(dict), default=[])
+    #: Services the talk adds to the built-in ones: each ``{name, start, ready, url, variable,
+    #: version}`` (see :mod:`talksite.services.declared`).
+    snippet_services = c.ListOfItems(c.Type(dict), default=[])
     #: The services a snippet needs unless it says otherwise: ``[database]``, or ``[]`` for a
-    #: talk whose snippets mostly need none (one that does says ``talksite: database``).
-    snippet_needs = c.ListOfItems(c.Choice(SERVICES), default=[DATABASE])
+    #: talk whose snippets mostly need none (one that does says ``talksite: database``); the
+    #: names are checked against the services there are (:mod:`talksite.project`).
+    snippet_needs = c.ListOfItems(c.Type(str), default=[DATABASE])
     #: The deck's Markdown source.
     slides_file = c.Type(str, default="talk/slides.md")
     #: Also print the deck to ``site/slides/slides.pdf`` (needs Chromium).

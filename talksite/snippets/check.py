@@ -18,6 +18,7 @@ from typing import TextIO
 
 from talksite.errors import NotApplicable, Problem
 from talksite.postgres import Database, DatabaseSource, default_major
+from talksite.services import ServicePool
 from talksite.snippets import provenance
 from talksite.snippets.compare import normalise, output_diff, same_output
 from talksite.snippets.model import Snippet
@@ -40,6 +41,8 @@ class Outcome:
     #: empty for a run without a database).
     server_major: int = 0
     server_version: str = ""
+    #: The other services it ran with, and their servers' versions (``("valkey", "9.1.2")``).
+    service_versions: tuple[tuple[str, str], ...] = ()
 
     @property
     def matches(self) -> bool:
@@ -103,10 +106,12 @@ def check(
     echo: TextIO | None = None,
     cancel: threading.Event | None = None,
     timeout_s: float | None = None,
+    services: ServicePool | None = None,
 ) -> Outcome:
     """Run `snippet` on a fresh database from `databases` (if it needs one: else no server
-    is asked for anything), and compare what it printed, normalised, with its recording for
-    that server's version.
+    is asked for anything), with the other services it declares (``redis``) from `services`
+    (if not given, servers started for this run alone), and compare what it printed,
+    normalised, with its recording for that server's version.
 
     Its output is echoed live to `echo`, if given; setting `cancel` ends the run early (see
     :func:`~talksite.snippets.runner.run`), and so does `timeout_s` (on stage), counted from
@@ -123,8 +128,9 @@ def check(
     with (
         machine_turn(snippet, cancel=cancel, deadline=deadline),
         _database_for(snippet, databases) as database,
+        _services_for(snippet, services) as urls,
     ):
-        result = run(snippet, database, echo=echo, cancel=cancel, deadline=deadline)
+        result = run(snippet, database, echo=echo, cancel=cancel, deadline=deadline, services=urls)
     output = normalise(result.output, database, precision=snippet.directives.precision_s)
     major = database.server_major if database is not None else 0
     return Outcome(
@@ -134,6 +140,7 @@ def check(
         snippet.recording(major or None),
         server_major=major,
         server_version=database.server_version if database is not None else "",
+        service_versions=tuple((kind.tool, kind.version()) for kind in snippet.services),
     )
 
 
@@ -147,6 +154,19 @@ def _database_for(snippet: Snippet, databases: DatabaseSource) -> Iterator[Datab
         yield database
 
 
+@contextlib.contextmanager
+def _services_for(snippet: Snippet, services: ServicePool | None) -> Iterator[dict[str, str]]:
+    """The URLs of the other services the snippet needs, by variable; none started if it
+    needs none."""
+    if not snippet.services:
+        yield {}
+    elif services is not None:
+        yield services.urls(snippet.services)
+    else:
+        with ServicePool() as own:
+            yield own.urls(snippet.services)
+
+
 def record(outcome: Outcome) -> Path | None:
     """Write a successful run's output as the snippet's recording, with its provenance beside
     it; returns the file written.
@@ -158,7 +178,7 @@ def record(outcome: Outcome) -> Path | None:
     if not outcome.result.ok:
         raise ValueError(f"{outcome.snippet.id}: a failed run is never recorded")
     snippet = outcome.snippet
-    made = provenance.current(snippet, outcome.server_version)
+    made = provenance.current(snippet, outcome.server_version, outcome.service_versions)
     target = snippet.recording_path_for(outcome.server_major or None)
     if outcome.matches:
         if isinstance(provenance.read(target), provenance.Provenance):

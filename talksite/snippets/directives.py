@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from talksite.errors import ContentError, Problem
-from talksite.snippets.kinds import DATABASE, DEFAULT_SETTINGS, SERVICES, Kind, SnippetSettings
+from talksite.services import ServiceKind
+from talksite.snippets.kinds import DATABASE, DEFAULT_SETTINGS, Kind, SnippetSettings
 
 __all__ = [
     "DEFAULT_TIMEOUT_S",
@@ -55,9 +56,11 @@ class Directives:
     #: Durations in its output are rounded to this many seconds, and compared to one step.
     precision_s: float = DURATION_PRECISION_S
     server_settings: Mapping[str, str] = field(default_factory=dict)
-    #: The services its runs get (``database``): the talk's default, with what the snippet
-    #: declares added (``database``) or dropped (``no-database``).
+    #: The services its runs get (``database``, ``redis``): the talk's default, with what the
+    #: snippet declares added (``redis``) or dropped (``no-database``).
     services: frozenset[str] = frozenset({DATABASE})
+    #: The services among them other than the database (``redis``, a talk's own), by name.
+    service_kinds: tuple[ServiceKind, ...] = ()
     #: A program (of a known kind) that sets up the state the snippet is about, on the same
     #: services: started first, until it prints ``ready``, and ended after the snippet.
     companion: Path | None = None
@@ -105,7 +108,7 @@ def parse_directives(path: Path, settings: SnippetSettings = DEFAULT_SETTINGS) -
             if key in _FLAGS and not value:
                 values[_FLAGS[key]] = True
                 flagged_at[key] = number
-            elif key.removeprefix("no-") in SERVICES and not value:
+            elif key.removeprefix("no-") in settings.service_names and not value:
                 services[key.removeprefix("no-")] = not key.startswith("no-")
                 flagged_at[key] = number
             elif key in ("timeout", "waits", "precision") and value:
@@ -122,12 +125,20 @@ def parse_directives(path: Path, settings: SnippetSettings = DEFAULT_SETTINGS) -
                 settings_of_server[key.removeprefix("server.")] = value
                 flagged_at[key] = number
             else:
-                problems.append(_unknown_directive(path, number, word))
+                problems.append(_unknown_directive(path, number, word, settings))
     chosen = _services(settings.needs, services, kind)
     problems += _conflicts(path, kind, chosen, flagged_at)
     if problems:
         raise SnippetError(problems)
-    return Directives(server_settings=settings_of_server, services=chosen, **values)  # type: ignore[arg-type]
+    service_kinds = tuple(
+        kind for name in sorted(chosen) if (kind := settings.service(name)) is not None
+    )
+    return Directives(
+        server_settings=settings_of_server,
+        services=chosen,
+        service_kinds=service_kinds,
+        **values,  # type: ignore[arg-type]
+    )
 
 
 def _companion(path: Path, value: str, settings: SnippetSettings) -> tuple[Path, Kind] | None:
@@ -143,8 +154,8 @@ def _no_companion(path: Path, number: int, value: str, settings: SnippetSettings
     return Problem(str(path), number, what, "expected a program of a known kind, such as _x.py")
 
 
-def _unknown_directive(path: Path, number: int, word: str) -> Problem:
-    services = ", ".join(f"{name}, no-{name}" for name in SERVICES)
+def _unknown_directive(path: Path, number: int, word: str, settings: SnippetSettings) -> Problem:
+    services = ", ".join(f"{name}, no-{name}" for name in settings.service_names)
     return Problem(
         str(path),
         number,

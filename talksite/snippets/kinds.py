@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from talksite import services
 from talksite.errors import Problem
 
 __all__ = [
@@ -31,8 +32,9 @@ __all__ = [
 
 #: The database service: a fresh database, named by ``DATABASE_URL``.
 DATABASE = "database"
-#: The services a snippet may need; each is a directive, and ``no-NAME`` drops it.
-SERVICES = (DATABASE,)
+#: The services a snippet may need: its database, and the registry's (:mod:`talksite.services`,
+#: such as ``redis``); each is a directive, and ``no-NAME`` drops it.
+SERVICES = (DATABASE, *services.REGISTRY)
 
 
 @dataclass(frozen=True)
@@ -154,17 +156,33 @@ def _checked_lexer(name: str, where: str) -> str:
 
 @dataclass(frozen=True)
 class SnippetSettings:
-    """What a talk declares about its snippets: the kinds it adds to the built-in ones, and
-    the services a snippet needs unless its directives say otherwise."""
+    """What a talk declares about its snippets: the kinds it adds to the built-in ones, the
+    services it adds to the registry's (``snippet_services``), and the services a snippet
+    needs unless its directives say otherwise."""
 
     declared: tuple[Kind, ...] = ()
     needs: frozenset[str] = frozenset({DATABASE})
+    services: tuple[services.ServiceKind, ...] = ()
 
     @classmethod
     def of(
-        cls, declared: Iterable[Kind] = (), needs: Iterable[str] = (DATABASE,)
+        cls,
+        declared: Iterable[Kind] = (),
+        needs: Iterable[str] = (DATABASE,),
+        declared_services: Iterable[services.ServiceKind] = (),
     ) -> SnippetSettings:
-        return cls(tuple(declared), frozenset(needs))
+        return cls(tuple(declared), frozenset(needs), tuple(declared_services))
+
+    @property
+    def service_names(self) -> tuple[str, ...]:
+        """Every service a snippet may declare: the database, the registry's, the talk's."""
+        return (*SERVICES, *(kind.name for kind in self.services))
+
+    def service(self, name: str) -> services.ServiceKind | None:
+        """The kind of the service `name` (None for the database, which is not one)."""
+        return services.REGISTRY.get(name) or next(
+            (kind for kind in self.services if kind.name == name), None
+        )
 
     @property
     def kinds(self) -> tuple[Kind, ...]:

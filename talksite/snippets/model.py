@@ -14,6 +14,7 @@ from pathlib import Path
 
 from talksite.errors import Problem
 from talksite.postgres.databases import Needs
+from talksite.services import ServiceKind
 from talksite.snippets.directives import (
     DEFAULT_TIMEOUT_S,
     DURATION_PRECISION_S,
@@ -66,6 +67,11 @@ class Snippet:
     def uses_database(self) -> bool:
         """Whether its runs get a fresh database (``DATABASE_URL``) on a server."""
         return DATABASE in self.directives.services
+
+    @property
+    def services(self) -> tuple[ServiceKind, ...]:
+        """The services its runs get besides a database (``redis``: ``REDIS_URL``)."""
+        return self.directives.service_kinds
 
     @property
     def needs(self) -> Needs:

@@ -16,8 +16,9 @@ line in a fixed order, so that a re-recording shows in a diff as the lines that 
 
 It names only what the run used: the PostgreSQL server (its own answer, ``server_version``)
 if the run had a database, the Python libraries a Python snippet may use beside it (psycopg,
-Django), and the kind's tool with the version it reports (``python``, ``psql``, ``bash``,
-``node``, or a kind the talk declares). A snippet without a database names only its tool.
+Django), the servers of the other services it had (``valkey`` for ``redis``), and the kind's
+tool with the version it reports (``python``, ``psql``, ``bash``,
+``node``, or a kind the talk declares). A snippet without services names only its tool.
 """
 
 from __future__ import annotations
@@ -40,7 +41,13 @@ SIDECAR_SUFFIX = ".json"
 
 
 #: How a sentence names what the keys name, where it is not the key itself.
-_NAMES = {"postgresql": "PostgreSQL", "django": "Django", "python": "Python", "node": "Node.js"}
+_NAMES = {
+    "postgresql": "PostgreSQL",
+    "django": "Django",
+    "python": "Python",
+    "node": "Node.js",
+    "valkey": "Valkey",
+}
 
 
 @dataclass(frozen=True)
@@ -67,9 +74,12 @@ def sidecar(recording: Path) -> Path:
     return recording.with_name(recording.name + SIDECAR_SUFFIX)
 
 
-def current(snippet: Snippet, server_version: str) -> Provenance:
+def current(
+    snippet: Snippet, server_version: str, services: tuple[tuple[str, str], ...] = ()
+) -> Provenance:
     """This run's provenance: a run of `snippet` on a server that reports `server_version`
-    (empty: the run had no database)."""
+    (empty: the run had no database), with the other `services` it had (their servers'
+    names and versions)."""
     from talksite.snippets.commands import tool_version  # it imports what imports this
 
     versions: list[tuple[str, str]] = []
@@ -77,6 +87,7 @@ def current(snippet: Snippet, server_version: str) -> Provenance:
         # Debian's servers say "15.14 (Debian 15.14-0+deb12u1)": the version is the first word.
         versions.append(("postgresql", server_version.split()[0]))
         versions += [(name, metadata.version(name)) for name in snippet.kind.libraries]
+    versions += services
     versions.append((snippet.kind.tool, tool_version(snippet.kind)))
     return Provenance(tuple(versions), datetime.now(UTC).date())
 

@@ -15,12 +15,13 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TextIO
 
 from talksite.errors import TalksiteError
 from talksite.postgres import Database
 from talksite.processes import end_session, signals_deferred, spawn, wait_or_cancel
+from talksite.services import REGISTRY
 from talksite.snippets.commands import run_command
 from talksite.snippets.companion import beside_companion
 from talksite.snippets.model import Snippet
@@ -48,17 +49,26 @@ class TurnNotTaken(TalksiteError):
 
 
 #: What a run's environment names only when the run has it: a service's URL, never inherited.
-SERVICE_VARIABLES = ("DATABASE_URL", "REPLICA_DATABASE_URL", "DATABASE_IS_THROWAWAY")
+SERVICE_VARIABLES = (
+    "DATABASE_URL",
+    "REPLICA_DATABASE_URL",
+    "DATABASE_IS_THROWAWAY",
+    *(kind.variable for kind in REGISTRY.values()),
+)
 
 
-def environment(database: Database | None) -> dict[str, str]:
-    """The run's environment: ours, with the URLs of the services the run has, and only those."""
+def environment(
+    database: Database | None, services: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The run's environment: ours, with the URLs of the services the run has (its database,
+    and `services`, by variable: ``REDIS_URL``), and only those."""
     env = {name: value for name, value in os.environ.items() if name not in SERVICE_VARIABLES}
     env.update(PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1")
     if database is not None:
         env.update(DATABASE_URL=database.url, DATABASE_IS_THROWAWAY="1")
         if database.replica_url is not None:
             env["REPLICA_DATABASE_URL"] = database.replica_url
+    env.update(services or {})
     return env
 
 
@@ -69,9 +79,10 @@ def run(
     echo: TextIO | None = None,
     cancel: threading.Event | None = None,
     deadline: float | None = None,
+    services: Mapping[str, str] | None = None,
 ) -> RunResult:
-    """Run the snippet with its kind's command, on `database` (None: it needs none);
-    optionally echo its output live.
+    """Run the snippet with its kind's command, on `database` (None: it needs none) and with
+    the URLs of its other `services` (by variable); optionally echo its output live.
 
     A privileged snippet runs in its machine turn (see :func:`machine_turn`); the timeout
     starts when its turn comes. Setting `cancel` ends the run early, as a timeout would
@@ -83,14 +94,20 @@ def run(
         timeout_s = snippet.directives.timeout_s
         if deadline is not None:
             timeout_s = max(0.0, min(timeout_s, deadline - time.monotonic()))
+        env = environment(database, services)
         if snippet.directives.companion is None:
-            return _run(snippet, database, echo=echo, cancel=cancel, timeout_s=timeout_s)
+            return _run(snippet, database, env, echo=echo, cancel=cancel, timeout_s=timeout_s)
         return beside_companion(
             snippet,
-            environment(database),
+            env,
             timeout_s,
             lambda left, exported: _run(
-                snippet, database, echo=echo, cancel=cancel, timeout_s=left, extra=exported
+                snippet,
+                database,
+                {**env, **exported},
+                echo=echo,
+                cancel=cancel,
+                timeout_s=left,
             ),
         )
 
@@ -163,11 +180,11 @@ def _wait_for_turn(fd: int, cancel: threading.Event | None, deadline: float | No
 def _run(
     snippet: Snippet,
     database: Database | None,
+    env: dict[str, str],
     *,
     echo: TextIO | None,
     cancel: threading.Event | None,
     timeout_s: float,
-    extra: dict[str, str] | None = None,
 ) -> RunResult:
     cwd = snippet.root.parent
     argv = run_command(snippet.kind, snippet.path, cwd, database.url if database else None)
@@ -181,7 +198,7 @@ def _run(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
-        env={**environment(database), **(extra or {})},
+        env=env,
         cwd=cwd,
     )
     chunks: list[str] = []

@@ -10,6 +10,7 @@ from pathlib import Path
 from talksite import postgres, snippets
 from talksite.errors import NotApplicable, Problem
 from talksite.project import Project
+from talksite.services import ServicePool
 
 __all__ = ["EXIT_TIMED_OUT", "record_command", "run_command"]
 
@@ -98,10 +99,10 @@ def record_command(
             Problem(str(root), 1, "no snippets found", f"expected {root.name}/<layer>/ ({kinds})")
         )
     failures = not_applicable = 0
-    with postgres.from_environment() as databases:
+    with postgres.from_environment() as databases, ServicePool() as others:
         for snippet in chosen:
             try:
-                outcome = snippets.check(snippet, databases)
+                outcome = snippets.check(snippet, databases, services=others)
             except NotApplicable as error:
                 not_applicable += 1
                 print(f"talksite: {error}", file=sys.stderr)
