@@ -17,7 +17,7 @@ __all__ = ["ASSETS_DIR", "asset_files", "use_assets"]
 #: Where talksite's own assets go in the built site.
 ASSETS_DIR = "assets/talksite"
 _STYLESHEETS = ("talksite.css",)
-_SCRIPTS = ("facade.js", "keyboard.js")
+_SCRIPTS = ("facade.js", "keyboard.js", "excerpts.js")
 _FAVICON = "favicon.svg"
 #: Material's own icon, used when mkdocs.yml names none: talksite's replaces it.
 _THEME_FAVICON = "assets/images/favicon.png"

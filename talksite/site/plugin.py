@@ -39,10 +39,13 @@ from talksite.errors import TalksiteError
 from talksite.project import Project
 from talksite.site import video
 from talksite.site.content import check_content
+from talksite.site.excerpts import SourceLinks
 from talksite.site.macros import page_macros
 from talksite.site.options import PluginConfig, check_markdown_setup
 from talksite.site.own_assets import ASSETS_DIR, asset_files, use_assets
 from talksite.site.problems import PageProblems, fail, reporting_template, stop
+from talksite.site.repository import repository
+from talksite.site.snippet_files import copy_snippet_files
 from talksite.site.social import Social, Where, add_tags, page_social, social
 from talksite.site.text import MarkdownView, html_text
 
@@ -64,6 +67,7 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
     talk: Talk
     slides: list[deck.Slide]
     figures: dict[str, Callable[..., Figure]]
+    source_links: SourceLinks
     card_palette: cards.Palette
     cards_cache: Path
 
@@ -106,6 +110,13 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         )
         # The same figures, drawn once, for the deck's placeholders and "Slides as text".
         self.figures = content.diagrams.kinds()
+        snippets_dir = self.project.snippets_dir
+        self.source_links = SourceLinks(
+            snippets_dir,
+            self.project.relative(snippets_dir),
+            repository(config.repo_url, self.project.folder),
+        )
+        self._folders = content.folders
         use_assets(config)
         return config
 
@@ -145,6 +156,7 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
         markdown = deck.link_page_to_slides(
             markdown, page, self.slides, pdf=self.project.slides_pdf
         )
+        markdown = self.source_links.annotate(markdown, page_url=page.url)
         return video.link_layer_page(markdown, page, self.slides, self.talk)
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
@@ -174,6 +186,12 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
             return found.url if found is not None and found.is_documentation_page() else None
 
         try:
+            copy_snippet_files(
+                self.source_links.linked,
+                site_dir=Path(config.site_dir),
+                folders=self._folders,
+                relative=self.project.relative,
+            )
             index = deck.build_deck(
                 self.slides,
                 setup=deck.MarkdownSetup(config.markdown_extensions, config.mdx_configs),

@@ -21,6 +21,7 @@ from talksite.snippets.model import (
     parse_directives,
     read_source,
     recordings,
+    section_lines,
     sections,
 )
 from talksite.snippets.provenance import Provenance
@@ -48,6 +49,7 @@ __all__ = [
     "recordings",
     "run",
     "same_output",
+    "section_lines",
     "sections",
     "without_root",
 ]

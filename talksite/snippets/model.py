@@ -27,6 +27,7 @@ __all__ = [
     "parse_directives",
     "read_source",
     "recordings",
+    "section_lines",
     "sections",
 ]
 
@@ -238,3 +239,20 @@ def sections(path: Path) -> tuple[dict[str, str], list[Problem]]:
             Problem(str(path), number, f"section {name!r} never ends", "expected an end marker")
         )
     return found, problems
+
+
+def section_lines(path: Path) -> dict[str, tuple[int, int]]:
+    """Where each well-formed named section of a file lies: its first and last line (from 1),
+    the markers left out, as pymdownx.snippets shows it."""
+    starts: dict[str, int] = {}
+    found: dict[str, tuple[int, int]] = {}
+    for number, line in enumerate(read_source(path).splitlines(), start=1):
+        marker = _SECTION_MARKER.search(line)
+        if marker is None:
+            continue
+        name = marker.group("name")
+        if marker.group("end") == "start":
+            starts.setdefault(name, number)
+        elif name in starts and name not in found:
+            found[name] = (starts[name] + 1, number - 1)
+    return found
