@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_support import REPO, BuiltSite, build_site, goto
+from browser_support import REPO, BuiltSite, build_site, goto, wait_until
 
 from talksite.site.figure_scroll import MIN_TEXT_PX
 from talksite.site.running import OPT_IN, run_advice
@@ -253,3 +253,59 @@ def test_wide_code_on_a_phone_scrolls_with_a_visible_cue(
     for scrolls, attachment in wide:
         assert scrolls
         assert attachment.startswith("local, local, scroll, scroll"), attachment
+
+
+#: On the deck's current slide: each text's rendered size in CSS px (hidden steps left out).
+_SLIDE_TEXT = """() => {
+  const scale = Reveal.getScale();
+  const section = Reveal.getCurrentSlide();
+  return [...section.querySelectorAll("h1, h2, h3, p, li, td, th, code, .filename, figcaption, text")]
+    .filter((element) => element.textContent.trim() && element.getClientRects().length)
+    .filter((element) => !element.closest(".qr"))
+    .map((element) => {
+      const size = parseFloat(getComputedStyle(element).fontSize);
+      const svg = element.closest("svg");
+      return [element.textContent.trim().slice(0, 30),
+              svg ? size * svg.getScreenCTM().a : size * scale];
+    });
+}"""
+
+
+@pytest.mark.browser
+def test_the_deck_in_portrait_shows_one_legible_slide_and_leads_to_it_as_text(
+    browser: Browser, site_url: str
+) -> None:
+    page = browser.new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    goto(page, f"{site_url}slides/", wait_until="load")
+    wait_until(page, "window.Reveal && Reveal.isReady()")
+    assert not page.evaluate("Reveal.isScrollView()")  # one slide at a time
+    total = page.evaluate("Reveal.getTotalSlides()")
+    small = []
+    for index in range(total):
+        page.evaluate("index => Reveal.slide(index)", index)
+        shown = page.evaluate(
+            "[...document.querySelectorAll('.reveal .slides > section')]"
+            ".filter((s) => s.checkVisibility({opacityProperty: true, visibilityProperty: true}))"
+            ".length"
+        )
+        assert shown == 1
+        number = page.evaluate("Reveal.getCurrentSlide().getAttribute('data-slide')")
+        small += [(number, text, round(px, 1)) for text, px in page.evaluate(_SLIDE_TEXT)]
+        link = page.locator(".deck-as-text")
+        assert link.is_visible()
+        assert link.get_attribute("href") == f"../slides-text/index.html#slide-{number}"
+    assert [entry for entry in small if entry[2] < MIN_TEXT_PX - 0.05] == []
+    # Wide code scrolls inside its block.
+    page.evaluate(
+        "Reveal.slide([...document.querySelectorAll('.reveal .slides > section')]"
+        ".findIndex((s) => s.querySelector('.highlight pre')))"
+    )
+    overflow = page.evaluate(
+        "getComputedStyle(Reveal.getCurrentSlide().querySelector('.highlight pre')).overflowX"
+    )
+    assert overflow == "auto"
+    # The link leads to the same slide as text.
+    number = page.evaluate("Reveal.getCurrentSlide().getAttribute('data-slide')")
+    page.locator(".deck-as-text").click()
+    page.wait_for_url(f"**/slides-text/index.html#slide-{number}")
+    assert page.locator(f"#slide-{number}").count() == 1

@@ -23,10 +23,12 @@ from talksite.deck.slides import DeckError, Slide, parse_slides
 from talksite.diagrams import Figure
 from talksite.errors import Problem, SetupError
 
-__all__ = ["DECK_DIR", "REVEAL_FILES", "build_deck", "load_slides", "reveal_dist"]
+__all__ = ["DECK_DIR", "REVEAL_FILES", "TEXT_PAGE", "build_deck", "load_slides", "reveal_dist"]
 
 #: The deck's folder inside the built site.
 DECK_DIR = "slides"
+#: The generated "Slides as text" page, relative to docs/.
+TEXT_PAGE = "slides-text.md"
 #: The files of reveal.js's ``dist/`` folder that the deck needs, and nothing else.
 REVEAL_FILES = ("reveal.js", "reveal.css", "reset.css", "plugin/notes.js")
 _OWN_ASSETS = ("deck.css", "deck.js")
@@ -83,6 +85,14 @@ def _page(rendered: Sequence[RenderedSlide], **values: str | None) -> str:
     return environment.from_string(template).render(slides=rendered, **values)
 
 
+def _text_href(page_url: Callable[[str], str | None]) -> str | None:
+    """The "Slides as text" page from the deck, naming its index.html so that it opens from file://."""
+    url = page_url(TEXT_PAGE)
+    if url is None:
+        return None
+    return posixpath.relpath(f"{url.rstrip('/')}/index.html", DECK_DIR)
+
+
 def build_deck(
     slides: Sequence[Slide],
     *,
@@ -124,6 +134,7 @@ def build_deck(
             reveal_version=version,
             description=description,
             favicon=posixpath.relpath(favicon, DECK_DIR) if favicon else None,
+            text_href=_text_href(page_url),
         ),
         encoding="utf-8",
     )
