@@ -13,13 +13,16 @@
   and the generated "Slides as text" page.
 - ``on_pre_page``: notes the page whose macros run next, for the errors they report.
 - ``on_page_markdown`` (after mkdocs-macros, so that nothing it adds is read as a template):
-  links to the slides that name the page, and to the video's chapters that those slides show.
+  links to the slides that name the page, and to the video's chapters that those slides show;
+  under each snippet, its whole file and how to run it (:mod:`talksite.site.excerpts`).
 - ``on_env``: a macro or template that failed on a page stops the build here, before any
   page is written (:mod:`talksite.site.problems`).
 - ``on_post_page``: the page's social card (drawn, or copied from the cache) and the Open
   Graph and Twitter tags that point at it (:mod:`talksite.site.social`); and, as on the 404
   page (``on_post_template``) and the deck, the Content-Security-Policy (:mod:`talksite.policy`).
-- ``on_post_build``: renders the deck into ``site/slides/``, and the PDF if asked.
+- ``on_post_build``: copies the snippet files the pages link into the site
+  (:mod:`talksite.site.snippet_files`), renders the deck into ``site/slides/``, and the PDF
+  if asked.
 
 Registered as ``talksite`` in the ``mkdocs.plugins`` entry point group.
 """
