@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import pytest
 from browser_support import REPO, BuiltSite, build_site, goto, wait_until
 
+from talksite.errors import ContentError
 from talksite.site.figure_scroll import MIN_TEXT_PX
 from talksite.site.running import OPT_IN, run_advice
 from talksite.site.snippet_files import copy_snippet_files
@@ -190,7 +191,7 @@ def test_a_linked_file_that_leads_out_of_the_project_is_refused(tmp_path: Path) 
     secret = tmp_path / "secret.txt"
     secret.write_text("not the talk's")
     (project / "snippets" / "leak.py").symlink_to(secret)
-    with pytest.raises(Exception, match=r"^snippets/leak\.py:1: links outside the project"):
+    with pytest.raises(ContentError, match=r"^snippets/leak\.py:1: links outside the project"):
         copy_snippet_files(
             {"snippets/leak.py": project / "snippets" / "leak.py"},
             site_dir=tmp_path / "site",
@@ -309,3 +310,19 @@ def test_the_deck_in_portrait_shows_one_legible_slide_and_leads_to_it_as_text(
     page.locator(".deck-as-text").click()
     page.wait_for_url(f"**/slides-text/index.html#slide-{number}")
     assert page.locator(f"#slide-{number}").count() == 1
+
+
+def test_a_linked_file_where_the_docs_have_a_file_of_their_own_is_refused(tmp_path: Path) -> None:
+    snippet = tmp_path / "snippets" / "a.py"
+    snippet.parent.mkdir()
+    snippet.write_text("print(1)\n")
+    with pytest.raises(
+        ContentError, match=r"^snippets/a\.py:1: the docs have a file at snippets/a"
+    ):
+        copy_snippet_files(
+            {"snippets/a.py": snippet},
+            site_dir=tmp_path / "site",
+            folders=[tmp_path],
+            relative=lambda path: path.relative_to(tmp_path).as_posix(),
+            taken={"snippets/a.py"}.__contains__,
+        )

@@ -194,6 +194,7 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
                 site_dir=Path(config.site_dir),
                 folders=self._folders,
                 relative=self.project.relative,
+                taken=lambda path: files is not None and files.get_file_from_path(path) is not None,
             )
             index = deck.build_deck(
                 self.slides,

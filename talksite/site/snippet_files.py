@@ -24,11 +24,16 @@ def copy_snippet_files(
     site_dir: Path,
     folders: Sequence[Path],
     relative: Callable[[Path], str],
+    taken: Callable[[str], bool] = lambda _: False,
 ) -> None:
     """Copy each linked file (by its path in the site) into `site_dir`; `folders` are the
-    project's, and `relative` names a refused link in its one-line problem."""
+    project's, and `relative` names a refused link in its one-line problem; a path that
+    `taken` says a page or file of the docs has already is refused too."""
     problems = []
-    for _, file in sorted(linked.items()):
+    for site_path, file in sorted(linked.items()):
+        if taken(site_path):
+            what = f"the docs have a file at {site_path}, where the site serves this snippet"
+            problems.append(Problem(relative(file), 1, what, "expected no such file in docs/"))
         leak = link_out(file, folders=folders)
         if leak is not None:
             link, target = leak
