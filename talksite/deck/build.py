@@ -107,15 +107,23 @@ def build_deck(
     figures: Mapping[str, Callable[..., Figure]] | None = None,
     description: str = "",
     favicon: str | None = None,
+    retitle: Callable[[str], str] = lambda markdown: markdown,
 ) -> Path:
     """Render ``slides`` into ``site_dir/slides/`` with its assets; returns the HTML file.
 
     ``description`` is the deck's meta description (search results show it); ``favicon``
-    the site's icon, relative to the site's root, so that no browser asks for a missing one.
+    the site's icon, relative to the site's root, so that no browser asks for a missing one;
+    ``retitle`` titles each excerpt of a snippet with the lines it shows.
     """
     dist, version = reveal_dist(project_dir)
     rendered = render_slides(
-        slides, setup=setup, site_url=site_url, source=source, page_url=page_url, figures=figures
+        slides,
+        setup=setup,
+        site_url=site_url,
+        source=source,
+        page_url=page_url,
+        figures=figures,
+        retitle=retitle,
     )
     deck_dir = site_dir / DECK_DIR
     for name in REVEAL_FILES:

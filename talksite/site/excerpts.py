@@ -106,6 +106,18 @@ class SourceLinks:
         out.append(markdown[position:])
         return "".join(out)
 
+    def retitle(self, markdown: str) -> str:
+        """`markdown` with each excerpt titled with its lines, and nothing added (a slide has
+        no room for the rest)."""
+        pieces, position = [], 0
+        for match in include_blocks(markdown):
+            excerpt = self._excerpt(match["target"])
+            if excerpt is not None:
+                header = excerpt.header(match["header"])
+                pieces += [markdown[position : match.start("header")], header]
+                position = match.end("header")
+        return "".join([*pieces, markdown[position:]])
+
     def _excerpt(self, target: str) -> Excerpt | None:
         return excerpt_of(target, snippets_dir=self.snippets_dir, folder=self.folder)
 

@@ -209,6 +209,7 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
                 figures=self.figures,
                 description=self.talk.abstract.lead,
                 favicon=config.theme.get("favicon"),
+                retitle=self.source_links.retitle,
             )
             # The deck is a page readers share too: it gets its own card.
             deck_tags = social(
