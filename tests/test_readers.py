@@ -326,3 +326,19 @@ def test_a_linked_file_where_the_docs_have_a_file_of_their_own_is_refused(tmp_pa
             relative=lambda path: path.relative_to(tmp_path).as_posix(),
             taken={"snippets/a.py"}.__contains__,
         )
+
+
+@pytest.mark.browser
+def test_the_search_index_is_fetched_on_first_use_of_search(
+    browser: Browser, site_url: str
+) -> None:
+    page = browser.new_page(viewport=PHONE)
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    goto(page, site_url, wait_until="networkidle")
+    page.wait_for_timeout(500)
+    assert not [url for url in asked if "search_index" in url]
+    with page.expect_request("**/search/search_index.json"):
+        page.keyboard.press("/")  # Material's shortcut to the search box
+    page.keyboard.type("lock")
+    page.locator(".md-search-result__item").first.wait_for()

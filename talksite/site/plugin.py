@@ -45,7 +45,7 @@ from talksite.site.content import check_content
 from talksite.site.excerpts import SourceLinks
 from talksite.site.macros import page_macros
 from talksite.site.options import PluginConfig, check_markdown_setup
-from talksite.site.own_assets import ASSETS_DIR, asset_files, use_assets
+from talksite.site.own_assets import ASSETS_DIR, asset_files, load_early, use_assets
 from talksite.site.problems import PageProblems, fail, reporting_template, stop
 from talksite.site.repository import repository
 from talksite.site.snippet_files import copy_snippet_files
@@ -172,14 +172,14 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
             page, talk=self.talk, palette=self.card_palette, site_url=config.site_url
         )
         html = self._with_card(output, tags, config=config, source=page.file.src_uri)
-        return policy.with_policy_meta(html)
+        return policy.with_policy_meta(load_early(html))
 
     def on_post_template(
         self, output_content: str, *, template_name: str, config: MkDocsConfig
     ) -> str:
         if not template_name.endswith(".html"):
             return output_content  # the sitemap
-        return policy.with_policy_meta(output_content)
+        return policy.with_policy_meta(load_early(output_content))
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         files = self._files
