@@ -1,6 +1,7 @@
 """talksite's own stylesheet, scripts and favicon (``talksite/site/assets/``): written into
 the built site under :data:`ASSETS_DIR`, and named in the MkDocs config so that every page
-loads them."""
+loads them; the few that must run before Material's bundle are put just ahead of it in each
+page (:func:`load_early`)."""
 
 from __future__ import annotations
 
