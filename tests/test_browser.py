@@ -21,7 +21,7 @@ import pytest
 from browser_support import REPO, BuiltSite, RequestLog, goto, wait_until
 
 from talksite.site.video import embed_url
-from talksite.snippets import sections
+from talksite.snippets import section_lines, sections
 from talksite.talk import Talk
 
 if TYPE_CHECKING:
@@ -201,7 +201,7 @@ def test_the_palette_toggle_switches_to_dark_and_back_and_remembers(open_page: O
     assert scheme(page) == "slate"  # the reader's choice holds on the next page load
 
 
-def test_the_copy_button_copies_exactly_the_snippet_section(
+def test_the_copy_button_copies_exactly_the_snippet_section_and_says_it_is_an_excerpt(
     open_page: Opener, this_talk: Talk
 ) -> None:
     slug = this_talk.layers[1].slug
@@ -213,13 +213,30 @@ def test_the_copy_button_copies_exactly_the_snippet_section(
     snippet, section = calls[0]
     page, _ = open_page(f"{slug}/", permissions=["clipboard-read", "clipboard-write"])
     block = page.locator("div.highlight:has(> span.filename)").first
-    assert block.locator("span.filename").inner_text() == f"snippets/{snippet}"
+    first, last = section_lines(REPO / "snippets" / snippet)[section]
+    excerpt = f"lines {first}\u2013{last} of snippets/{snippet}"
+    assert block.locator("span.filename").inner_text() == excerpt
     block.hover()
-    block.locator("button[title='Copy to clipboard']").click()
+    button = block.locator("button[data-md-type='copy']")
+    button.wait_for()
+    wait_until(
+        page,
+        "(document.querySelector('div.highlight button[data-md-type=copy]')?.title || '')"
+        ".startsWith('Copy this excerpt')",
+    )
+    assert button.get_attribute("title") == (
+        f"Copy this excerpt ({excerpt}): it does not run on its own"
+    )
+    button.click()
     copied = page.evaluate("navigator.clipboard.readText()")
     # As pymdownx.snippets includes it: markers out, dedented.
     want = sections(REPO / "snippets" / snippet)[0][section]
     assert copied.rstrip("\n") == want.rstrip("\n")
+    # Under it, a button copies the whole file, which runs.
+    page.locator(".ts-source__copy").first.click()
+    wait_until(page, "document.querySelector('.ts-source__copy').textContent === 'Copied'")
+    whole = page.evaluate("navigator.clipboard.readText()")
+    assert whole == (REPO / "snippets" / snippet).read_text(encoding="utf-8")
 
 
 # --- Keyboard --------------------------------------------------------------------------------

@@ -262,3 +262,52 @@ def test_the_deck_speaker_view_and_video_facade_run_under_the_policy(
     assert "youtube-nocookie.com/embed/" in (frame.get_attribute("src") or "")
     assert violations == []
     context.close()
+
+
+#: The audience's slide on a phone: shown, alone, inside the screen; its smallest text in CSS
+#: px; and whether its code (if any) scrolls.
+_AUDIENCE_VIEW = """() => {
+  const section = Reveal.getCurrentSlide();
+  const seen = (s) => s.checkVisibility({opacityProperty: true, visibilityProperty: true});
+  const box = section.getBoundingClientRect();
+  const sizes = [...section.querySelectorAll("h2, p, li, code")]
+    .filter((e) => e.textContent.trim() && e.getClientRects().length)
+    .map((e) => parseFloat(getComputedStyle(e).fontSize) * Reveal.getScale());
+  const code = section.querySelector(".highlight pre");
+  return {
+    alone: [...document.querySelectorAll(".reveal .slides > section")].filter(seen).length === 1,
+    inside: box.left >= -1 && box.right <= innerWidth + 1 && box.top < innerHeight,
+    smallest: Math.min(...sizes),
+    code: code ? getComputedStyle(code).overflowX : null,
+  };
+}"""
+
+
+def test_the_audience_follows_three_slide_changes_on_a_portrait_phone(
+    browser: Browser, present: Presenting, slides: list[deck.Slide]
+) -> None:
+    anchors = [slide.anchor for slide in slides]
+    code = anchors.index(LOCK_QUEUE)
+    presenter = presenter_page(browser, present, anchors[code - 2])
+    phone = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    ).new_page()
+    phone.set_default_timeout(90_000)
+    goto(phone, f"{present.base}/slides/")
+    wait_until(phone, "window.Reveal && Reveal.isReady()")
+    assert not phone.evaluate("Reveal.isScrollView()")
+    for key, index in [("ArrowRight", code - 1), ("ArrowRight", code), ("ArrowLeft", code - 1)]:
+        presenter.keyboard.press(key)
+        wait_until(
+            phone,
+            "want => (Reveal.getCurrentSlide().id || '') === want",
+            arg=anchors[index],
+            timeout=30_000,
+        )
+        view = phone.evaluate(_AUDIENCE_VIEW)
+        assert view["alone"] and view["inside"], view
+        assert view["smallest"] >= 12 - 0.05, view
+        if index == code:
+            assert view["code"] == "auto", view
+    presenter.context.close()
+    phone.context.close()

@@ -26,10 +26,12 @@ from talksite.diagrams import Figure
 from talksite.errors import Problem, SetupError
 from talksite.talk import Speaker
 
-__all__ = ["DECK_DIR", "REVEAL_FILES", "build_deck", "load_slides", "reveal_dist"]
+__all__ = ["DECK_DIR", "REVEAL_FILES", "TEXT_PAGE", "build_deck", "load_slides", "reveal_dist"]
 
 #: The deck's folder inside the built site.
 DECK_DIR = "slides"
+#: The generated "Slides as text" page, relative to docs/.
+TEXT_PAGE = "slides-text.md"
 #: The files of reveal.js's ``dist/`` folder that the deck needs, and nothing else.
 REVEAL_FILES = ("reveal.js", "reveal.css", "reset.css", "plugin/notes.js")
 _OWN_ASSETS = ("deck.css", "deck.js")
@@ -88,11 +90,30 @@ def _page(rendered: Sequence[RenderedSlide], **values: object) -> str:
     return environment.from_string(template).render(slides=rendered, **values)
 
 
+def _copy_assets(dist: Path, deck_dir: Path) -> None:
+    """reveal.js's files, and the deck's own stylesheet and script."""
+    for name in REVEAL_FILES:
+        target = deck_dir / "reveal" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(dist / name, target)
+    assets = resources.files("talksite.deck").joinpath("assets")
+    for name in _OWN_ASSETS:
+        (deck_dir / name).write_bytes(assets.joinpath(name).read_bytes())
+
+
 def _material_icons() -> Path:
     """Material's bundled icons (``theme.icon.logo`` names one of them)."""
     import material
 
     return Path(material.__file__).parent / "templates" / ".icons"
+
+
+def _text_href(page_url: Callable[[str], str | None]) -> str | None:
+    """The "Slides as text" page from the deck, naming its index.html so that it opens from file://."""
+    url = page_url(TEXT_PAGE)
+    if url is None:
+        return None
+    return posixpath.relpath(f"{url.rstrip('/')}/index.html", DECK_DIR)
 
 
 def build_deck(
@@ -111,6 +132,7 @@ def build_deck(
     favicon: str | None = None,
     theme: Mapping[str, Any] | None = None,
     speaker: Speaker | None = None,
+    retitle: Callable[[str], str] = lambda markdown: markdown,
 ) -> Path:
     """Render ``slides`` into ``site_dir/slides/`` with its assets; returns the HTML file.
 
@@ -118,20 +140,21 @@ def build_deck(
     the site's icon, relative to the site's root, so that no browser asks for a missing one.
     ``theme`` is mkdocs.yml's: its palette colours the deck, its logo is in a corner of
     every slide (:mod:`talksite.deck.theme`). The title slide shows ``speaker``'s photo, if
-    talk.yml gives one, with its credit.
+    talk.yml gives one, with its credit. ``retitle`` titles each excerpt of a snippet with
+    the lines it shows.
     """
     dist, version = reveal_dist(project_dir)
     rendered = render_slides(
-        slides, setup=setup, site_url=site_url, source=source, page_url=page_url, figures=figures
+        slides,
+        setup=setup,
+        site_url=site_url,
+        source=source,
+        page_url=page_url,
+        figures=figures,
+        retitle=retitle,
     )
     deck_dir = site_dir / DECK_DIR
-    for name in REVEAL_FILES:
-        target = deck_dir / "reveal" / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(dist / name, target)
-    assets = resources.files("talksite.deck").joinpath("assets")
-    for name in _OWN_ASSETS:
-        (deck_dir / name).write_bytes(assets.joinpath(name).read_bytes())
+    _copy_assets(dist, deck_dir)
     theme = theme or {}
     (deck_dir / THEME_CSS).write_text(theme_css(theme.get("palette")), encoding="utf-8")
     index = deck_dir / "index.html"
@@ -145,6 +168,7 @@ def build_deck(
             favicon=posixpath.relpath(favicon, DECK_DIR) if favicon else None,
             logo=logo_html(theme, icons=_material_icons()),
             speaker=speaker if speaker is not None and speaker.photo else None,
+            text_href=_text_href(page_url),
         ),
         encoding="utf-8",
     )

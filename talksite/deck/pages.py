@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from talksite.deck.build import DECK_DIR
+from talksite.deck.build import DECK_DIR, TEXT_PAGE
 from talksite.deck.render import text_page
 from talksite.deck.slides import Slide
 from talksite.diagrams import Figure
@@ -31,8 +31,6 @@ __all__ = [
     "text_page_file",
 ]
 
-#: The generated "Slides as text" page, relative to docs/.
-TEXT_PAGE = "slides-text.md"
 PDF_NAME = "slides.pdf"
 _NOT_A_TEMPLATE = "---\nrender_macros: false\n---\n\n"
 # Links name index.html, so that they also work in a site opened from file://.

@@ -131,8 +131,11 @@ def render_slides(
     source: str,
     page_url: Callable[[str], str | None],
     figures: Mapping[str, Callable[..., Figure]] | None = None,
+    retitle: Callable[[str], str] = lambda markdown: markdown,
 ) -> list[RenderedSlide]:
-    """Each slide's body and notes as HTML; a missing snippet or page fails naming the slide."""
+    """Each slide's body and notes as HTML; a missing snippet or page fails naming the slide.
+
+    ``retitle`` titles each excerpt of a snippet with the lines it shows."""
     deck_extension = _DeckExtension(page_url)
     md = markdown.Markdown(
         extensions=[*setup.extensions, deck_extension],
@@ -148,7 +151,7 @@ def render_slides(
         def convert(text: str, *, slide: Slide = slide) -> str:
             md.reset()
             try:
-                html = md.convert(placeholders.substitute(text, slide, source))
+                html = md.convert(retitle(placeholders.substitute(text, slide, source)))
             except SnippetMissingError as error:
                 raise DeckError(slide.problem(source, str(error))) from error
             except _LinkError as error:

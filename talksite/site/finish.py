@@ -1,5 +1,6 @@
 """Step 3 of a build: the steps on the built site, whatever engine wrote it.
 
+- The snippet files the pages link are copied into the site (:mod:`talksite.site.snippet_files`).
 - Each page gets its social card (drawn, or copied from the cache) and the Open Graph and
   Twitter tags that point at it (:mod:`talksite.site.social`), then its
   Content-Security-Policy (:mod:`talksite.policy`); so do the theme's other pages (404).
@@ -21,7 +22,9 @@ from pathlib import Path
 from talksite import cards, deck
 from talksite.policy import speaker_view_hashes, with_policy_meta
 from talksite.site.built import BuiltSite
+from talksite.site.own_assets import load_early
 from talksite.site.prepare import Prepared
+from talksite.site.snippet_files import copy_snippet_files
 from talksite.site.social import Social, Where, add_tags, page_social, social
 
 __all__ = ["finish_site"]
@@ -35,11 +38,21 @@ def finish_site(prepared: Prepared, built: BuiltSite, *, policy: bool = True) ->
         )
         path = built.site_dir / page.output
         html = _with_card(prepared, built, path.read_text(encoding="utf-8"), tags, page.source)
+        html = load_early(html)
         path.write_text(with_policy_meta(html) if policy else html, encoding="utf-8")
-    if policy:
-        for name in built.templates:
-            path = built.site_dir / name
-            path.write_text(with_policy_meta(path.read_text(encoding="utf-8")), encoding="utf-8")
+    for name in built.templates:
+        path = built.site_dir / name
+        html = load_early(path.read_text(encoding="utf-8"))
+        path.write_text(with_policy_meta(html) if policy else html, encoding="utf-8")
+    project = prepared.project
+    copy_snippet_files(
+        prepared.source_links.linked,
+        site_dir=built.site_dir,
+        folders=prepared.folders,
+        relative=project.relative,
+        # What the engine wrote there came from docs/: a snippet never replaces it.
+        taken=lambda path: (built.site_dir / path).exists(),
+    )
     index = _build_deck(prepared, built, policy=policy)
     if prepared.project.slides_pdf:
         # Playwright is imported only when a PDF is wanted.
@@ -68,6 +81,7 @@ def _build_deck(prepared: Prepared, built: BuiltSite, *, policy: bool) -> Path:
         favicon=built.favicon,
         theme=built.theme,
         speaker=talk.speaker,
+        retitle=prepared.source_links.retitle,
     )
     deck_tags = social(
         title="Slides",

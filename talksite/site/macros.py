@@ -17,6 +17,7 @@ from talksite.diagrams import Diagrams
 from talksite.errors import TalksiteError
 from talksite.project import Project
 from talksite.site import home, video
+from talksite.site.figure_scroll import scrollable
 from talksite.site.snippet_macro import render_snippet
 from talksite.talk import Talk
 
@@ -37,9 +38,10 @@ def page_macros(
     snippets_dir = project.snippets_dir
     folder = project.relative(snippets_dir)
 
-    # Each diagram kind (swiss_cheese, timeline, ...): its figure's HTML, drawn at build time.
+    # Each diagram kind (swiss_cheese, timeline, ...): its figure's HTML, drawn at build time,
+    # in a scroller that keeps its text legible on a phone.
     figures = {
-        kind: (lambda *args, _draw=draw, **kwargs: _draw(*args, **kwargs).html)
+        kind: (lambda *args, _draw=draw, **kwargs: scrollable(_draw(*args, **kwargs).html))
         for kind, draw in diagrams.kinds().items()
     }
 

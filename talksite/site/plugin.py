@@ -18,11 +18,13 @@ the built site (:mod:`talksite.site.finish`). An engine's own command (``mkdocs 
   and the generated "Slides as text" page.
 - ``on_pre_page``: notes the page whose macros run next, for the errors they report.
 - ``on_page_markdown`` (after mkdocs-macros, so that nothing it adds is read as a template):
-  links to the slides that name the page, and to the video's chapters that those slides show.
+  links to the slides that name the page, and to the video's chapters that those slides show;
+  under each snippet, its whole file and how to run it (:mod:`talksite.site.excerpts`).
 - ``on_env``: a macro or template that failed on a page stops the build here, before any
   page is written (:mod:`talksite.site.problems`).
 - ``on_post_page``, ``on_post_template``: note each page the engine writes, for step 3
-  (:class:`~talksite.site.built.BuiltSite`).
+  (:class:`~talksite.site.built.BuiltSite`), which copies the snippet files the pages link
+  into the site (:mod:`talksite.site.snippet_files`).
 - ``on_serve``: editing talk.yml or the slides refreshes the page as editing a page does, and
   a rebuild that fails shows its problems in the browser (:mod:`talksite.site.serving`).
 
@@ -158,6 +160,7 @@ class TalksitePlugin(BasePlugin[PluginConfig]):
             pdf=self.prepared.project.slides_pdf,
             handout=self.prepared.project.slides_handout,
         )
+        markdown = self.prepared.source_links.annotate(markdown, page_url=page.url)
         return video.link_layer_page(markdown, page, slides, self.prepared.talk)
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:

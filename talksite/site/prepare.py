@@ -22,7 +22,9 @@ from talksite.errors import ContentError
 from talksite.project import Project
 from talksite.site import video
 from talksite.site.content import check_content
+from talksite.site.excerpts import SourceLinks
 from talksite.site.options import check_markdown_setup
+from talksite.site.repository import repository
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -44,6 +46,11 @@ class Prepared:
     diagrams: Diagrams
     #: The cards' colours, from mkdocs.yml's ``theme.palette``.
     card_palette: cards.Palette
+    #: What leads from each snippet a page shows to its whole file and how to run it; the
+    #: files it links are copied into the site in step 3.
+    source_links: SourceLinks
+    #: The project's folders: a file the site serves must resolve inside one of them.
+    folders: tuple[Path, ...]
 
     @property
     def figures(self) -> dict[str, Callable[..., Figure]]:
@@ -70,4 +77,10 @@ def prepare(config: MkDocsConfig) -> Prepared:
         slides=video.link_slides_to_chapters(content.slides, content.talk),
         diagrams=content.diagrams,
         card_palette=card_palette,
+        source_links=SourceLinks(
+            project.snippets_dir,
+            project.relative(project.snippets_dir),
+            repository(config.repo_url, project.folder),
+        ),
+        folders=content.folders,
     )

@@ -1,5 +1,7 @@
-"""The ``snippet()`` macro: a snippet's code (highlighted by its kind's Pygments lexer), its
-recorded output (with what made it, in small print), and how to run it.
+"""The ``snippet()`` macro: a snippet's code (highlighted by its kind's Pygments lexer), and its
+recorded output (with what made it, in small print). Under the code,
+:mod:`talksite.site.excerpts` adds the whole file and how to run it, as it does for every
+snippet a page shows.
 
 The macro writes ``--8<--`` include lines rather than the code itself, so that
 pymdownx.snippets (with ``check_paths: true``) reads the files at build time and the page can
@@ -37,7 +39,7 @@ def render_snippet(
     verified_on: Sequence[int] = (),
     settings: SnippetSettings = DEFAULT_SETTINGS,
 ) -> str:
-    """Markdown for one snippet section, its recorded output and the command to run it.
+    """Markdown for one snippet section and its recorded output.
 
     `folder` is the snippets folder as readers see it (``snippets``); `verified_on`, the
     PostgreSQL major versions every test run checks it on (for a snippet with a database);
@@ -76,10 +78,6 @@ def render_snippet(
             *_provenance_note(source.with_suffix(OUTPUT_SUFFIX)),
             *_version_outputs(source, path),
             *notes,
-            '<p class="snippet-run" markdown>',
-            f"Run it yourself: `talksite run {shown}`",
-            "</p>",
-            "",
         ]
     )
 

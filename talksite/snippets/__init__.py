@@ -28,7 +28,7 @@ from talksite.snippets.model import (
 )
 from talksite.snippets.provenance import Provenance
 from talksite.snippets.runner import RunResult, run
-from talksite.snippets.sections import sections
+from talksite.snippets.sections import section_lines, sections
 
 __all__ = [
     "BUILT_IN_KINDS",
@@ -57,6 +57,7 @@ __all__ = [
     "recordings",
     "run",
     "same_output",
+    "section_lines",
     "sections",
     "snippet_files",
     "without_root",

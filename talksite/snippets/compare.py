@@ -13,7 +13,16 @@ from talksite.postgres import Database
 from talksite.postgres.credentials import redacted
 from talksite.snippets.model import DURATION_PRECISION_S, Snippet
 
-__all__ = ["durations", "normalise", "output_diff", "same_output"]
+__all__ = ["PLACEHOLDERS", "durations", "normalise", "output_diff", "same_output"]
+
+#: What :func:`normalise` writes in place of what varies, and what each stands for: the pages
+#: explain the ones their outputs show.
+PLACEHOLDERS = {
+    "<port>": "the port of the PostgreSQL server the run was given",
+    "<replica-port>": "the port of that server's streaming replica",
+    "<database>": "the name of the throwaway database the run was given",
+    "<pid>": "a process id",
+}
 
 _PID = re.compile(r"\b(pid[ =:]+)\d+", re.IGNORECASE)
 _DURATION = re.compile(r"(?<![\w.])(\d+\.\d+)( ?s)\b")

@@ -10,7 +10,7 @@ from pathlib import Path
 from talksite.errors import Problem
 from talksite.snippets.model import SnippetError, read_source
 
-__all__ = ["sections"]
+__all__ = ["section_lines", "sections"]
 
 _SECTION_MARKER = re.compile(r"--8<--\s*\[(?P<end>start|end):(?P<name>[^\]\s]+)\]")
 
@@ -59,3 +59,20 @@ def sections(path: Path) -> tuple[dict[str, str], list[Problem]]:
             )
         )
     return found, problems
+
+
+def section_lines(path: Path) -> dict[str, tuple[int, int]]:
+    """Where each well-formed named section of a file lies: its first and last line (from 1),
+    the markers left out, as pymdownx.snippets shows it."""
+    starts: dict[str, int] = {}
+    found: dict[str, tuple[int, int]] = {}
+    for number, line in enumerate(read_source(path).splitlines(), start=1):
+        marker = _SECTION_MARKER.search(line)
+        if marker is None:
+            continue
+        name = marker.group("name")
+        if marker.group("end") == "start":
+            starts.setdefault(name, number)
+        elif name in starts and name not in found:
+            found[name] = (starts[name] + 1, number - 1)
+    return found

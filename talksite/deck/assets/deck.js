@@ -73,10 +73,51 @@
     });
   }
 
+  // On a portrait phone the slide is laid out narrow and tall, so that its text is read at
+  // a legible size and long code scrolls inside its block; and a link leads to the same slide
+  // as text. Never reveal.js's scroll view: at 390 px it shrinks slides to 0.29, and there
+  // Reveal.slide() only scrolls, after which reveal.js takes the slide at the scroll position
+  // as the current one, often the one before: an audience page following the presenter
+  // showed the previous slide.
+  var PORTRAIT = window.matchMedia("(orientation: portrait) and (max-width: 820px)");
+  var PORTRAIT_WIDTH = 600;
+
+  function layout() {
+    var portrait = PORTRAIT.matches && !query.has("print-pdf") && !query.has("receiver");
+    root.classList.toggle("deck-portrait", portrait);
+    if (!portrait) return { width: 1280, height: 720 };
+    var ratio = window.innerHeight / Math.max(window.innerWidth, 1);
+    return { width: PORTRAIT_WIDTH, height: Math.round(PORTRAIT_WIDTH * ratio) };
+  }
+
+  var asText = document.querySelector(".deck-as-text");
+  function pointAsText() {
+    var slide = Reveal.getCurrentSlide();
+    if (asText && slide) {
+      var number = slide.getAttribute("data-slide");
+      asText.href = asText.getAttribute("data-base") + "#slide-" + number;
+      asText.textContent = "Slide " + number + " as text";
+    }
+  }
+  ["ready", "slidechanged"].forEach(function (name) {
+    Reveal.on(name, pointAsText);
+  });
+  PORTRAIT.addEventListener("change", function () {
+    Reveal.configure(layout());
+  });
+  // A sideways swipe on code or a diagram scrolls it rather than changing the slide.
+  document
+    .querySelectorAll(".reveal .highlight pre, .reveal .tsk-figure, .reveal .tsk-cheese")
+    .forEach(function (element) {
+      element.setAttribute("data-prevent-swipe", "");
+    });
+
+  var size = layout();
   Reveal.initialize({
     hash: true,
-    width: 1280,
-    height: 720,
+    width: size.width,
+    height: size.height,
+    scrollActivationWidth: null,
     margin: 0.06,
     center: false,
     transition: "none",
