@@ -90,8 +90,9 @@ def _page(rendered: Sequence[RenderedSlide], **values: object) -> str:
     return environment.from_string(template).render(slides=rendered, **values)
 
 
-def _copy_assets(dist: Path, deck_dir: Path) -> None:
-    """reveal.js's files, and the deck's own stylesheet and script."""
+def _copy_assets(dist: Path, deck_dir: Path, *, palette: Any) -> None:
+    """reveal.js's files, the deck's own stylesheet and script, and its colours (from
+    mkdocs.yml's ``theme.palette``)."""
     for name in REVEAL_FILES:
         target = deck_dir / "reveal" / name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -99,6 +100,7 @@ def _copy_assets(dist: Path, deck_dir: Path) -> None:
     assets = resources.files("talksite.deck").joinpath("assets")
     for name in _OWN_ASSETS:
         (deck_dir / name).write_bytes(assets.joinpath(name).read_bytes())
+    (deck_dir / THEME_CSS).write_text(theme_css(palette), encoding="utf-8")
 
 
 def _material_icons() -> Path:
@@ -136,13 +138,10 @@ def build_deck(
 ) -> Path:
     """Render ``slides`` into ``site_dir/slides/`` with its assets; returns the HTML file.
 
-    ``description`` is the deck's meta description (search results show it); ``favicon``
-    the site's icon, relative to the site's root, so that no browser asks for a missing one.
-    ``theme`` is mkdocs.yml's: its palette colours the deck, its logo is in a corner of
-    every slide (:mod:`talksite.deck.theme`). The title slide shows ``speaker``'s photo, if
-    talk.yml gives one, with its credit. ``retitle`` titles each excerpt of a snippet with
-    the lines it shows.
-    """
+    ``description``: the meta description; ``favicon``: the site's icon, relative to its
+    root; ``theme``: mkdocs.yml's, whose palette colours the deck and whose logo marks each
+    slide (:mod:`talksite.deck.theme`); ``speaker``: whose photo the title slide shows, if
+    talk.yml gives one; ``retitle``: titles each excerpt with the lines it shows."""
     dist, version = reveal_dist(project_dir)
     rendered = render_slides(
         slides,
@@ -154,9 +153,8 @@ def build_deck(
         retitle=retitle,
     )
     deck_dir = site_dir / DECK_DIR
-    _copy_assets(dist, deck_dir)
     theme = theme or {}
-    (deck_dir / THEME_CSS).write_text(theme_css(theme.get("palette")), encoding="utf-8")
+    _copy_assets(dist, deck_dir, palette=theme.get("palette"))
     index = deck_dir / "index.html"
     index.write_text(
         _page(
