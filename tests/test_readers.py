@@ -27,6 +27,7 @@ from talksite.site.running import OPT_IN, run_advice
 from talksite.site.snippet_files import copy_snippet_files
 from talksite.snippets import Directives, Provenance, Snippet, discover, provenance
 from talksite.snippets.compare import PLACEHOLDERS
+from talksite.snippets.kinds import PYTHON
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -35,7 +36,10 @@ if TYPE_CHECKING:
 
 FIXTURE = REPO / "tests" / "fixtures" / "minimal_talk"
 PHONE = {"width": 390, "height": 844}
-MADE = Provenance("18.1", "3.2.13", "5.2.9", "3.11.2", date(2030, 6, 14))
+MADE = Provenance(
+    (("postgresql", "18.1"), ("psycopg", "3.2.13"), ("django", "5.2.9"), ("python", "3.11.2")),
+    date(2030, 6, 14),
+)
 SNIPPET = '''"""A demo snippet."""
 
 print("before")
@@ -98,12 +102,19 @@ def _all_pages(site: BuiltSite) -> str:
 @pytest.mark.parametrize("snippet", discover(REPO / "snippets"), ids=lambda snippet: snippet.id)
 def test_how_to_run_follows_the_snippets_directives(snippet: Snippet) -> None:
     advice = run_advice(
-        snippet.path, shown=snippet.id, directives=snippet.directives, clone_url=None
+        snippet.path,
+        shown=snippet.id,
+        kind=snippet.kind,
+        directives=snippet.directives,
+        clone_url=None,
     ).markdown()
     assert f".venv/bin/talksite run {snippet.id}" in advice
     needs = snippet.directives
     own_server = "DATABASE_URL=" in advice
-    assert own_server == (not needs.throwaway_server)
+    alone = not (needs.throwaway_server or needs.companion or needs.services - {"database"})
+    assert own_server == (alone and snippet.uses_database)
+    # Whatever runs it directly is its kind's own command.
+    assert ("**Directly**" in advice) == (alone and not snippet.uses_database)
     if own_server:
         assert (f"{OPT_IN}=1" in advice) == (OPT_IN in snippet.path.read_text(encoding="utf-8"))
         assert ("REPLICA_DATABASE_URL=" in advice) == needs.replica
@@ -118,6 +129,7 @@ def test_a_snippet_that_needs_its_own_server_is_not_offered_for_yours(tmp_path: 
     advice = run_advice(
         script,
         shown="snippets/a/x.py",
+        kind=PYTHON,
         directives=Directives(throwaway_server=True, replica=True),
         clone_url="https://example.org/talk",
     ).markdown()

@@ -30,7 +30,13 @@ from mkdocs.utils import get_relative_url
 from talksite.site.included import Excerpt, excerpt_of, include_blocks
 from talksite.site.repository import Repository
 from talksite.site.running import run_advice
-from talksite.snippets import OUTPUT_SUFFIX, parse_directives
+from talksite.snippets import (
+    DEFAULT_SETTINGS,
+    OUTPUT_SUFFIX,
+    SnippetSettings,
+    kind_of,
+    parse_directives,
+)
 from talksite.snippets.compare import PLACEHOLDERS
 
 __all__ = ["SourceLinks"]
@@ -67,6 +73,8 @@ class SourceLinks:
     #: The snippets folder as readers see it, and as the built site names it (``snippets``).
     folder: str
     repository: Repository | None = None
+    #: The snippet kinds the talk knows (built in, and declared in mkdocs.yml).
+    settings: SnippetSettings = DEFAULT_SETTINGS
     #: Every file a page linked, by its path in the built site: the files to copy there.
     linked: dict[str, Path] = field(default_factory=dict)
 
@@ -187,7 +195,8 @@ class SourceLinks:
         advice = run_advice(
             file,
             shown=self.site_path(file),
-            directives=parse_directives(file),
+            kind=kind_of(file, self.settings),
+            directives=parse_directives(file, self.settings),
             clone_url=self.repository.url if self.repository is not None else None,
         )
         return advice.markdown()

@@ -81,6 +81,7 @@ def prepare(config: MkDocsConfig) -> Prepared:
             project.snippets_dir,
             project.relative(project.snippets_dir),
             repository(config.repo_url, project.folder),
+            project.snippet_settings,
         ),
         folders=content.folders,
     )

@@ -5,10 +5,12 @@ Two ways, each a command to copy:
 - **from a checkout**, with ``talksite run``, which starts the servers the snippet's
   directives ask for (a replica, server settings), runs it, and compares its output with the
   recording;
-- **against the reader's own PostgreSQL**, with ``DATABASE_URL`` (and ``REPLICA_DATABASE_URL``
-  for a replica), adding ``DATABASE_IS_THROWAWAY=1`` only for a snippet that refuses to
-  change a database without it. A snippet that needs a server talksite starts itself
-  (``throwaway-server``) has only the first way.
+- **directly**, with the command its kind runs it with (``.venv/bin/python``, ``psql``,
+  ``bash``, ``node`` or a kind the talk declares), against the reader's own PostgreSQL with
+  ``DATABASE_URL`` (and ``REPLICA_DATABASE_URL`` for a replica) when it uses a database,
+  adding ``DATABASE_IS_THROWAWAY=1`` only for a snippet that refuses to change a database
+  without it. A snippet that needs a server talksite starts itself (``throwaway-server``),
+  a companion program, or a service such as Redis, has only the first way.
 """
 
 from __future__ import annotations
@@ -17,15 +19,14 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-from talksite.snippets import Directives
+from talksite.snippets import Directives, Kind
 
 __all__ = ["OPT_IN", "RunAdvice", "run_advice"]
 
 #: The variable a snippet reads before it changes or ends anything (snippets/README.md).
 OPT_IN = "DATABASE_IS_THROWAWAY"
-#: What runs a snippet's file directly, from a checkout, by its suffix. Kinds not named here
-#: are run the one way that knows every kind: ``talksite run``.
-_INTERPRETERS = {".py": ".venv/bin/python"}
+#: What the kinds' commands name, as a reader types them in a checkout after `make install`.
+_TOOLS = {"{python}": ".venv/bin/python", "{psql}": "psql"}
 _URL = "postgresql://USER:PASSWORD@HOST:PORT/DBNAME"
 _REPLICA_URL = "postgresql://USER:PASSWORD@REPLICA-HOST:PORT/DBNAME"
 
@@ -35,6 +36,7 @@ class RunAdvice:
     """What a snippet's "Run it yourself" says, from its directives and its text."""
 
     shown: str
+    kind: Kind
     directives: Directives
     #: It changes or ends things, so it asks for DATABASE_IS_THROWAWAY=1.
     destructive: bool
@@ -43,13 +45,32 @@ class RunAdvice:
     def markdown(self) -> str:
         return "\n".join([*self._checkout(), *self._own_server()])
 
+    @property
+    def _uses_database(self) -> bool:
+        return "database" in self.directives.services or self.kind.always_database
+
+    def _started(self) -> list[str]:
+        """What `talksite run` starts for the snippet, before it runs it."""
+        needs = self.directives
+        started = []
+        if self._uses_database:
+            servers = "a throwaway PostgreSQL server"
+            if needs.server_settings:
+                servers += " started with " + _settings(needs)
+            if needs.replica:
+                servers += " and a streaming replica of it"
+            started.append(servers)
+        started += [f"a throwaway {name} server" for name in sorted(needs.services - {"database"})]
+        if needs.companion is not None:
+            started.append(f"the program that sets its state up ({needs.companion.name})")
+        return started
+
     def _checkout(self) -> list[str]:
         needs = self.directives
-        servers = "a throwaway PostgreSQL server"
-        if needs.server_settings:
-            servers += " started with " + _settings(needs)
-        if needs.replica:
-            servers += " and a streaming replica of it"
+        started = self._started()
+        what = "runs the snippet, prints its output and says whether it matches the recording"
+        if started:
+            what = f"starts {', '.join(started)}, {what}, then stops them"
         clone = (
             f"`git clone {self.clone_url}`, then " if self.clone_url else "in its folder, after "
         )
@@ -65,8 +86,7 @@ class RunAdvice:
             f".venv/bin/talksite run {shlex.quote(self.shown)}",
             "```",
             "",
-            f"It starts {servers}, runs the snippet, prints its output and says whether it"
-            f" matches the recording, then removes the servers.{root}",
+            f"It {what}.{root}",
             "",
         ]
 
@@ -78,15 +98,19 @@ class RunAdvice:
                 " `talksite run` starts for it.",
                 "",
             ]
-        interpreter = _INTERPRETERS.get(Path(self.shown).suffix)
-        if interpreter is None:
-            return []
-        variables = [f"DATABASE_URL={_URL}"]
+        if needs.companion or needs.services - {"database"}:
+            return [
+                "It cannot run **on its own**: it needs the program or service that"
+                " `talksite run` starts beside it.",
+                "",
+            ]
+        database = self._uses_database
+        variables = [f"DATABASE_URL={_URL}"] if database else []
         if needs.replica:
             variables.append(f"REPLICA_DATABASE_URL={_REPLICA_URL}")
         if self.destructive:
             variables.append(f"{OPT_IN}=1")
-        command = " \\\n  ".join([*variables, f"{interpreter} {shlex.quote(self.shown)}"])
+        command = " \\\n  ".join([*variables, self._direct()])
         notes = []
         if needs.replica:
             notes.append("`REPLICA_DATABASE_URL` names a streaming replica of that server.")
@@ -99,8 +123,9 @@ class RunAdvice:
             )
         if needs.privileged:
             notes.append("It needs root.")
+        where = "**On a PostgreSQL of your own**" if database else "**Directly**"
         return [
-            "**On a PostgreSQL of your own**, from the same folder:",
+            f"{where}, from the same folder:",
             "",
             "```sh",
             command,
@@ -109,17 +134,33 @@ class RunAdvice:
             *([" ".join(notes), ""] if notes else []),
         ]
 
+    def _direct(self) -> str:
+        """The kind's own command for the file, as a reader types it."""
+        values = {"path": self.shown, "abspath": self.shown, "database_url": '"$DATABASE_URL"'}
+        words = []
+        for word in self.kind.command:
+            for name, typed in _TOOLS.items():
+                word = word.replace(name, typed)
+            for name, value in values.items():
+                word = word.replace("{" + name + "}", value)
+            words.append(word if '"$' in word else shlex.quote(word))
+        return " ".join(words)
+
 
 def _settings(directives: Directives) -> str:
     return ", ".join(f"`{name} = {value}`" for name, value in directives.server_settings.items())
 
 
 def run_advice(
-    path: Path, *, shown: str, directives: Directives, clone_url: str | None
+    path: Path, *, shown: str, kind: Kind, directives: Directives, clone_url: str | None
 ) -> RunAdvice:
     """The advice for the snippet at `path`, which readers see as `shown`
     (``snippets/layer/name.py``); it is destructive when its text names :data:`OPT_IN`."""
     text = path.read_text(encoding="utf-8")
     return RunAdvice(
-        shown=shown, directives=directives, destructive=OPT_IN in text, clone_url=clone_url
+        shown=shown,
+        kind=kind,
+        directives=directives,
+        destructive=OPT_IN in text,
+        clone_url=clone_url,
     )
