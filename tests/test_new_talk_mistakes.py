@@ -130,6 +130,22 @@ def test_a_section_a_slide_names_in_a_snippet_without_sections(talk: Path) -> No
     assert "expected one of: none" not in "\n".join(problems)
 
 
+def test_an_unknown_key_in_talk_yml_fails_make_test_with_its_line(talk: Path) -> None:
+    # reveal.js as this checkout's `npm ci` installed it: the build check builds the deck.
+    (talk / "node_modules").symlink_to(Path(__file__).resolve().parent.parent / "node_modules")
+    line = edit(talk / "talk" / "talk.yml", "title: ", "titel: x\ntitle: ")
+    result = make_test(talk)
+    assert result.returncode == pytest.ExitCode.TESTS_FAILED, result.stdout
+    assert "Traceback" not in result.stdout
+    # The build check fails with the one line; the checks that need a site say so.
+    build = result.stdout.split(" the strict build and the content check pass ", 1)[1]
+    assert build.split("\n")[1] == (
+        f"talk/talk.yml:{line}: titel: expected one of title, abstract, speaker, event,"
+        " talk_page, video, layers, found an unknown key"
+    )
+    assert "FAILED mkdocs.yml::build" in result.stdout
+
+
 def test_a_layer_without_its_page_blames_talk_yml(talk: Path) -> None:
     talk_yml = talk / "talk" / "talk.yml"
     line = edit(
