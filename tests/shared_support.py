@@ -23,8 +23,10 @@ __all__ = ["made_once", "run_folder"]
 def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The folder of this pytest run that all of its workers share."""
     folder = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        folder = folder.parent  # the run's folder, above each worker's own
+    # A worker's own folder is popen-gwN in the run's; the variable alone is no proof (a
+    # pytest that a test starts inherits it).
+    if os.environ.get("PYTEST_XDIST_WORKER") and folder.name.startswith("popen-"):
+        folder = folder.parent
     return folder
 
 

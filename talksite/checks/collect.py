@@ -13,7 +13,6 @@ are skipped with the reason, except under ``CI=true``, where they fail.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -107,7 +106,9 @@ def _checking(config: pytest.Config, config_file: Path) -> Checking:
         # own, so that the workers share one build (and conftest.py's built_site, in the
         # same folder, shares it too).
         folder = config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
-        if os.environ.get("PYTEST_XDIST_WORKER"):
+        # An xdist worker has workerinput; the variable alone is no proof: a test that runs
+        # pytest in a subprocess passes its own worker's PYTEST_XDIST_WORKER on to it.
+        if hasattr(config, "workerinput"):
             folder = folder.parent
         checking = Checking(load_project(config_file), folder, shared=True)
         config.stash[_CHECKING] = checking

@@ -26,6 +26,9 @@ __all__ = ["CANCEL_GRACE_S", "end_session", "kill_group", "wait_or_cancel", "wai
 #: clean-up's deadline, :data:`talksite.processes.interrupt.CLEANUP_DEADLINE_S`), before its
 #: caller kills what is left.
 CANCEL_GRACE_S = 2.0
+#: How long killed members of a session get to be gone (SIGKILL is not refused, but a busy
+#: machine may take a moment to run them into it).
+_KILLED_GONE_S = 5.0
 
 
 def wait_unreaped(process: subprocess.Popen[bytes], timeout_s: float | None) -> bool:
@@ -79,11 +82,19 @@ def wait_or_cancel(
 
 
 def end_session(leader: subprocess.Popen[bytes]) -> tuple[str, ...]:
-    """Kill every process still in the session that `leader` leads, and its group; describe
-    the processes found there besides the leader (their command lines)."""
+    """Kill every process still in the session that `leader` leads, and its group, and wait
+    (a few seconds at most) until they have ended; describe the processes found there
+    besides the leader (their command lines)."""
     members = proc.session_members(leader.pid)  # unreaped, so the session id is still its own
     for pid in members:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
     kill_group(leader)
+    # Gone when this returns (ended, if not yet reaped by whoever inherited them), so that
+    # what the caller checks or starts next never sees them running.
+    deadline = time.monotonic() + _KILLED_GONE_S
+    while time.monotonic() < deadline and any(
+        (found := proc.stat(pid)) is not None and not found.ended for pid in members
+    ):
+        time.sleep(0.01)
     return tuple(members.values())
