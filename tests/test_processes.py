@@ -120,6 +120,11 @@ def test_end_session_kills_what_left_the_group_but_not_the_session() -> None:
     child = int(leader.stdout.readline())
     leader.stdout.close()
     assert os.getpgid(child) == child  # a group of its own: kill_group would miss it
+    # Popen returns once exec has begun; /proc shows the new command line a moment later.
+    for _ in range(600):
+        if proc.command_line(child) == "sleep 60":
+            break
+        time.sleep(0.05)
     assert proc.session_members(leader.pid) == {child: "sleep 60"}
     leader.stdin.close()
     assert wait_unreaped(leader, timeout_s=30)
