@@ -9,6 +9,7 @@ test`` with no override, and that its workflows name a source a CI runner can in
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import talksite
@@ -41,7 +42,7 @@ def test_an_install_from_git_pins_the_commit_pip_checked_out() -> None:
 def test_a_local_git_repository_is_named_but_ci_cannot_reach_it() -> None:
     record = {"url": "file:///srv/talksite", "vcs_info": {"vcs": "git", "commit_id": "a" * 40}}
     assert origin_from_record(record) == Origin(
-        f"talksite @ git+file:///srv/talksite@{'a' * 40}", reachable=False
+        f"talksite @ git+file://localhost/srv/talksite@{'a' * 40}", reachable=False
     )
 
 
@@ -83,3 +84,27 @@ def test_a_git_checkout_gives_its_remote_and_commit(tmp_path: Path) -> None:
     assert origin_from_record(record) == Origin(
         f"talksite @ git+https://github.com/owner/talksite.git@{head}"
     )
+
+
+def test_a_checkout_of_a_local_repository_names_what_this_pip_installs(tmp_path: Path) -> None:
+    """Its remote is a folder: the requirement is a file URL with a host, which the pip that
+    `python3 -m venv` brings (23.2 with Python 3.11) reads, as a new talk's make test does."""
+    upstream, checkout = tmp_path / "upstream", tmp_path / "talksite"
+    upstream.mkdir()
+    (upstream / "pyproject.toml").write_text(
+        '[project]\nname = "talksite"\nversion = "0.1.0"\n[tool.setuptools]\npy-modules = []\n'
+    )
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    ok(["git", "init", "-q"], upstream)
+    ok(["git", "add", "pyproject.toml"], upstream)
+    ok([*git, "commit", "-q", "-m", "first"], upstream)
+    ok(["git", "clone", "-q", str(upstream), str(checkout)], tmp_path)
+    head = ok(["git", "rev-parse", "HEAD"], checkout).stdout.strip()
+    origin = origin_from_record({"url": checkout.as_uri(), "dir_info": {}})
+    assert origin == Origin(f"talksite @ git+file://localhost{upstream}@{head}", reachable=False)
+    # This pip's own parser takes it (the one that refused a file URL without a host), and git
+    # fetches that commit from the URL.
+    url = origin.requirement.removeprefix("talksite @ git+").rsplit("@", 1)[0]
+    parse = "import sys; from pip._vendor.packaging.requirements import Requirement as R; "
+    ok([sys.executable, "-c", parse + "print(R(sys.argv[1]).url)", origin.requirement], tmp_path)
+    assert head in ok(["git", "ls-remote", url, "HEAD"], tmp_path).stdout

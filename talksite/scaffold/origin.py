@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from talksite import __version__
 
@@ -71,7 +71,7 @@ def origin_from_record(record: dict[str, Any] | None) -> Origin:
     vcs = record.get("vcs_info")
     if vcs is not None:
         commit = vcs.get("commit_id")
-        requirement = f"talksite @ {vcs['vcs']}+{url}" + (f"@{commit}" if commit else "")
+        requirement = f"talksite @ {vcs['vcs']}+{_for_pip(url)}" + (f"@{commit}" if commit else "")
         return Origin(requirement, reachable=_remote(url))
     parts = urlsplit(url)
     if parts.scheme != "file":
@@ -102,7 +102,16 @@ def _from_checkout(folder: Path) -> Origin:
         return Origin(str(folder), reachable=False)
     url = _git(folder, "remote", "get-url", "origin")
     url = _as_url(url) if url else folder.as_uri()
-    return Origin(f"talksite @ git+{url}@{commit}", reachable=_remote(url))
+    return Origin(f"talksite @ git+{_for_pip(url)}@{commit}", reachable=_remote(url))
+
+
+def _for_pip(url: str) -> str:
+    """`url` as every pip reads it: a ``file:`` URL names its host, ``localhost`` (the pip
+    that ``python3 -m venv`` installs with Python 3.11, 23.2, refuses a URL without one)."""
+    parts = urlsplit(url)
+    if parts.scheme == "file" and not parts.netloc:
+        return urlunsplit(parts._replace(netloc="localhost"))
+    return url
 
 
 def _as_url(address: str) -> str:
