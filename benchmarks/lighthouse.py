@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
 import gzip
 import http.server
 import json
@@ -27,14 +26,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from browser_support import BuiltSite, build_site, chromium_executable  # noqa: E402
+from browser_support import BuiltSite, build_site, chromium_executable, serve  # noqa: E402
 
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 _DEFAULT_LIGHTHOUSE = REPO / "node_modules" / ".bin" / "lighthouse"
@@ -82,19 +79,9 @@ class _Body:
         pass
 
 
-@contextlib.contextmanager
-def serve_gzipped(directory: Path) -> Iterator[str]:
+def serve_gzipped(directory: Path) -> contextlib.AbstractContextManager[str]:
     """Serve `directory` with gzip on 127.0.0.1 at a free port; yields its URL."""
-    handler = functools.partial(_GzipHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    return serve(directory, handler_class=_GzipHandler)
 
 
 def lighthouse_command(given: str | None) -> str:
