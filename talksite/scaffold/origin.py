@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import tomllib
 from dataclasses import dataclass
 from importlib import metadata
@@ -29,12 +28,12 @@ from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from talksite import __version__
+from talksite.git import git_says
 
 __all__ = ["VENDOR_DIR", "Origin", "origin_from_record", "this_origin"]
 
 #: Where a new talk keeps the wheel or sdist it installs talksite from.
 VENDOR_DIR = "vendor"
-_GIT_TIMEOUT_S = 10
 #: git's scp-like address, ``git@github.com:owner/repo.git``: pip needs a URL.
 _SCP_LIKE = re.compile(r"(?:[^@/]+@)?(?P<host>[^:/]+):(?P<path>[^/].*)")
 
@@ -96,11 +95,11 @@ def _checkout() -> Path | None:
 
 def _from_checkout(folder: Path) -> Origin:
     """A checkout's git URL and commit, or the folder when it is no git checkout."""
-    top = _git(folder, "rev-parse", "--show-toplevel")
-    commit = _git(folder, "rev-parse", "HEAD")
+    top = git_says(folder, "rev-parse", "--show-toplevel")
+    commit = git_says(folder, "rev-parse", "HEAD")
     if top is None or commit is None or Path(top).resolve() != folder.resolve():
         return Origin(str(folder), reachable=False)
-    url = _git(folder, "remote", "get-url", "origin")
+    url = git_says(folder, "remote", "get-url", "origin")
     url = _as_url(url) if url else folder.as_uri()
     return Origin(f"talksite @ git+{_for_pip(url)}@{commit}", reachable=_remote(url))
 
@@ -126,17 +125,3 @@ def _as_url(address: str) -> str:
 
 def _remote(url: str) -> bool:
     return urlsplit(url).scheme not in ("", "file")
-
-
-def _git(folder: Path, *args: str) -> str | None:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(folder), *args],
-            capture_output=True,
-            text=True,
-            timeout=_GIT_TIMEOUT_S,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None  # no git here: the folder is all there is to name
-    return done.stdout.strip() or None if done.returncode == 0 else None

@@ -8,10 +8,11 @@ larger repository: paths are taken from the repository's top folder.
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from talksite.git import git_says
 
 __all__ = ["Repository", "repository"]
 
@@ -54,22 +55,8 @@ def repository(url: str | None, folder: Path) -> Repository | None:
     to a file at a commit it cannot name."""
     if not url:
         return None
-    commit = _git(folder, "rev-parse", "HEAD")
-    top = _git(folder, "rev-parse", "--show-toplevel")
+    commit = git_says(folder, "rev-parse", "HEAD", timeout_s=30)
+    top = git_says(folder, "rev-parse", "--show-toplevel", timeout_s=30)
     if commit is None or top is None:
         return None
     return Repository(url=url, commit=commit, top=Path(top).resolve())
-
-
-def _git(folder: Path, *arguments: str) -> str | None:
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(folder), *arguments],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else None
