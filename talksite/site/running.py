@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from talksite.snippets import Directives, Kind
+from talksite.snippets.kinds import DATABASE
 
 __all__ = ["OPT_IN", "RunAdvice", "run_advice"]
 
@@ -47,7 +48,8 @@ class RunAdvice:
 
     @property
     def _uses_database(self) -> bool:
-        return "database" in self.directives.services or self.kind.always_database
+        # A kind that always has one (SQL) has it among its directives' services too.
+        return DATABASE in self.directives.services
 
     def _started(self) -> list[str]:
         """What `talksite run` starts for the snippet, before it runs it."""
@@ -60,7 +62,7 @@ class RunAdvice:
             if needs.replica:
                 servers += " and a streaming replica of it"
             started.append(servers)
-        started += [f"a throwaway {name} server" for name in sorted(needs.services - {"database"})]
+        started += [f"a throwaway {name} server" for name in sorted(needs.services - {DATABASE})]
         if needs.companion is not None:
             started.append(f"the program that sets its state up ({needs.companion.name})")
         return started
@@ -98,7 +100,7 @@ class RunAdvice:
                 " `talksite run` starts for it.",
                 "",
             ]
-        if needs.companion or needs.services - {"database"}:
+        if needs.companion or needs.services - {DATABASE}:
             return [
                 "It cannot run **on its own**: it needs the program or service that"
                 " `talksite run` starts beside it.",
