@@ -6,16 +6,18 @@ from __future__ import annotations
 import functools
 import re
 import shutil
+import signal
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from talksite.errors import SetupError
 from talksite.postgres import bin_dir
+from talksite.processes import spawn
 from talksite.snippets.kinds import Kind
 
-__all__ = ["run_command", "tool_version"]
+__all__ = ["run_command", "spawn_in_session", "tool_version"]
 
 _VERSION = re.compile(r"\d+(?:\.\d+)+")
 
@@ -25,6 +27,24 @@ def run_command(kind: Kind, path: Path, cwd: Path, database_url: str | None) -> 
     shown = path.relative_to(cwd).as_posix() if path.is_relative_to(cwd) else str(path)
     values = {"path": shown, "abspath": str(path), "database_url": database_url or ""}
     return _expand(kind.command, values, kind)
+
+
+def spawn_in_session(
+    argv: list[str], *, env: Mapping[str, str], cwd: Path
+) -> subprocess.Popen[bytes]:
+    """Start a snippet's (or its companion's) command as it runs: in a session of its own, so
+    that everything it starts can be found and ended, killed by the kernel if we are killed
+    outright (SIGKILL, no clean-up), its output and errors merged on one pipe, no input."""
+    return spawn(
+        argv,
+        new_session=True,
+        parent_death_signal=signal.SIGKILL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        env=dict(env),
+        cwd=cwd,
+    )
 
 
 def tool_version(kind: Kind) -> str:

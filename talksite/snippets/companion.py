@@ -24,9 +24,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from talksite.errors import TalksiteError
-from talksite.processes import end_session, spawn, wait_unreaped
+from talksite.processes import end_session, wait_unreaped
 from talksite.processes.wait import CANCEL_GRACE_S
-from talksite.snippets.commands import run_command
+from talksite.snippets.commands import run_command, spawn_in_session
 from talksite.snippets.kinds import Kind
 from talksite.snippets.model import Snippet
 from talksite.snippets.result import RunResult
@@ -77,15 +77,8 @@ def companion(
 ) -> Iterator[dict[str, str]]:
     """Run the companion at `path` while the block runs; yields the variables it exported."""
     shown = path.relative_to(cwd).as_posix() if path.is_relative_to(cwd) else str(path)
-    process = spawn(
-        run_command(kind, path, cwd, env.get("DATABASE_URL")),
-        new_session=True,
-        parent_death_signal=signal.SIGKILL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        env=env,
-        cwd=cwd,
+    process = spawn_in_session(
+        run_command(kind, path, cwd, env.get("DATABASE_URL")), env=env, cwd=cwd
     )
     try:
         yield _wait_until_ready(process, shown, time.monotonic() + timeout_s)

@@ -10,7 +10,6 @@ import contextlib
 import fcntl
 import os
 import select
-import signal
 import subprocess
 import tempfile
 import threading
@@ -20,9 +19,9 @@ from typing import TextIO
 
 from talksite.errors import TalksiteError
 from talksite.postgres import Database
-from talksite.processes import end_session, signals_deferred, spawn, wait_or_cancel
+from talksite.processes import end_session, signals_deferred, wait_or_cancel
 from talksite.services import REGISTRY
-from talksite.snippets.commands import run_command
+from talksite.snippets.commands import run_command, spawn_in_session
 from talksite.snippets.companion import beside_companion
 from talksite.snippets.model import Snippet
 from talksite.snippets.result import RunResult
@@ -189,18 +188,7 @@ def _run(
     cwd = snippet.root.parent
     argv = run_command(snippet.kind, snippet.path, cwd, database.url if database else None)
     started = time.monotonic()
-    process = spawn(
-        argv,
-        # A session of its own, so that everything it starts can be found and ended; if the
-        # runner is killed outright (SIGKILL, no clean-up), the kernel kills the snippet too.
-        new_session=True,
-        parent_death_signal=signal.SIGKILL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        env=env,
-        cwd=cwd,
-    )
+    process = spawn_in_session(argv, env=env, cwd=cwd)
     chunks: list[str] = []
     finished = threading.Event()
     reader = threading.Thread(target=_collect, args=(process, chunks, echo, finished), daemon=True)
