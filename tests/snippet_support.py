@@ -3,7 +3,8 @@
 A snippet watched here still runs through talksite's runner (:func:`talksite.snippets.run`):
 in a session of its own, with a fresh database, everything left in its session reported and
 ended when it exits. :func:`started` only runs it in a thread, so that a test can signal it
-half-way, once it has printed a given text.
+half-way, once it has printed a given text. :func:`changed` gives a recording (or any file)
+other text for the length of a ``with`` block.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ USERS_SERVER_VARIABLES = environment.spellings(environment.DATABASE_URL) + envir
 
 __all__ = [
     "Started",
+    "changed",
     "live_command_lines",
     "lock_held",
     "processes_of_run",
@@ -214,3 +216,14 @@ def started(
                     with contextlib.suppress(ProcessLookupError):
                         os.killpg(pid, signal.SIGKILL)
             thread.join()
+
+
+@contextlib.contextmanager
+def changed(path: Path, text: str) -> Iterator[None]:
+    """`path` holds `text` while the block runs, and what it held before afterwards."""
+    before = path.read_text()
+    path.write_text(text)
+    try:
+        yield
+    finally:
+        path.write_text(before)

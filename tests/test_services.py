@@ -16,12 +16,11 @@ import signal
 import stat
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import valkey
-from snippet_support import talksite_run
+from snippet_support import changed, talksite_run
 
 from talksite import services, snippets
 from talksite.errors import SetupError
@@ -123,8 +122,8 @@ def test_a_redis_snippet_gets_a_fresh_space_and_its_recording_holds(
         # Again on the same server: an empty space each run, so the same output.
         assert snippets.check(counter, pool, services=talksite_services).failure() is None
         lines = counter.recording_path.read_text().splitlines(keepends=True)
-        changed = "".join([lines[0], "visits: 4\n", *lines[2:]])
-        with _changed(counter.recording_path, changed):
+        edited = "".join([lines[0], "visits: 4\n", *lines[2:]])
+        with changed(counter.recording_path, edited):
             failure = snippets.check(counter, pool, services=talksite_services).failure()
     assert failure is not None
     assert "-visits: 4" in failure
@@ -278,16 +277,6 @@ def _listening_addresses(pid: int) -> set[str]:
         ["ss", "-Htlnp"], capture_output=True, text=True, check=True
     ).stdout.splitlines()
     return {line.split()[3] for line in listed if f"pid={pid}," in line}
-
-
-@contextlib.contextmanager
-def _changed(path: Path, text: str) -> Iterator[None]:
-    before = path.read_text()
-    path.write_text(text)
-    try:
-        yield
-    finally:
-        path.write_text(before)
 
 
 DECLARED = """\

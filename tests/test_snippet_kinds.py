@@ -13,10 +13,10 @@ import io
 import json
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from snippet_support import changed
 
 from talksite import cli, snippets
 from talksite.deck import load_slides
@@ -97,16 +97,6 @@ def recorded(talk: Project, talksite_databases: DatabaseSource) -> dict[str, sni
         assert outcome.result.ok, outcome.failure()
         snippets.record(outcome)
     return chosen
-
-
-@contextlib.contextmanager
-def changed(path: Path, text: str) -> Iterator[None]:
-    before = path.read_text()
-    path.write_text(text)
-    try:
-        yield
-    finally:
-        path.write_text(before)
 
 
 @pytest.mark.parametrize("kind", SNIPPETS)
