@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +13,7 @@ from browser_support import REPO, BuiltSite, RequestLog, build_site, goto, serve
 from mkdocs.config import load_config
 from PIL import Image
 
+from talksite.checks.cards import meta_pairs
 from talksite.talk import Talk
 
 if TYPE_CHECKING:
@@ -28,31 +28,11 @@ REQUIRED = (
 )  # fmt: skip
 
 
-class _Meta(HTMLParser):
-    """The ``property`` or ``name`` and ``content`` of every ``<meta>`` in a page's head."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, str]] = []
-        self.in_head = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.in_head = self.in_head or tag == "head"
-        values = dict(attrs)
-        key = values.get("property") or values.get("name")
-        if tag == "meta" and self.in_head and key and values.get("content") is not None:
-            self.tags.append((key, values["content"] or ""))
-
-    def handle_endtag(self, tag: str) -> None:
-        self.in_head = self.in_head and tag != "head"
-
-
 def meta_of(page: Path) -> dict[str, str]:
-    parser = _Meta()
-    parser.feed(page.read_text(encoding="utf-8"))
-    found = [key for key, _ in parser.tags if key in REQUIRED]
+    tags = meta_pairs(page)
+    found = [key for key, _ in tags if key in REQUIRED]
     assert sorted(found) == sorted(REQUIRED), f"{page}: tags {found}"
-    return dict(parser.tags)
+    return dict(tags)
 
 
 def shared_pages(site: BuiltSite) -> list[Path]:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from talksite.checks.registry import Target
     from talksite.checks.site import BuiltSite
 
-__all__ = ["CARD_SIZE", "find", "meta_tags"]
+__all__ = ["CARD_SIZE", "find", "meta_pairs", "meta_tags"]
 
 CARD_SIZE = (1200, 630)
 
@@ -24,7 +24,7 @@ class _Meta(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__()
-        self.tags: dict[str, str] = {}
+        self.tags: list[tuple[str, str]] = []
         self.in_head = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -32,17 +32,26 @@ class _Meta(HTMLParser):
         values = dict(attrs)
         key = values.get("property") or values.get("name")
         if tag == "meta" and self.in_head and key and values.get("content") is not None:
-            self.tags.setdefault(key, values["content"] or "")
+            self.tags.append((key, values["content"] or ""))
 
     def handle_endtag(self, tag: str) -> None:
         self.in_head = self.in_head and tag != "head"
 
 
-def meta_tags(page: Path) -> dict[str, str]:
-    """A page's ``<meta>`` tags by ``property`` or ``name`` (the first of each)."""
+def meta_pairs(page: Path) -> list[tuple[str, str]]:
+    """A page's ``<meta>`` tags as (``property`` or ``name``, ``content``), in page order,
+    repeats kept."""
     parser = _Meta()
     parser.feed(page.read_text(encoding="utf-8"))
     return parser.tags
+
+
+def meta_tags(page: Path) -> dict[str, str]:
+    """A page's ``<meta>`` tags by ``property`` or ``name`` (the first of each)."""
+    found: dict[str, str] = {}
+    for key, content in meta_pairs(page):
+        found.setdefault(key, content)
+    return found
 
 
 def find(target: Target) -> list[str]:
