@@ -29,9 +29,10 @@ from browser_support import (
     make_and_build_a_new_talk,
     serve,
 )
-from shared_support import made_once, run_folder
+from shared_support import made_once
 
 from talksite.checks import build_once
+from talksite.checks.collect import run_folder
 from talksite.talk import Talk, load_talk
 
 if TYPE_CHECKING:
@@ -39,22 +40,22 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+def built_site(pytestconfig: pytest.Config) -> BuiltSite:
     """This talk's site, built strictly, once for every test that looks at it: the build the
     generated checks use (talksite.checks.build_once), shared by all of pytest-xdist's
     workers. Nothing writes to it."""
-    made = build_once(REPO / "mkdocs.yml", run_folder(tmp_path_factory))
+    made = build_once(REPO / "mkdocs.yml", run_folder(pytestconfig))
     if not made.ok:
         pytest.fail("talksite build failed:\n" + "\n".join(made.problems), pytrace=False)
     return made.site
 
 
 @pytest.fixture(scope="session")
-def built_new_talk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_new_talk(pytestconfig: pytest.Config) -> Path:
     """A talk made by ``talksite new`` and built once with ``talksite build`` (once for all
     workers), so that it has a previous site; its ``site/`` holds a file named MARKER. Tests
     change copies of it, never the talk itself."""
-    return made_once(tmp_path_factory, "built-new-talk", make_and_build_a_new_talk)
+    return made_once(pytestconfig, "built-new-talk", make_and_build_a_new_talk)
 
 
 @pytest.fixture(scope="session")

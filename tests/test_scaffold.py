@@ -82,10 +82,10 @@ def _made_and_built(folder: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def new_talk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def new_talk(pytestconfig: pytest.Config) -> Path:
     """A new talk, made by the command, with reveal.js installed as its Makefile would, and
     built; once for all workers, so tests that run anything in it work on a copy."""
-    return made_once(tmp_path_factory, "my-talk", _made_and_built)
+    return made_once(pytestconfig, "my-talk", _made_and_built)
 
 
 @pytest.fixture

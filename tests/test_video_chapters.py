@@ -55,9 +55,9 @@ def _chaptered_and_built(folder: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def chaptered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def chaptered(pytestconfig: pytest.Config) -> Path:
     """The chaptered talk (talk/) and its site (site/), made once for all workers."""
-    return made_once(tmp_path_factory, "chaptered-talk", _chaptered_and_built)
+    return made_once(pytestconfig, "chaptered-talk", _chaptered_and_built)
 
 
 @pytest.fixture

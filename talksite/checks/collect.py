@@ -25,7 +25,13 @@ from talksite.checks.run import Checking
 from talksite.errors import SetupError
 from talksite.project import CONFIG_NAME, PLUGIN_NAME, find_config_file, load_project
 
-__all__ = ["CheckItem", "TalkChecks", "pytest_collect_file", "pytest_sessionfinish"]
+__all__ = [
+    "CheckItem",
+    "TalkChecks",
+    "pytest_collect_file",
+    "pytest_sessionfinish",
+    "run_folder",
+]
 
 BROWSER_MARKER = "browser"
 _CHECKING = pytest.StashKey[Checking]()
@@ -97,19 +103,24 @@ def _talk_config(config: pytest.Config) -> Path | None:
         return None
 
 
+def run_folder(config: pytest.Config) -> Path:
+    """The session's temporary folder (pytest's tmp_path_factory, which items that are not
+    functions reach through the config); under xdist, the run's, above each worker's own, so
+    that what one worker makes there the others find (the checks' build, and the fixtures a
+    repository shares the same way)."""
+    folder: Path = config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
+    # An xdist worker has workerinput; the variable alone is no proof: a test that runs
+    # pytest in a subprocess passes its own worker's PYTEST_XDIST_WORKER on to it.
+    if hasattr(config, "workerinput"):
+        folder = folder.parent
+    return folder
+
+
 def _checking(config: pytest.Config, config_file: Path) -> Checking:
     """The session's checks of the talk, shared by this process's check tests."""
     checking = config.stash.get(_CHECKING, None)
     if checking is None:
-        # The session's temporary folder (pytest's tmp_path_factory, which items that are not
-        # functions reach through the config); under xdist, the run's, above each worker's
-        # own, so that the workers share one build (and conftest.py's built_site, in the
-        # same folder, shares it too).
-        folder = config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
-        # An xdist worker has workerinput; the variable alone is no proof: a test that runs
-        # pytest in a subprocess passes its own worker's PYTEST_XDIST_WORKER on to it.
-        if hasattr(config, "workerinput"):
-            folder = folder.parent
-        checking = Checking(load_project(config_file), folder, shared=True)
+        # The workers share one build (and a repository's tests can share it too).
+        checking = Checking(load_project(config_file), run_folder(config), shared=True)
         config.stash[_CHECKING] = checking
     return checking
