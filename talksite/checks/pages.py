@@ -72,8 +72,12 @@ def goto(page: Page, url: str, **options: Any) -> Response | None:
 
         page.on("requestfailed", note)
         try:
-            # Again, a reload: the same URL with a #fragment would not load the page again.
-            response = page.reload(**options) if attempt else page.goto(url, **options)
+            if attempt:
+                # Again from a blank page: the same URL with a #fragment would not load the
+                # page again; and not by reload, which the failed load's error page (in a
+                # process of its own) once refused: "Not attached to an active page".
+                page.goto("about:blank")
+            response = page.goto(url, **options)
             # A request's failure may be reported just after the load: hear it out first.
             page.wait_for_timeout(SETTLE_MS)
         except Error as error:
