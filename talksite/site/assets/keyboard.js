@@ -33,10 +33,13 @@
     asButton(menu, "Menu", function () {
       if (drawer.checked) {
         var first = document.querySelector(".md-sidebar--primary a[href]");
-        // The drawer becomes visible as it opens; focus its first link once it can take it.
+        // The drawer becomes visible as it opens; focus its first link once it can take it,
+        // unless it was closed meanwhile (Escape pressed at once gives focus to the menu).
         if (first) {
           window.requestAnimationFrame(function () {
-            first.focus();
+            if (drawer.checked) {
+              first.focus();
+            }
           });
         }
       }
