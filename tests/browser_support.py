@@ -5,7 +5,7 @@ talk's site, serve a folder, start Chromium, watch what a browser asks for.
 does the same and fails unless it succeeds. ``launch_chromium`` starts headless Chromium:
 ``TALKSITE_CHROMIUM``, else Debian's headless shell or Chromium, else the one ``playwright
 install chromium`` downloads (:func:`talksite.deck.pdf.chromium_executable`). ``serve``,
-``RequestLog``, ``goto`` and ``BuiltSite`` are talksite's own (talksite.checks), the ones its
+``RequestLog``, ``goto``, ``open_page`` and ``BuiltSite`` are talksite's own (talksite.checks), the ones its
 checks of every talk's site use.
 """
 
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from talksite.checks.pages import RequestLog, goto, serve
+from talksite.checks.pages import RequestLog, goto, open_page, serve
 from talksite.checks.site import BuiltSite
 
 # Playwright's wait_for_function fails now and then under the pages' Content-Security-Policy.
@@ -42,6 +42,7 @@ __all__ = [
     "goto",
     "launch_chromium",
     "make_and_build_a_new_talk",
+    "open_page",
     "serve",
     "wait_until",
 ]

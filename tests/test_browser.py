@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from browser_support import REPO, BuiltSite, RequestLog, goto, wait_until
+from browser_support import REPO, BuiltSite, RequestLog, wait_until
+from browser_support import open_page as open_site_page
 
 from talksite.site.video import embed_url
 from talksite.snippets import section_lines, sections
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
-DESKTOP = {"width": 1280, "height": 800}
 NARROW = {"width": 375, "height": 740}
 #: How many Tab presses a control may be from the top of the page.
 MAX_TABS = 40
@@ -43,19 +43,9 @@ def open_page(browser: Browser, site_url: str) -> Iterator[Opener]:
     """Open a site path in a fresh context that records (and keeps local) every request."""
     contexts: list[BrowserContext] = []
 
-    def opener(
-        path: str = "", *, color_scheme: str = "light", **context_options: Any
-    ) -> tuple[Page, RequestLog]:
-        context_options.setdefault("viewport", DESKTOP)
-        context = browser.new_context(color_scheme=color_scheme, **context_options)
-        contexts.append(context)
-        log = RequestLog.for_base(site_url)
-        log.attach(context)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        goto(page, site_url + path, wait_until="networkidle")
-        assert errors == [], f"{path or '/'}: script errors {errors}"
+    def opener(path: str = "", **options: Any) -> tuple[Page, RequestLog]:
+        page, log = open_site_page(browser, site_url + path, **options)
+        contexts.append(page.context)
         return page, log
 
     yield opener
@@ -119,7 +109,7 @@ def test_the_video_facade_loads_the_no_cookie_player_only_when_pressed(
     assert want == f"https://www.youtube-nocookie.com/embed/{this_talk.video.id}?autoplay=1"
     assert frame.get_attribute("src") == want
     assert page.locator("iframe").count() == 1
-    page.wait_for_load_state("networkidle")
+    log.settle(page)
     # The player's request was made (and aborted here, offline): to that address, and only it.
     assert log.elsewhere() == [want]
 

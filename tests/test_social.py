@@ -96,7 +96,8 @@ def test_chromium_loads_the_home_pages_card_at_1200x630(browser: Browser, publis
     log = RequestLog.for_base(published)
     log.attach(context)
     page = context.new_page()
-    goto(page, published, wait_until="networkidle")
+    goto(page, published)
+    log.settle(page)
     # TALKSITE_SITE_URL made the site's address, so the tags name this server.
     assert page.get_attribute('meta[property="og:url"]', "content") == published
     image = page.get_attribute('meta[property="og:image"]', "content")

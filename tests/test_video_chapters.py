@@ -201,7 +201,8 @@ def test_a_chapter_starts_the_no_cookie_player_at_its_moment_only_when_pressed(
     log = RequestLog.for_base(served)
     log.attach(context)
     page = context.new_page()
-    goto(page, served, wait_until="networkidle")
+    goto(page, served)
+    log.settle(page)
     assert page.locator("iframe").count() == 0
     assert log.elsewhere() == []
     page.locator("a.ts-video__chapter", has_text="The only layer").click()
@@ -211,12 +212,12 @@ def test_a_chapter_starts_the_no_cookie_player_at_its_moment_only_when_pressed(
     assert want == "https://www.youtube-nocookie.com/embed/fixture0001?autoplay=1&start=65"
     assert frame.get_attribute("src") == want
     assert page.url == served  # the page stayed: the chapter played here, not on YouTube
-    page.wait_for_load_state("networkidle")
+    log.settle(page)
     assert log.elsewhere() == [want]
     # Another chapter moves the same player.
     page.locator("a.ts-video__chapter", has_text="Questions").click()
     wait_until(page, "document.querySelector('.ts-video iframe').src.endsWith('start=3723')")
     assert page.locator("iframe").count() == 1
-    page.wait_for_load_state("networkidle")
+    log.settle(page)
     assert log.elsewhere() == [want, embed_url(talk.video, talk.video.chapters[2])]
     context.close()

@@ -22,7 +22,7 @@ __all__ = ["find_dark", "find_light", "violations"]
 
 #: axe-core impacts that fail a page.
 FAILING_IMPACTS = {"serious", "critical"}
-#: What the page's scripts do after load, which axe judges: talksite's keyboard.js names the
+#: What the page's scripts do after load, which axe judges (beyond what settling waits for): talksite's keyboard.js names the
 #: search dialog, and Material makes each code block that scrolls focusable once measured.
 SETTLED = """(() => {
   const search = document.querySelector(".md-search[role='dialog']");
@@ -42,11 +42,12 @@ def find_dark(browser: Browser, target: Target) -> list[str]:
 
 def _find(browser: Browser, target: Target, color_scheme: str) -> list[str]:
     site = target.site
-    page, _ = open_page(browser, target.url, color_scheme=color_scheme)
+    page, log = open_page(browser, target.url, color_scheme=color_scheme)
     problems = []
     for built in site.pages():
         path = site.url_path(built)
-        goto(page, target.url + path, wait_until="networkidle")
+        goto(page, target.url + path)
+        log.settle(page)
         if path.startswith(f"{deck.DECK_DIR}/"):
             wait_until(page, "window.Reveal && Reveal.isReady()")
         _wait_until_settled(page)

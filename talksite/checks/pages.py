@@ -3,9 +3,10 @@ any other host.
 
 :func:`serve` puts a folder on http://127.0.0.1 (a free port) while a ``with`` block runs.
 :class:`RequestLog` records every request a browser context makes and lets through only those
-to the local server. :func:`open_page` opens a path in a fresh context with such a log;
-:func:`goto` loads a page again if Chromium dropped its requests because a network interface
-came or went meanwhile.
+to the local server; :meth:`RequestLog.settle` waits until a page has done what its load set
+off. :func:`open_page` opens a path in a fresh context with such a log; :func:`goto` loads a
+page again if Chromium dropped its requests because a network interface came or went
+meanwhile.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import contextlib
 import functools
 import http.server
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page, Response, Route
+    from playwright.sync_api import Browser, BrowserContext, Page, Request, Response, Route
 
 __all__ = ["DESKTOP", "RequestLog", "goto", "open_page", "serve"]
 
@@ -33,6 +35,12 @@ NETWORK_CHANGED = "net::ERR_NETWORK_CHANGED"
 LOADS = 3
 #: How long after a load its requests' failures are still listened for.
 SETTLE_MS = 100
+#: Two frames (the page has laid out and drawn what its scripts did), then a moment the page
+#: is idle: idle callbacks run in the order asked, so those the page's scripts queued run first.
+_QUIET = """() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(
+  () => requestIdleCallback(() => done(), {timeout: 2000}))))"""
+#: How long a page may keep asking for things before the checks look at it as it is.
+SETTLE_TIMEOUT_S = 15.0
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -102,6 +110,8 @@ class RequestLog:
     origin: str
     requests: list[str] = field(default_factory=list)
     aborted: list[str] = field(default_factory=list)
+    #: Requests asked for and not yet answered (or failed).
+    pending: int = 0
 
     @classmethod
     def for_base(cls, base_url: str) -> RequestLog:
@@ -115,8 +125,31 @@ class RequestLog:
         return f"{parts.scheme}://{parts.netloc}" == self.origin
 
     def attach(self, context: BrowserContext) -> None:
-        context.on("request", lambda request: self.requests.append(request.url))
+        context.on("request", self._asked)
+        context.on("requestfinished", self._answered)
+        context.on("requestfailed", self._answered)
         context.route("**/*", self._route)
+
+    def _asked(self, request: Request) -> None:
+        self.requests.append(request.url)
+        self.pending += 1
+
+    def _answered(self, request: Request) -> None:
+        self.pending -= 1
+
+    def settle(self, page: Page) -> None:
+        """Until ``page`` has done what its load (or a scroll) set off: every request answered,
+        two frames drawn and an idle moment passed, with no new request meanwhile. It waits on
+        the page, not on a clock, as Playwright's "networkidle" (half a second without a
+        request) does; after :data:`SETTLE_TIMEOUT_S` the page is taken as it is."""
+        deadline = time.monotonic() + SETTLE_TIMEOUT_S
+        while time.monotonic() < deadline:
+            asked = len(self.requests)
+            page.evaluate(_QUIET)
+            while self.pending > 0 and time.monotonic() < deadline:
+                page.wait_for_timeout(20)  # lets Playwright deliver the answers' events
+            if len(self.requests) == asked and self.pending <= 0:
+                return
 
     def _route(self, route: Route) -> None:
         url = route.request.url
@@ -138,8 +171,8 @@ class RequestLog:
 def open_page(
     browser: Browser, url: str, *, color_scheme: str = "light", **context_options: Any
 ) -> tuple[Page, RequestLog]:
-    """``url`` in a fresh context that records (and keeps local) every request; script errors
-    on the page fail at once."""
+    """``url`` in a fresh context that records (and keeps local) every request, loaded and
+    settled; script errors on the page fail at once."""
     context_options.setdefault("viewport", DESKTOP)
     context = browser.new_context(color_scheme=color_scheme, **context_options)
     log = RequestLog.for_base(url)
@@ -147,7 +180,8 @@ def open_page(
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    goto(page, url, wait_until="networkidle")
+    goto(page, url)
+    log.settle(page)
     if errors:
         raise AssertionError(f"{urlsplit(url).path}: script errors {errors}")
     return page, log

@@ -30,9 +30,10 @@ def find(browser: Browser, target: Target) -> list[str]:
     for built in site.pages():
         path = site.url_path(built)
         log.clear()
-        goto(page, target.url + path, wait_until="networkidle")
+        goto(page, target.url + path)
+        log.settle(page)
         page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-        page.wait_for_load_state("networkidle")
+        log.settle(page)  # what scrolling set off: images loaded lazily, for one
         name = f"site/{built.relative_to(site.root).as_posix()}"
         problems += [f"{name}: asks another host: {url}" for url in log.elsewhere()]
         problems += [f"{name}: a request failed: {failure}" for failure in failed]

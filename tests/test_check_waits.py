@@ -1,0 +1,88 @@
+"""The browser checks look at a page once it has done what its load set off, not at a fixed
+moment after it: a request a script makes late, an image loaded lazily when scrolled to, and
+markup a script adds on an idle moment are all seen (RequestLog.settle)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from browser_support import BuiltSite, serve
+
+from talksite.checks import axe, privacy
+from talksite.checks.registry import Target
+from talksite.checks.site import Build
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+pytestmark = pytest.mark.browser
+
+ELSEWHERE = "https://elsewhere.invalid"
+#: A request made after load, from a timer, then from the answer to a local one.
+LATE_REQUESTS = f"""<!doctype html><html lang="en"><head><title>Late</title></head><body>
+<main><h1>Late</h1><p>Text.</p></main>
+<script>
+const ignore = () => {{}};  // offline here: the failure is expected
+setTimeout(() => fetch("late.txt").then(() => fetch("{ELSEWHERE}/after-local.txt")).catch(ignore), 50);
+requestIdleCallback(() => fetch("{ELSEWHERE}/on-idle.txt").catch(ignore));
+</script></body></html>"""
+#: An image far below the fold, asked for only once the page is scrolled to it.
+LAZY_IMAGE = f"""<!doctype html><html lang="en"><head><title>Lazy</title></head><body>
+<main><h1>Lazy</h1><div style="height: 5000px"></div>
+<img loading="lazy" src="{ELSEWHERE}/lazy.png" alt="Far down" width="10" height="10">
+</main></body></html>"""
+#: An image without a text alternative, added by a script when the page is idle.
+IDLE_MARKUP = """<!doctype html><html lang="en"><head><title>Idle</title></head><body>
+<main><h1>Idle</h1></main>
+<script>
+requestIdleCallback(() => {
+  const image = document.createElement("img");
+  image.src = "/missing-alt.png";
+  document.querySelector("main").append(image);
+});
+</script></body></html>"""
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[BuiltSite, str]]:
+    site = tmp_path / "site"
+    for path, html in {
+        "index.html": LATE_REQUESTS,
+        "lazy/index.html": LAZY_IMAGE,
+        "idle/index.html": IDLE_MARKUP,
+    }.items():
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_text(html, encoding="utf-8")
+    (site / "late.txt").write_text("late\n", encoding="utf-8")
+    (site / "missing-alt.png").write_bytes(b"")
+    with serve(site) as url:
+        yield BuiltSite(site), url
+
+
+def target(site: BuiltSite, url: str) -> Target:
+    return Target(project=None, build=Build(site, (), 0.0), url=url)  # type: ignore[arg-type]
+
+
+def test_privacy_hears_requests_made_after_load_and_after_scrolling(
+    browser: Browser, served: tuple[BuiltSite, str]
+) -> None:
+    site, url = served
+    found = privacy.find(browser, target(site, url))
+    asked = sorted(line.rsplit(" ", 1)[1] for line in found)
+    assert asked == [
+        f"{ELSEWHERE}/after-local.txt",
+        f"{ELSEWHERE}/lazy.png",
+        f"{ELSEWHERE}/on-idle.txt",
+    ], found
+    assert all(": asks another host: " in line for line in found), found
+
+
+def test_axe_judges_what_a_script_added_when_the_page_was_idle(
+    browser: Browser, served: tuple[BuiltSite, str]
+) -> None:
+    site, url = served
+    found = axe.find_light(browser, target(site, url))
+    assert [line for line in found if line.startswith("site/idle/index.html: image-alt")], found
