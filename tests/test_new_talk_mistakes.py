@@ -37,9 +37,10 @@ def run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def make_test(talk: Path) -> subprocess.CompletedProcess[str]:
-    """What the talk's ``make test`` runs once installed: its pytest."""
-    return run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider"], talk)
+def make_test(talk: Path, *paths: str) -> subprocess.CompletedProcess[str]:
+    """What the talk's ``make test`` runs once installed: its pytest (on ``paths`` only, when a
+    test needs no more: the checks of the site would add a build and a browser)."""
+    return run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *paths], talk)
 
 
 def build_problems(talk: Path) -> list[str]:
@@ -163,7 +164,7 @@ def test_a_snippet_that_runs_out_of_time(talk: Path) -> None:
     slow = talk / "snippets" / "first-layer" / "slow.py"
     slow.write_text("# talksite: timeout=1\nimport time\n\nprint('start')\ntime.sleep(30)\n")
     (talk / "snippets" / "first-layer" / "slow.out").write_text("start\n")
-    tested = make_test(talk)
+    tested = make_test(talk, "tests")
     assert tested.returncode == 1
     assert re.search(
         r"^_+ \S+\[snippets/first-layer/slow.py\] _+\n"

@@ -9,7 +9,8 @@ from the package index. A new talk, made outside the repository by that virtuale
 ``talksite new``, then runs its own ``make test site`` as it is, with no override, as a new
 speaker's first run would (issue 25's "green on first use"): it makes its own ``.venv`` and
 installs the copy of the wheel ``talksite new`` put in its ``vendor/``; its snippet test and
-the checks pass, and a strict build's deck takes reveal.js from the talk's own ``npm ci``.
+every check the pytest plugin generates pass, and a strict build's deck takes reveal.js from
+the talk's own ``npm ci``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import pytest
 import yaml
 
 import talksite
+from talksite.checks.registry import CHECKS
 from talksite.scaffold.origin import VENDOR_DIR
 
 #: One worker builds the wheel and the virtualenv (module fixtures) and runs every test here.
@@ -183,9 +185,14 @@ def test_a_new_talk_passes_its_tests_and_builds_with_the_installed_wheel(
     talksite_new: tuple[Path, str], made: str, wheel: Path
 ) -> None:
     folder, said = talksite_new
-    passed = re.search(r"\b(\d+) passed\b", made)
-    assert passed is not None and int(passed[1]) > 1, made  # its snippet, and the checks
+    # Its snippet and every check the pytest plugin generates from its mkdocs.yml, all passed.
+    assert re.search(r"^tests/test_snippets\.py \. ", made, re.M), made
+    assert re.search(rf"^mkdocs\.yml \.{{{len(CHECKS)}}} ", made, re.M), made
+    assert re.search(rf"\b{1 + len(CHECKS)} passed\b", made), made
     assert "skipped" not in made and "failed" not in made
+    # The header says what they ran on: the embedded PostgreSQL and Chromium.
+    assert re.search(r"^talksite: PostgreSQL: PostgreSQL \d+\.\d+, embedded", made, re.M), made
+    assert re.search(r"^talksite: browser: .*Chromium", made, re.M), made
     # It installed the talk's own copy of the wheel talksite came from.
     assert talksite_default(folder) == f"{VENDOR_DIR}/{wheel.name}"
     assert f"install talksite as this one was: {VENDOR_DIR}/{wheel.name}\n" in said

@@ -163,15 +163,6 @@ def test_the_new_talks_pages_have_social_cards(new_talk: Path, new_site: Path) -
     assert (new_site / "slides" / "reveal" / "plugin" / "notes.js").is_file()
 
 
-def test_the_new_talk_passes_its_own_tests(new_talk: Path, tmp_path: Path) -> None:
-    # Its snippets' tests; the checks pytest generates from mkdocs.yml: test_check_command.py.
-    copy = copy_of(new_talk, tmp_path / "t")
-    result = ok(run([sys.executable, "-m", "pytest", "-v", "tests"], cwd=copy))
-    test_id = "test_snippet_prints_its_recorded_output[snippets/first-layer/ask.py]"
-    assert f"tests/test_snippets.py::{test_id} PASSED" in result.stdout
-    assert re.search(r"\b1 passed in\b", result.stdout), result.stdout
-
-
 def test_the_new_talks_test_fails_when_the_output_is_not_what_was_recorded(
     new_talk: Path, tmp_path: Path
 ) -> None:
