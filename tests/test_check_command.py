@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from shared_support import made_once
 
 TIMEOUT_S = 300
 POINTS = "".join(f"- point {n}\n" for n in range(1, 31))
@@ -42,17 +43,20 @@ def check(talk: Path, *only: str, **env: str) -> subprocess.CompletedProcess[str
     return run([sys.executable, "-m", "talksite.cli", "check", *options], talk, **env)
 
 
-@pytest.fixture(scope="module")
-def new_talk(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A new talk, made by the command, with reveal.js installed as its Makefile would."""
-    folder = tmp_path_factory.mktemp("new") / "my-talk"
+def _made_with_reveal(folder: Path) -> None:
     for command in (
         [sys.executable, "-m", "talksite.cli", "new", str(folder)],
         ["npm", "ci", "--no-audit", "--no-fund", "--prefer-offline"],
     ):
         result = run(command, folder if folder.is_dir() else folder.parent)
         assert result.returncode == 0, result.stdout + result.stderr
-    return folder
+
+
+@pytest.fixture(scope="session")
+def new_talk(pytestconfig: pytest.Config) -> Path:
+    """A new talk, made by the command, with reveal.js installed as its Makefile would (once
+    for all workers)."""
+    return made_once(pytestconfig, "checked-talk", _made_with_reveal)
 
 
 @pytest.fixture

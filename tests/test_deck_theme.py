@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import pytest
 from browser_support import REPO, wait_until
 from PIL import Image
+from shared_support import made_once
 
 from talksite.cards.palette import ACCENT, PRIMARY
 from talksite.deck import theme
@@ -56,11 +57,14 @@ def _speaker_name(folder: Path) -> str:
     return name.split(":", 1)[1].strip().strip('"')
 
 
-@pytest.fixture(scope="module")
-def themed_talk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture(scope="session")
+def themed_talk(pytestconfig: pytest.Config) -> Path:
     """A new talk in deep orange and lime (teal and pink when dark), with a speaker photo,
-    built once."""
-    folder = tmp_path_factory.mktemp("themed") / "talk"
+    built once for all workers. Tests change copies of it, never the talk itself."""
+    return made_once(pytestconfig, "themed-talk", _themed_and_built)
+
+
+def _themed_and_built(folder: Path) -> None:
     created = _talksite("new", str(folder), cwd=folder.parent)
     assert created.returncode == 0, created.stderr
     (folder / "node_modules").symlink_to(REPO / "node_modules")
@@ -74,7 +78,6 @@ def themed_talk(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _with_photo(folder, "speaker.png")
     built = _talksite("build", cwd=folder)
     assert built.returncode == 0, built.stderr
-    return folder
 
 
 def test_the_deck_css_has_the_palettes_colours(themed_talk: Path) -> None:

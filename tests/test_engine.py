@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from browser_support import BUILD_TIMEOUT_S, REPO, BuiltSite
+from shared_support import made_once
 
 from talksite.engine import ENGINE, ENGINES
 
@@ -55,12 +56,15 @@ def generator(page: Path) -> str:
     return found.group(1)
 
 
-@pytest.fixture(scope="module")
-def fork_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("fork") / "site"
+def _built_by_the_fork(site: Path) -> None:
     result = talksite_build(REPO, site, FORK)
     assert result.returncode == 0, result.stderr
-    return site
+
+
+@pytest.fixture(scope="session")
+def fork_site(pytestconfig: pytest.Config) -> Path:
+    """This talk's site built by ProperDocs, once for all workers."""
+    return made_once(pytestconfig, "fork-site", _built_by_the_fork)
 
 
 def test_the_fork_builds_the_same_site_as_the_engine_chosen(

@@ -17,6 +17,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from browser_support import REPO, BuiltSite
+from shared_support import made_once
 
 from talksite import deck
 from talksite.snippets import provenance
@@ -24,9 +25,7 @@ from talksite.snippets import provenance
 SNIPPET = REPO / "snippets" / "locking" / "lock_queue.py"
 
 
-@pytest.fixture(scope="module")
-def handout_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("handout") / "site"
+def _built_with_handout(site: Path) -> None:
     command = [sys.executable, "-m", "talksite.cli", "build", "--handout", "--site-dir", str(site)]
     result = subprocess.run(
         command,
@@ -38,7 +37,12 @@ def handout_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    return site
+
+
+@pytest.fixture(scope="session")
+def handout_site(pytestconfig: pytest.Config) -> Path:
+    """This talk's site built with its handout, once for all workers."""
+    return made_once(pytestconfig, "handout-site", _built_with_handout)
 
 
 @pytest.fixture(scope="module")

@@ -19,13 +19,14 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
-
-from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, sync_playwright
+from typing import TYPE_CHECKING
 
 from talksite import environment, processes
 from talksite.deck.page_wait import wait_until
 from talksite.errors import SetupError
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 __all__ = ["CHROMIUM_ARGS", "READY_TIMEOUT_MS", "chromium_executable", "chromium_page", "write_pdf"]
 
@@ -71,6 +72,10 @@ def write_pdf(deck_html: Path, pdf: Path) -> int:
 @contextlib.contextmanager
 def chromium_page() -> Iterator[Page]:
     """A page of headless Chromium, ours, for the length of the block (the PDFs print with it)."""
+    # Imported here: builds and checks load this module for chromium_executable, few print.
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         executable = chromium_executable() or playwright.chromium.executable_path
         with _headless_chromium(executable) as endpoint:
