@@ -33,6 +33,7 @@ from shared_support import made_once
 
 from talksite.checks import build_once
 from talksite.checks.collect import run_folder
+from talksite.postgres import Launcher
 from talksite.talk import Talk, load_talk
 
 if TYPE_CHECKING:
@@ -101,3 +102,15 @@ def _close_what_the_test_opened_in_the_browser() -> Iterator[None]:
     for browser in LAUNCHED:
         for context in browser.contexts:
             context.close()
+
+
+@pytest.fixture(scope="session")
+def users_own_server_url() -> Iterator[str]:
+    """A real server standing in for the user's own: talksite started it, but the tests treat
+    it as named by TALKSITE_DATABASE_URL (no settings of its own, no replica). Tests that use
+    it are in the xdist group :data:`shared_support.USERS_OWN_SERVER`, so one worker starts it."""
+    launcher = Launcher()
+    try:
+        yield launcher.start("users-own").url()
+    finally:
+        launcher.close()

@@ -19,7 +19,11 @@ import pytest
 
 from talksite.checks.collect import run_folder
 
-__all__ = ["made_once"]
+__all__ = ["USERS_OWN_SERVER", "made_once"]
+
+#: The xdist group of the tests that use conftest's ``users_own_server_url``: one worker, so
+#: one server.
+USERS_OWN_SERVER = "users-own-server"
 
 
 def made_once(config: pytest.Config, name: str, make: Callable[[Path], object]) -> Path:

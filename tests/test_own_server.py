@@ -7,30 +7,22 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from shared_support import USERS_OWN_SERVER
 
 from talksite import snippets
 from talksite.errors import NotApplicable
-from talksite.postgres import Launcher, UsersServer
+from talksite.postgres import UsersServer
 from talksite.testing import check_snippet
 
 REPO = Path(__file__).resolve().parent.parent
 SNIPPETS = REPO / "snippets"
 REPLICA_NEEDED = "it needs a streaming replica: set TALKSITE_REPLICA_DATABASE_URL to one"
 
-
-@pytest.fixture(scope="module")
-def own_server_url() -> Iterator[str]:
-    """A real server standing in for the user's own: talksite started it, but treats it as
-    named by TALKSITE_DATABASE_URL (no settings of its own, no replica)."""
-    launcher = Launcher()
-    try:
-        yield launcher.start("users-own").url()
-    finally:
-        launcher.close()
+#: One worker starts the server that stands in for the user's own (conftest.py).
+pytestmark = pytest.mark.xdist_group(USERS_OWN_SERVER)
 
 
 def users_server(url: str) -> UsersServer:
@@ -50,9 +42,12 @@ def snippet(path: str) -> snippets.Snippet:
     ],
 )
 def test_a_snippet_the_server_cannot_serve_is_skipped_with_the_reason(
-    own_server_url: str, path: str, reason: str
+    users_own_server_url: str, path: str, reason: str
 ) -> None:
-    with users_server(own_server_url) as databases, pytest.raises(pytest.skip.Exception) as skipped:
+    with (
+        users_server(users_own_server_url) as databases,
+        pytest.raises(pytest.skip.Exception) as skipped,
+    ):
         check_snippet(snippet(path), databases)
     message = str(skipped.value)
     assert message.startswith("not applicable on the server in TALKSITE_DATABASE_URL: ")
@@ -60,13 +55,13 @@ def test_a_snippet_the_server_cannot_serve_is_skipped_with_the_reason(
 
 
 def test_a_snippet_that_needs_a_server_of_our_own_is_not_applicable(
-    own_server_url: str, tmp_path: Path
+    users_own_server_url: str, tmp_path: Path
 ) -> None:
     path = tmp_path / "snippets" / "lab.py"
     path.parent.mkdir()
     path.write_text("# talksite: throwaway-server\nprint('never run')\n")
     lab = snippets.load(path, path.parent)
-    with users_server(own_server_url) as databases, pytest.raises(NotApplicable) as raised:
+    with users_server(users_own_server_url) as databases, pytest.raises(NotApplicable) as raised:
         snippets.check(lab, databases)
     assert raised.value.users_choice
     assert str(raised.value) == (
@@ -76,16 +71,16 @@ def test_a_snippet_that_needs_a_server_of_our_own_is_not_applicable(
 
 
 def test_other_snippets_run_on_the_users_server_and_leave_no_database(
-    own_server_url: str,
+    users_own_server_url: str,
 ) -> None:
     import psycopg
 
     def databases_there() -> set[str]:
-        with psycopg.connect(own_server_url, autocommit=True) as conn:
+        with psycopg.connect(users_own_server_url, autocommit=True) as conn:
             return {row[0] for row in conn.execute("SELECT datname FROM pg_database")}
 
     before = databases_there()
-    with users_server(own_server_url) as databases:
+    with users_server(users_own_server_url) as databases:
         check_snippet(snippet("locking/lock_queue.py"), databases)
     assert databases_there() == before
 
@@ -105,8 +100,10 @@ def run_cli(command: str, path: str, url: str) -> subprocess.CompletedProcess[st
 
 
 @pytest.mark.parametrize("command", ["run", "record"])
-def test_talksite_run_and_record_say_why_and_exit_2(own_server_url: str, command: str) -> None:
-    result = run_cli(command, "snippets/routing/router_reads.py", own_server_url)
+def test_talksite_run_and_record_say_why_and_exit_2(
+    users_own_server_url: str, command: str
+) -> None:
+    result = run_cli(command, "snippets/routing/router_reads.py", users_own_server_url)
     assert result.returncode == 2
     assert result.stderr.strip() == (
         "talksite: snippets/routing/router_reads.py is not applicable on the server in"

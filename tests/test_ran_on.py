@@ -4,33 +4,25 @@ version, however it was chosen, where the servers keep their data, and the brows
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
+from shared_support import USERS_OWN_SERVER
 
 from talksite.checks import ran_on
-from talksite.postgres import Launcher
 from talksite.postgres.binaries import embedded_bin_dir
 from talksite.postgres.workdirs import root
 
 VARIABLES = ("TALKSITE_DATABASE_URL", "TALKSITE_POSTGRES_BINDIR", "TALK_DATABASE_URL")
+
+#: One worker starts the server that stands in for the user's own (conftest.py).
+pytestmark = pytest.mark.xdist_group(USERS_OWN_SERVER)
 
 
 @pytest.fixture(autouse=True)
 def _no_choice_made(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in VARIABLES + ("TALK_POSTGRES_BINDIR",):
         monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture(scope="module")
-def users_server_url() -> Iterator[str]:
-    """A real server standing in for the user's own."""
-    launcher = Launcher()
-    try:
-        yield launcher.start("users-own").url()
-    finally:
-        launcher.close()
 
 
 def test_by_default_the_embedded_postgresql_with_its_version_and_the_data_folder() -> None:
@@ -51,11 +43,11 @@ def test_a_postgresql_of_ones_own_is_named_by_its_variable(monkeypatch: pytest.M
 
 
 def test_the_users_server_is_named_by_host_and_version_never_its_password(
-    monkeypatch: pytest.MonkeyPatch, users_server_url: str
+    monkeypatch: pytest.MonkeyPatch, users_own_server_url: str
 ) -> None:
-    monkeypatch.setenv("TALKSITE_DATABASE_URL", users_server_url)
+    monkeypatch.setenv("TALKSITE_DATABASE_URL", users_own_server_url)
     postgres, data, _ = ran_on()
-    parts = urlsplit(users_server_url)
+    parts = urlsplit(users_own_server_url)
     where = f"{parts.hostname}:{parts.port}"
     assert re.fullmatch(
         rf"PostgreSQL: PostgreSQL \d+\.\d+ at {where} \(TALKSITE_DATABASE_URL\)", postgres
