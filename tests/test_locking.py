@@ -14,7 +14,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from talksite.postgres import Database, Needs, Pool
+from talksite.postgres import Database, DatabaseSource, Needs
 
 LOCKING = Path(__file__).resolve().parent.parent / "snippets" / "locking"
 
@@ -33,8 +33,9 @@ def module_constant(path: Path, name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def database() -> Iterator[Database]:
-    with Pool() as pool, pool.database(Needs()) as db:
+def database(talksite_databases: DatabaseSource) -> Iterator[Database]:
+    """A fresh database on the session's servers (the snippets' own)."""
+    with talksite_databases.database(Needs()) as db:
         yield db
 
 
