@@ -60,5 +60,10 @@ CHECKS: tuple[Check, ...] = (
     Check("privacy", "no page asks any host but the site's own", privacy.find, browser=True),
     Check("keyboard", "the deck can be navigated by keyboard", keyboard.find, browser=True),
     Check("axe-light", "axe finds no serious violation, light", axe.find_light, browser=True),
-    Check("axe-dark", "axe finds no serious violation, dark", axe.find_dark, browser=True),
+    Check(
+        "axe-dark",
+        "axe's colour rules find no serious violation, dark",
+        axe.find_dark,
+        browser=True,
+    ),
 )

@@ -1,6 +1,7 @@
 """The browser checks look at a page once it has done what its load set off, not at a fixed
 moment after it: a request a script makes late, an image loaded lazily when scrolled to, and
-markup a script adds on an idle moment are all seen (RequestLog.settle)."""
+markup a script adds on an idle moment are all seen (RequestLog.settle). The dark axe run,
+with the rules a colour scheme can change, finds what only the dark scheme gets wrong."""
 
 from __future__ import annotations
 
@@ -34,6 +35,11 @@ LAZY_IMAGE = f"""<!doctype html><html lang="en"><head><title>Lazy</title></head>
 <main><h1>Lazy</h1><div style="height: 5000px"></div>
 <img loading="lazy" src="{ELSEWHERE}/lazy.png" alt="Far down" width="10" height="10">
 </main></body></html>"""
+#: Text that reads in the light scheme and hardly in the dark one.
+DARK_ONLY_CONTRAST = """<!doctype html><html lang="en"><head><title>Dark</title><style>
+p { color: #111; background: #fff; }
+@media (prefers-color-scheme: dark) { p { color: #222; background: #000; } }
+</style></head><body><main><h1>Dark</h1><p>Hard to read in the dark.</p></main></body></html>"""
 #: An image without a text alternative, added by a script when the page is idle.
 IDLE_MARKUP = """<!doctype html><html lang="en"><head><title>Idle</title></head><body>
 <main><h1>Idle</h1></main>
@@ -53,6 +59,7 @@ def served(tmp_path: Path) -> Iterator[tuple[BuiltSite, str]]:
         "index.html": LATE_REQUESTS,
         "lazy/index.html": LAZY_IMAGE,
         "idle/index.html": IDLE_MARKUP,
+        "dark/index.html": DARK_ONLY_CONTRAST,
     }.items():
         (site / path).parent.mkdir(parents=True, exist_ok=True)
         (site / path).write_text(html, encoding="utf-8")
@@ -86,3 +93,14 @@ def test_axe_judges_what_a_script_added_when_the_page_was_idle(
     site, url = served
     found = axe.find_light(browser, target(site, url))
     assert [line for line in found if line.startswith("site/idle/index.html: image-alt")], found
+
+
+def test_the_dark_run_finds_what_only_the_dark_scheme_gets_wrong(
+    browser: Browser, served: tuple[BuiltSite, str]
+) -> None:
+    site, url = served
+    dark = [line for line in axe.find_dark(browser, target(site, url)) if "/dark/" in line]
+    assert len(dark) == 1 and "color-contrast (serious)" in dark[0], dark
+    assert dark[0].endswith("(dark)"), dark
+    light = axe.find_light(browser, target(site, url))
+    assert [line for line in light if "/dark/" in line] == [], light
