@@ -314,6 +314,23 @@ def test_the_keyboard_alone_searches_on_a_narrow_screen(
     assert hrefs and all(f"/{slug}/" in href for href in hrefs), f"{word!r} found {hrefs}"
 
 
+#: Code blocks wider than their box, and whether each takes focus and is below the viewport.
+SCROLLING_CODE = """[...document.querySelectorAll('.md-typeset pre > code')]
+  .filter(code => code.scrollWidth > code.clientWidth)
+  .map(code => [code.hasAttribute('tabindex'), code.getBoundingClientRect().top > innerHeight])"""
+
+
+def test_every_code_block_that_scrolls_takes_focus_before_it_is_seen(
+    open_page: Opener, this_talk: Talk
+) -> None:
+    # Material mounts a block only once it comes into view (content.lazy); keyboard.js makes
+    # the ones that scroll reachable by Tab before that.
+    page, _ = open_page(f"{this_talk.layers[1].slug}/", viewport=NARROW)
+    wait_until(page, f"{SCROLLING_CODE}.every(([focusable]) => focusable)")
+    blocks = page.evaluate(SCROLLING_CODE)
+    assert any(below for _, below in blocks), "no code block that scrolls is below the viewport"
+
+
 # --- Screenshots -----------------------------------------------------------------------------
 
 

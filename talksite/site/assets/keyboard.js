@@ -1,7 +1,9 @@
 // Keyboard and screen-reader access that Material leaves out. Its menu and search buttons on
 // narrow screens are <label>s, which the Tab key never reaches and which may not be given a
 // button's role: here each holds a real, named button (the label's icon moves into it) that
-// toggles what the label toggles; Escape closes the menu. Its search dialog gets a name.
+// toggles what the label toggles; Escape closes the menu. Its search dialog gets a name. And
+// a code block that scrolls sideways is reachable by Tab before Material mounts it, which it
+// does only once the block comes into view (content.lazy).
 (function () {
   "use strict";
   var search = document.querySelector(".md-search[role='dialog']");
@@ -62,4 +64,41 @@
       searchInput.focus();
     });
   }
+
+  // As Material does for a block it has mounted: where a pointer can hover (on a touch screen
+  // a finger scrolls the block), a block wider than its box takes focus, so that the arrow
+  // keys can scroll it. Widths are read all at once when the page is idle, after its layout,
+  // and read again when the window's width changes.
+  var hover = window.matchMedia("(hover)");
+  function reachScrollingCode() {
+    if (!hover.matches) {
+      return;
+    }
+    var codes = document.querySelectorAll(".md-typeset pre > code:not([tabindex])");
+    var scrolling = Array.prototype.filter.call(codes, function (code) {
+      return code.scrollWidth > code.clientWidth;
+    });
+    scrolling.forEach(function (code) {
+      code.setAttribute("tabindex", "0");
+    });
+  }
+  var idle = window.requestIdleCallback || window.setTimeout;
+  var pending = false;
+  function whenIdle() {
+    if (!pending) {
+      pending = true;
+      idle(function () {
+        pending = false;
+        reachScrollingCode();
+      });
+    }
+  }
+  var width = window.innerWidth;
+  window.addEventListener("resize", function () {
+    if (window.innerWidth !== width) {
+      width = window.innerWidth;
+      whenIdle();
+    }
+  });
+  whenIdle();
 })();
