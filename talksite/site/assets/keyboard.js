@@ -67,38 +67,64 @@
 
   // As Material does for a block it has mounted: where a pointer can hover (on a touch screen
   // a finger scrolls the block), a block wider than its box takes focus, so that the arrow
-  // keys can scroll it. Widths are read all at once when the page is idle, after its layout,
-  // and read again when the window's width changes.
+  // keys can scroll it. Blocks are measured a few at a time while the page is idle (one that
+  // is off-screen is laid out to be measured: talksite.css), and again when the window's
+  // width changes.
   var hover = window.matchMedia("(hover)");
+  // Where there is no requestIdleCallback (Safari), a timer gives a slice of 8 ms.
+  var idle =
+    window.requestIdleCallback ||
+    function (run) {
+      return window.setTimeout(function () {
+        var start = Date.now();
+        run({
+          timeRemaining: function () {
+            return Math.max(0, 8 - (Date.now() - start));
+          },
+        });
+      }, 50);
+    };
+  var unmeasured = [];
+  var measuring = false;
+
+  function measureSome(deadline) {
+    var scrolling = [];
+    // One block at least, so that a page that is never idle still gets there.
+    do {
+      var code = unmeasured.shift();
+      if (code.scrollWidth > code.clientWidth) {
+        scrolling.push(code);
+      }
+    } while (unmeasured.length && deadline.timeRemaining() > 2);
+    // All reads before any write: a write between two reads would lay the page out again.
+    scrolling.forEach(function (code) {
+      code.setAttribute("tabindex", "0");
+    });
+    measuring = unmeasured.length > 0;
+    if (measuring) {
+      idle(measureSome, { timeout: 1000 });
+    }
+  }
+
   function reachScrollingCode() {
     if (!hover.matches) {
       return;
     }
-    var codes = document.querySelectorAll(".md-typeset pre > code:not([tabindex])");
-    var scrolling = Array.prototype.filter.call(codes, function (code) {
-      return code.scrollWidth > code.clientWidth;
-    });
-    scrolling.forEach(function (code) {
-      code.setAttribute("tabindex", "0");
-    });
-  }
-  var idle = window.requestIdleCallback || window.setTimeout;
-  var pending = false;
-  function whenIdle() {
-    if (!pending) {
-      pending = true;
-      idle(function () {
-        pending = false;
-        reachScrollingCode();
-      });
+    unmeasured = Array.prototype.slice.call(
+      document.querySelectorAll(".md-typeset pre > code:not([tabindex])")
+    );
+    if (unmeasured.length && !measuring) {
+      measuring = true;
+      idle(measureSome, { timeout: 1000 });
     }
   }
+
   var width = window.innerWidth;
   window.addEventListener("resize", function () {
     if (window.innerWidth !== width) {
       width = window.innerWidth;
-      whenIdle();
+      reachScrollingCode();
     }
   });
-  whenIdle();
+  reachScrollingCode();
 })();
