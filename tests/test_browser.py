@@ -247,10 +247,13 @@ def test_the_keyboard_alone_opens_the_menu_on_a_narrow_screen(
 ) -> None:
     page, _ = open_page("", viewport=NARROW)
     drawer_open = "document.getElementById('__drawer').checked"
-    menu = "label.md-header__button[for='__drawer']"
+    # keyboard.js's button in Material's menu label: a real button, which the Tab key reaches.
+    menu = "label.md-header__button[for='__drawer'] > button.ts-header-button"
     # While the drawer is closed, its links are not in the Tab order.
     on_the_way = focus_by_tabbing(page, menu)
     assert not any("md-nav__link" in element for element in on_the_way)
+    assert page.evaluate("document.activeElement.tagName") == "BUTTON"
+    assert page.get_attribute(menu, "aria-label") == "Menu"
     assert page.get_attribute(menu, "aria-expanded") == "false"
     page.keyboard.press("Enter")
     wait_until(page, drawer_open)
@@ -278,7 +281,44 @@ def test_the_keyboard_alone_opens_the_menu_on_a_narrow_screen(
     wait_until(page, drawer_open)
     page.keyboard.press("Escape")
     wait_until(page, f"!{drawer_open}")
-    assert page.evaluate("document.activeElement.getAttribute('for')") == "__drawer"
+    assert page.evaluate("s => document.activeElement.matches(s)", menu)
+
+
+def test_the_keyboard_alone_searches_on_a_narrow_screen(
+    built_site: BuiltSite, open_page: Opener, this_talk: Talk
+) -> None:
+    slug = this_talk.layers[1].slug
+    word = word_only_on(built_site, slug)
+    page, _ = open_page("", viewport=NARROW)
+    # No label plays a button (axe: aria-allowed-role); keyboard.js puts real ones in them.
+    assert page.locator("label[role]").count() == 0
+    search = "label.md-header__button[for='__search'] > button.ts-header-button"
+    focus_by_tabbing(page, search)
+    assert page.get_attribute(search, "aria-label") == "Search"
+    page.keyboard.press("Enter")
+    wait_until(page, "document.activeElement.matches('.md-search__input')")
+    page.keyboard.type(word)
+    results = page.locator(".md-search-result__item a.md-search-result__link")
+    results.first.wait_for()
+    hrefs = results.evaluate_all("links => links.map(link => link.href)")
+    assert hrefs and all(f"/{slug}/" in href for href in hrefs), f"{word!r} found {hrefs}"
+
+
+#: Code blocks wider than their box, and whether each takes focus and is below the viewport.
+SCROLLING_CODE = """[...document.querySelectorAll('.md-typeset pre > code')]
+  .filter(code => code.scrollWidth > code.clientWidth)
+  .map(code => [code.hasAttribute('tabindex'), code.getBoundingClientRect().top > innerHeight])"""
+
+
+def test_every_code_block_that_scrolls_takes_focus_before_it_is_seen(
+    open_page: Opener, this_talk: Talk
+) -> None:
+    # Material mounts a block only once it comes into view (content.lazy); keyboard.js makes
+    # the ones that scroll reachable by Tab before that.
+    page, _ = open_page(f"{this_talk.layers[1].slug}/", viewport=NARROW)
+    wait_until(page, f"{SCROLLING_CODE}.every(([focusable]) => focusable)")
+    blocks = page.evaluate(SCROLLING_CODE)
+    assert any(below for _, below in blocks), "no code block that scrolls is below the viewport"
 
 
 # --- Screenshots -----------------------------------------------------------------------------
