@@ -1,7 +1,8 @@
 """The browser checks look at a page once it has done what its load set off, not at a fixed
 moment after it: a request a script makes late, an image loaded lazily when scrolled to, and
 markup a script adds on an idle moment are all seen (RequestLog.settle). The dark axe run,
-with the rules a colour scheme can change, finds what only the dark scheme gets wrong."""
+with the rules a colour scheme can change, finds what only the dark scheme gets wrong; code
+colours axe cannot judge are judged by talksite.checks.code_contrast."""
 
 from __future__ import annotations
 
@@ -40,6 +41,15 @@ DARK_ONLY_CONTRAST = """<!doctype html><html lang="en"><head><title>Dark</title>
 p { color: #111; background: #fff; }
 @media (prefers-color-scheme: dark) { p { color: #222; background: #000; } }
 </style></head><body><main><h1>Dark</h1><p>Hard to read in the dark.</p></main></body></html>"""
+#: Code on a background with talksite's edge shadows (gradients, which axe cannot judge): a
+#: keyword that reads, a comment that hardly does, and a highlighted line that hides a name.
+FAINT_CODE = """<!doctype html><html lang="en"><head><title>Code</title><style>
+pre > code { display: block; background: linear-gradient(to right, #fff 30%, transparent)
+  left / 2rem 100% no-repeat local, #fff; }
+.k { color: #1d4ed8; } .c { color: #bbb; } .hll { background: #222; } .n { color: #333; }
+</style></head><body><main><h1>Code</h1><pre><code><span class="k">SELECT</span> 1;
+<span class="c">-- faint</span>
+<span class="hll"><span class="n">name</span></span></code></pre></main></body></html>"""
 #: An image without a text alternative, added by a script when the page is idle.
 IDLE_MARKUP = """<!doctype html><html lang="en"><head><title>Idle</title></head><body>
 <main><h1>Idle</h1></main>
@@ -60,6 +70,7 @@ def served(tmp_path: Path) -> Iterator[tuple[BuiltSite, str]]:
         "lazy/index.html": LAZY_IMAGE,
         "idle/index.html": IDLE_MARKUP,
         "dark/index.html": DARK_ONLY_CONTRAST,
+        "code/index.html": FAINT_CODE,
     }.items():
         (site / path).parent.mkdir(parents=True, exist_ok=True)
         (site / path).write_text(html, encoding="utf-8")
@@ -104,3 +115,16 @@ def test_the_dark_run_finds_what_only_the_dark_scheme_gets_wrong(
     assert dark[0].endswith("(dark)"), dark
     light = axe.find_light(browser, target(site, url))
     assert [line for line in light if "/dark/" in line] == [], light
+
+
+def test_code_colours_axe_cannot_judge_are_judged_each_colour_once(
+    browser: Browser, served: tuple[BuiltSite, str]
+) -> None:
+    site, url = served
+    found = [line for line in axe.find_light(browser, target(site, url)) if "/code/" in line]
+    assert found == [
+        "site/code/index.html: code-contrast at pre > code .c: rgb(187, 187, 187) on"
+        " rgb(255, 255, 255) is 1.92:1, expected 4.5:1 or more (1 time, e.g. '-- faint') (light)",
+        "site/code/index.html: code-contrast at pre > code .n: rgb(51, 51, 51) on"
+        " rgb(34, 34, 34) is 1.26:1, expected 4.5:1 or more (1 time, e.g. 'name') (light)",
+    ], found

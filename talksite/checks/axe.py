@@ -4,16 +4,20 @@ the light colour scheme and the dark one (moderate and minor ones do not fail th
 axe-core is the copy that axe-playwright-python bundles, run in each page as it is loaded.
 The light run applies every rule. The dark run applies the rules whose findings the colour
 scheme can change (:data:`SCHEME_RULES`): the page's markup is the same in both, but its
-colours differ, and it may show an image or a link in one scheme only. That is half of axe's
-time on a page of highlighted code, where colour contrast is the other half.
+colours differ, and it may show an image or a link in one scheme only.
+
+axe's colour contrast leaves out code blocks: their backgrounds have gradients (the edge
+shadows), against which it cannot judge a colour, and working that out was most of its time
+on a page of code. :mod:`~talksite.checks.code_contrast` judges the code's colours instead.
 """
 
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from talksite import deck
+from talksite.checks.code_contrast import CODE, low_contrast_code
 from talksite.checks.pages import goto, open_page
 from talksite.deck.page_wait import wait_until
 
@@ -24,10 +28,13 @@ if TYPE_CHECKING:
 
 __all__ = ["SCHEME_RULES", "find_dark", "find_light", "violations"]
 
+#: axe's rule that code blocks are left out of (see the module's docstring).
+CONTRAST = "color-contrast"
 #: axe-core impacts that fail a page.
 FAILING_IMPACTS = {"serious", "critical"}
-#: What the page's scripts do after load, which axe judges (beyond what settling waits for): talksite's keyboard.js names the
-#: search dialog, and Material makes each code block that scrolls focusable once measured.
+#: What the page's scripts do after load, which axe judges, beyond what settling waits for:
+#: talksite's keyboard.js names the search dialog and makes each code block that scrolls
+#: focusable once measured.
 SETTLED = """(() => {
   const search = document.querySelector(".md-search[role='dialog']");
   return (!search || search.hasAttribute("aria-label"))
@@ -73,19 +80,35 @@ def _find(
             wait_until(page, "window.Reveal && Reveal.isReady()")
         _wait_until_settled(page)
         name = f"site/{built.relative_to(site.root).as_posix()}"
-        found = violations(page, rules)
+        found = violations(page, rules) + low_contrast_code(page)
         problems += [f"{name}: {violation} ({color_scheme})" for violation in found]
     return problems
 
 
 def violations(page: Page, rules: tuple[str, ...] | None = None) -> list[str]:
     """axe-core on the page (every rule, or only ``rules``): its serious and critical
-    violations, one line each."""
+    violations, one line each. Colour contrast is judged everywhere but in code blocks."""
+    chosen = None if rules is None else [rule for rule in rules if rule != CONTRAST]
+    options: dict[str, Any] = {"resultTypes": ["violations"]}
+    if chosen is None:
+        options["rules"] = {CONTRAST: {"enabled": False}}
+    else:
+        options["runOnly"] = {"type": "rule", "values": chosen}
+    found = _axe(page, None, options)
+    if rules is None or CONTRAST in rules:
+        contrast = {
+            "resultTypes": ["violations"],
+            "runOnly": {"type": "rule", "values": [CONTRAST]},
+        }
+        found += _axe(page, {"exclude": [[CODE]]}, contrast)
+    return found
+
+
+def _axe(page: Page, context: dict[str, Any] | None, options: dict[str, Any]) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
-    options = None if rules is None else {"runOnly": {"type": "rule", "values": list(rules)}}
     failing: list[str] = []
-    for violation in Axe().run(page, options=options).response["violations"]:
+    for violation in Axe().run(page, context=context, options=options).response["violations"]:
         if violation["impact"] not in FAILING_IMPACTS:
             continue
         for node in violation["nodes"]:
