@@ -31,6 +31,9 @@ DESKTOP = {"width": 1280, "height": 800}
 #: Chromium drops a page's requests with this error when a network interface comes or goes
 #: (network namespaces made beside the checks, for example).
 NETWORK_CHANGED = "net::ERR_NETWORK_CHANGED"
+#: What Playwright says when a navigation gives way to another (here: to a dropped load's
+#: error page).
+INTERRUPTED = "is interrupted by another navigation"
 #: Loads of a page before giving up on a network that keeps changing.
 LOADS = 3
 #: How long after a load its requests' failures are still listened for.
@@ -81,10 +84,7 @@ def goto(page: Page, url: str, **options: Any) -> Response | None:
         page.on("requestfailed", note)
         try:
             if attempt:
-                # Again from a blank page: the same URL with a #fragment would not load the
-                # page again; and not by reload, which the failed load's error page (in a
-                # process of its own) once refused: "Not attached to an active page".
-                page.goto("about:blank")
+                _leave(page)
             response = page.goto(url, **options)
             # A request's failure may be reported just after the load: hear it out first.
             page.wait_for_timeout(SETTLE_MS)
@@ -97,6 +97,21 @@ def goto(page: Page, url: str, **options: Any) -> Response | None:
         if not dropped:
             return response
     raise AssertionError(f"{url}: {NETWORK_CHANGED} on each of {LOADS} loads")
+
+
+def _leave(page: Page) -> None:
+    """Away from the page whose load was dropped, so that loading its URL again loads it: the
+    same URL with a #fragment would not; nor a reload, which the failed load's error page (in
+    a process of its own) once refused ("Not attached to an active page")."""
+    from playwright.sync_api import Error
+
+    try:
+        page.goto("about:blank")
+    except Error as error:
+        # That error page may still be on its way in, and take over from about:blank: the
+        # page is away all the same.
+        if INTERRUPTED not in str(error):
+            raise
 
 
 @dataclass
