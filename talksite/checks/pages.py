@@ -155,8 +155,8 @@ class RequestLog:
     def settle(self, page: Page) -> None:
         """Until ``page`` has done what its load (or a scroll) set off: every request answered,
         two frames drawn and an idle moment passed, with no new request meanwhile. It waits on
-        the page, not on a clock, as Playwright's "networkidle" (half a second without a
-        request) does; after :data:`SETTLE_TIMEOUT_S` the page is taken as it is."""
+        the page rather than on a clock (Playwright's "networkidle" waits for half a second
+        without a request); after :data:`SETTLE_TIMEOUT_S` the page is taken as it is."""
         deadline = time.monotonic() + SETTLE_TIMEOUT_S
         while time.monotonic() < deadline:
             asked = len(self.requests)
