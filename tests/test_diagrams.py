@@ -19,6 +19,7 @@ import pytest
 from browser_support import REPO, BuiltSite, build, wait_until
 
 from talksite import deck, diagrams
+from talksite.checks.code_contrast import CONTRAST_FUNCTIONS
 from talksite.errors import ContentError
 from talksite.site.build import build_site
 
@@ -359,23 +360,17 @@ def test_no_diagram_text_on_the_deck_is_under_the_minimum_size(
     assert small == []
 
 
-#: The contrast of each diagram text's colour against the slide's background.
-_CONTRASTS = """() => {
-  const rgba = (text) => (text.match(/[\\d.]+/g) || []).map(Number);
-  const lum = ([r, g, b]) => {
-    const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
-    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-  };
+#: The contrast of each diagram text's colour against the slide's background (WCAG's ratio,
+#: computed as the code contrast check computes it).
+_CONTRASTS = (
+    "() => {"
+    + CONTRAST_FUNCTIONS
+    + """
   const bg = rgba(getComputedStyle(document.querySelector(".reveal-viewport") || document.body).backgroundColor);
-  const found = [];
-  for (const text of document.querySelectorAll(".reveal .slides .tsk-figure text")) {
-    const [r, g, b, a = 1] = rgba(getComputedStyle(text).fill);
-    const mixed = [r, g, b].map((c, i) => c * a + bg[i] * (1 - a));
-    const [hi, lo] = [lum(mixed), lum(bg)].sort((x, y) => y - x);
-    found.push((hi + 0.05) / (lo + 0.05));
-  }
-  return found;
+  return [...document.querySelectorAll(".reveal .slides .tsk-figure text")]
+    .map((text) => contrast(rgba(getComputedStyle(text).fill), bg));
 }"""
+)
 
 
 @pytest.mark.browser

@@ -17,15 +17,18 @@ from talksite.wording import counted
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-__all__ = ["CODE", "MINIMUM_RATIO", "low_contrast_code"]
+__all__ = ["CODE", "CONTRAST_FUNCTIONS", "MINIMUM_RATIO", "low_contrast_code"]
 
 #: What axe leaves to this module.
 CODE = "pre > code"
 #: WCAG 2's level AA for text of code's size (1.4.3 Contrast (Minimum)).
 MINIMUM_RATIO = 4.5
 
-#: Each colour pair of the page's code below ``minimum``: ratio, colours, how often, an example.
-_FIND = """([selector, minimum]) => {
+#: WCAG's contrast ratio in the page's own terms, to open a function given to page.evaluate:
+#: ``rgba(css)`` reads a computed colour (``null`` if it is not ``rgb()``/``rgba()``), and
+#: ``contrast(colour, ground)`` is the ratio of ``colour``, its alpha laid over the opaque
+#: ``ground``, against ``ground``.
+CONTRAST_FUNCTIONS = """
   const rgba = (css) => {
     const parts = css.match(/rgba?\\(([^)]*)\\)/);
     if (!parts) return null;
@@ -39,6 +42,18 @@ _FIND = """([selector, minimum]) => {
     });
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2];
   };
+  const contrast = (colour, ground) => {
+    const seen = colour.slice(0, 3).map((v, i) => v * colour[3] + ground[i] * (1 - colour[3]));
+    const [light, dark] = [luminance(seen), luminance(ground)].sort((a, b) => b - a);
+    return (light + 0.05) / (dark + 0.05);
+  };
+"""
+
+#: Each colour pair of the page's code below ``minimum``: ratio, colours, how often, an example.
+_FIND = (
+    "([selector, minimum]) => {"
+    + CONTRAST_FUNCTIONS
+    + """
   const behind = (element) => {
     for (let at = element; at; at = at.parentElement) {
       const colour = rgba(getComputedStyle(at).backgroundColor);
@@ -55,9 +70,7 @@ _FIND = """([selector, minimum]) => {
       const colour = rgba(style.color);
       if (!text.data.trim() || !colour || style.visibility !== "visible") continue;
       const ground = behind(element);
-      const seen = colour.slice(0, 3).map((v, i) => v * colour[3] + ground[i] * (1 - colour[3]));
-      const [light, dark] = [luminance(seen), luminance(ground)].sort((a, b) => b - a);
-      const ratio = (light + 0.05) / (dark + 0.05);
+      const ratio = contrast(colour, ground);
       if (ratio >= minimum) continue;
       const key = `${style.color} on ${ground}`;
       const pair = pairs.get(key) || {ratio, colour: style.color, ground: `rgb(${ground.slice(0, 3).join(", ")})`,
@@ -68,6 +81,7 @@ _FIND = """([selector, minimum]) => {
   }
   return [...pairs.values()];
 }"""
+)
 
 
 def low_contrast_code(page: Page) -> list[str]:
