@@ -7,7 +7,6 @@ colours axe cannot judge are judged by talksite.checks.code_contrast."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -62,9 +61,9 @@ requestIdleCallback(() => {
 </script></body></html>"""
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[BuiltSite, str]]:
-    site = tmp_path / "site"
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BuiltSite, str]]:
+    site = tmp_path_factory.mktemp("checked") / "site"
     for path, html in {
         "index.html": LATE_REQUESTS,
         "lazy/index.html": LAZY_IMAGE,
@@ -80,6 +79,12 @@ def served(tmp_path: Path) -> Iterator[tuple[BuiltSite, str]]:
         yield BuiltSite(site), url
 
 
+@pytest.fixture(scope="module")
+def light(browser: Browser, served: tuple[BuiltSite, str]) -> list[str]:
+    """What axe-light finds on every page of the served site (one run for the tests below)."""
+    return axe.find_light(browser, target(*served))
+
+
 def target(site: BuiltSite, url: str) -> Target:
     return Target(project=None, build=Build(site, (), 0.0), url=url)  # type: ignore[arg-type]
 
@@ -87,8 +92,7 @@ def target(site: BuiltSite, url: str) -> Target:
 def test_privacy_hears_requests_made_after_load_and_after_scrolling(
     browser: Browser, served: tuple[BuiltSite, str]
 ) -> None:
-    site, url = served
-    found = privacy.find(browser, target(site, url))
+    found = privacy.find(browser, target(*served))
     asked = sorted(line.rsplit(" ", 1)[1] for line in found)
     assert asked == [
         f"{ELSEWHERE}/after-local.txt",
@@ -98,30 +102,21 @@ def test_privacy_hears_requests_made_after_load_and_after_scrolling(
     assert all(": asks another host: " in line for line in found), found
 
 
-def test_axe_judges_what_a_script_added_when_the_page_was_idle(
-    browser: Browser, served: tuple[BuiltSite, str]
-) -> None:
-    site, url = served
-    found = axe.find_light(browser, target(site, url))
-    assert [line for line in found if line.startswith("site/idle/index.html: image-alt")], found
+def test_axe_judges_what_a_script_added_when_the_page_was_idle(light: list[str]) -> None:
+    assert [line for line in light if line.startswith("site/idle/index.html: image-alt")], light
 
 
 def test_the_dark_run_finds_what_only_the_dark_scheme_gets_wrong(
-    browser: Browser, served: tuple[BuiltSite, str]
+    browser: Browser, served: tuple[BuiltSite, str], light: list[str]
 ) -> None:
-    site, url = served
-    dark = [line for line in axe.find_dark(browser, target(site, url)) if "/dark/" in line]
+    dark = [line for line in axe.find_dark(browser, target(*served)) if "/dark/" in line]
     assert len(dark) == 1 and "color-contrast (serious)" in dark[0], dark
     assert dark[0].endswith("(dark)"), dark
-    light = axe.find_light(browser, target(site, url))
     assert [line for line in light if "/dark/" in line] == [], light
 
 
-def test_code_colours_axe_cannot_judge_are_judged_each_colour_once(
-    browser: Browser, served: tuple[BuiltSite, str]
-) -> None:
-    site, url = served
-    found = [line for line in axe.find_light(browser, target(site, url)) if "/code/" in line]
+def test_code_colours_axe_cannot_judge_are_judged_each_colour_once(light: list[str]) -> None:
+    found = [line for line in light if "/code/" in line]
     assert found == [
         "site/code/index.html: code-contrast at pre > code .c: rgb(187, 187, 187) on"
         " rgb(255, 255, 255) is 1.92:1, expected 4.5:1 or more (1 time, e.g. '-- faint') (light)",
