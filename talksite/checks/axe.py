@@ -88,25 +88,22 @@ def _find(
 def violations(page: Page, rules: tuple[str, ...] | None = None) -> list[str]:
     """axe-core on the page (every rule, or only ``rules``): its serious and critical
     violations, one line each. Colour contrast is judged everywhere but in code blocks."""
-    chosen = None if rules is None else [rule for rule in rules if rule != CONTRAST]
-    options: dict[str, Any] = {"resultTypes": ["violations"]}
-    if chosen is None:
-        options["rules"] = {CONTRAST: {"enabled": False}}
+    if rules is None:
+        found = _axe(page, None, {"rules": {CONTRAST: {"enabled": False}}})
     else:
-        options["runOnly"] = {"type": "rule", "values": chosen}
-    found = _axe(page, None, options)
+        others = [rule for rule in rules if rule != CONTRAST]
+        found = _axe(page, None, {"runOnly": {"type": "rule", "values": others}}) if others else []
     if rules is None or CONTRAST in rules:
-        contrast = {
-            "resultTypes": ["violations"],
-            "runOnly": {"type": "rule", "values": [CONTRAST]},
-        }
-        found += _axe(page, {"exclude": [[CODE]]}, contrast)
+        only_contrast = {"runOnly": {"type": "rule", "values": [CONTRAST]}}
+        found += _axe(page, {"exclude": [[CODE]]}, only_contrast)
     return found
 
 
 def _axe(page: Page, context: dict[str, Any] | None, options: dict[str, Any]) -> list[str]:
+    """One run of axe-core with ``context`` and ``options``; only its violations come back."""
     from axe_playwright_python.sync_playwright import Axe
 
+    options = {"resultTypes": ["violations"], **options}
     failing: list[str] = []
     for violation in Axe().run(page, context=context, options=options).response["violations"]:
         if violation["impact"] not in FAILING_IMPACTS:
