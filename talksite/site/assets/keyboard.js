@@ -89,13 +89,17 @@
 
   function measureSome(deadline) {
     var scrolling = [];
-    // One block at least, so that a page that is never idle still gets there.
-    do {
+    // One block at least, so that a page that is never idle still gets there; none if a width
+    // change listed the blocks anew meanwhile and Material had mounted the last of them.
+    while (unmeasured.length) {
       var code = unmeasured.shift();
       if (code.scrollWidth > code.clientWidth) {
         scrolling.push(code);
       }
-    } while (unmeasured.length && deadline.timeRemaining() > 2);
+      if (deadline.timeRemaining() <= 2) {
+        break;
+      }
+    }
     // All reads before any write: a write between two reads would lay the page out again.
     scrolling.forEach(function (code) {
       code.setAttribute("tabindex", "0");
