@@ -5,8 +5,8 @@ talk's site, serve a folder, start Chromium, watch what a browser asks for.
 does the same and fails unless it succeeds. ``launch_chromium`` starts headless Chromium:
 ``TALKSITE_CHROMIUM``, else Debian's headless shell or Chromium, else the one ``playwright
 install chromium`` downloads (:func:`talksite.deck.pdf.chromium_executable`). ``serve``,
-``RequestLog``, ``goto``, ``open_page`` and ``BuiltSite`` are talksite's own (talksite.checks), the ones its
-checks of every talk's site use.
+``RequestLog``, ``goto``, ``open_page`` and ``BuiltSite`` are talksite's own
+(talksite.checks), the ones its checks of every talk's site use.
 """
 
 from __future__ import annotations
