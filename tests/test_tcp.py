@@ -20,13 +20,15 @@ from tcp_lab_support import lab_of, slot_lock, slot_of
 
 from talksite import processes, snippets
 from talksite.postgres import DatabaseSource
+from talksite.testing import PRIVILEGED
 
 # The lab builds network namespaces: root only (skipped without it, failing under CI=true).
 # Each run claims a slot of its own, so these tests need not take turns with others' runs. They
-# take turns among themselves (one xdist group): the SIGKILL test leaves a lab behind in the
-# slot its run had until its next run removes it, and another of these tests, finished with
-# that slot just before, would find the leftovers there and blame its own run.
-pytestmark = [pytest.mark.privileged(own_slot=True), pytest.mark.xdist_group("tcp-lab")]
+# do take turns with every test that looks for a lab's leftovers (these and test_present_lan's),
+# in the privileged tests' xdist group: the SIGKILL test leaves a lab behind in the slot its run
+# had until its next run removes it, and a test whose run had that slot just before would find
+# the leftovers there and blame its own run.
+pytestmark = [pytest.mark.privileged(own_slot=True), pytest.mark.xdist_group(PRIVILEGED)]
 
 TCP_DIR = Path(__file__).resolve().parent.parent / "snippets" / "tcp"
 #: What silent_peer.py prints once its app server runs in its namespace, wired to the server.
