@@ -48,7 +48,7 @@ import os, signal, sys
 import psycopg
 
 # --8<-- [start:handler]
-# On SIGTERM, cancel the query in flight, then exit through finally, with and atexit.
+# On SIGTERM, cancel the query in flight and let it fail where errors are expected.
 def cancel_on_sigterm(conn):
     def handler(signum, frame):
         try:
@@ -57,8 +57,9 @@ def cancel_on_sigterm(conn):
             # would use it up and meet SIGKILL. A few seconds, then exit regardless.
             conn.cancel_safe(timeout=2.0)
         except psycopg.OperationalError:  # CancellationTimeout included
-            pass
-        raise SystemExit(128 + signum)
+            raise SystemExit(128 + signum) from None
+        # Cancelled: raise nothing here. An exception from a handler bursts out of whatever
+        # code is running, psycopg's own included; the query now fails with QueryCanceled.
 
     signal.signal(signal.SIGTERM, handler)
 # --8<-- [end:handler]
@@ -68,16 +69,22 @@ def exit_on_sigterm(signum, frame):
     raise SystemExit(128 + signum)
 
 
-with psycopg.connect(os.environ["DATABASE_URL"], application_name="migration") as conn:
-    if sys.argv[1] == "cancel_on_sigterm":
-        cancel_on_sigterm(conn)
-    elif sys.argv[1] == "exit_on_sigterm":
-        signal.signal(signal.SIGTERM, exit_on_sigterm)
-    try:
-        conn.execute("ALTER TABLE orders ADD COLUMN note text")
-        conn.commit()
-    finally:
-        print(f"  migration's finally block ran; transaction {conn.info.transaction_status.name}")
+conn = psycopg.connect(os.environ["DATABASE_URL"], application_name="migration")
+if sys.argv[1] == "cancel_on_sigterm":
+    cancel_on_sigterm(conn)
+elif sys.argv[1] == "exit_on_sigterm":
+    signal.signal(signal.SIGTERM, exit_on_sigterm)
+try:
+    conn.execute("ALTER TABLE orders ADD COLUMN note text")
+    conn.commit()
+except psycopg.errors.QueryCanceled:
+    print(f"  migration: query cancelled; transaction {conn.info.transaction_status.name}")
+    sys.exit(128 + signal.SIGTERM)
+finally:
+    print("  migration's finally block ran")
+    # close() rather than `with`: after SystemExit from a handler, the connection may be
+    # mid-command, and the rollback that `with` tries first would fail and log it.
+    conn.close()
 """
 
 
