@@ -13,6 +13,12 @@ INSTALLED := .venv/.installed
 NPM_INSTALLED := node_modules/.installed
 # MkDocs is pinned below 2.0 in pyproject.toml; Material's banner about 2.0 is noise here.
 export NO_MKDOCS_2_WARNING := 1
+# The suite starts some 140 talksite processes and five pytest ones: Python caches talksite's
+# compiled modules and pytest its rewritten tests in __pycache__/, where an environment that
+# sets PYTHONDONTWRITEBYTECODE (container images often do) would have every process compile
+# them again (about 10 s of the suite's wall time on two cores). Snippets still run without
+# writing any (talksite.snippets.runner).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: install serve site slides-pdf handout lint test test-snippets
 
