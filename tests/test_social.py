@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_support import REPO, BuiltSite, RequestLog, build_site, goto, serve
+from browser_support import REPO, BuiltSite, build_site, open_page, serve
 from mkdocs.config import load_config
 from PIL import Image
 
@@ -92,12 +92,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.mark.browser
 def test_chromium_loads_the_home_pages_card_at_1200x630(browser: Browser, published: str) -> None:
-    context = browser.new_context()
-    log = RequestLog.for_base(published)
-    log.attach(context)
-    page = context.new_page()
-    goto(page, published)
-    log.settle(page)
+    page, log = open_page(browser, published)
     # TALKSITE_SITE_URL made the site's address, so the tags name this server.
     assert page.get_attribute('meta[property="og:url"]', "content") == published
     image = page.get_attribute('meta[property="og:image"]', "content")
@@ -114,4 +109,4 @@ def test_chromium_loads_the_home_pages_card_at_1200x630(browser: Browser, publis
     assert size == [1200, 630]
     assert image in log.requests
     assert log.elsewhere() == []
-    context.close()
+    page.context.close()

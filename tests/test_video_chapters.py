@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_support import REPO, BuiltSite, RequestLog, build, build_site, goto, serve, wait_until
+from browser_support import REPO, BuiltSite, build, build_site, open_page, serve, wait_until
 from shared_support import made_once
 
 from talksite.site.video import embed_url, watch_url
@@ -197,12 +197,7 @@ def test_a_chapter_starts_the_no_cookie_player_at_its_moment_only_when_pressed(
 ) -> None:
     talk = load_talk(project / "talk" / "talk.yml")
     assert talk.video is not None
-    context = browser.new_context()
-    log = RequestLog.for_base(served)
-    log.attach(context)
-    page = context.new_page()
-    goto(page, served)
-    log.settle(page)
+    page, log = open_page(browser, served)
     assert page.locator("iframe").count() == 0
     assert log.elsewhere() == []
     page.locator("a.ts-video__chapter", has_text="The only layer").click()
@@ -220,4 +215,4 @@ def test_a_chapter_starts_the_no_cookie_player_at_its_moment_only_when_pressed(
     assert page.locator("iframe").count() == 1
     log.settle(page)
     assert log.elsewhere() == [want, embed_url(talk.video, talk.video.chapters[2])]
-    context.close()
+    page.context.close()
