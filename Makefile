@@ -16,8 +16,9 @@ export NO_MKDOCS_2_WARNING := 1
 # The suite starts some 140 talksite processes and five pytest ones: Python caches talksite's
 # compiled modules and pytest its rewritten tests in __pycache__/, where an environment that
 # sets PYTHONDONTWRITEBYTECODE (container images often do) would have every process compile
-# them again (about 10 s of the suite's wall time on two cores). Snippets still run without
-# writing any (talksite.snippets.runner).
+# them again (about 10 s of the suite's wall time on two cores). Snippets run without writing
+# any (talksite.snippets.runner); the tests that import the outage lab's helpers leave one in
+# snippets/outage/_lab/, git-ignored like the rest.
 unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: install serve site slides-pdf handout lint test test-snippets
