@@ -1,5 +1,8 @@
 """The ``talksite`` command: build the site, run or record snippets, start a new talk, present
-it, turn a presenting log into chapters."""
+it, turn a presenting log into chapters.
+
+Each command imports what it needs when it runs (the parser is all that loads up front): the
+suite starts some 140 of these processes, most of which need neither MkDocs nor the deck."""
 
 from __future__ import annotations
 
@@ -8,16 +11,16 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from talksite import __version__, engine, scaffold, snippets
+from talksite import __version__
 from talksite.chapters import command as chapters_command
 from talksite.checks import command as check_command
 from talksite.errors import SetupError, TalksiteError
 from talksite.present import command as present_command
-from talksite.processes import interrupt
-from talksite.project import Project, find_config_file, load_project
-from talksite.snippets import subcommands
-from talksite.wording import counted
+
+if TYPE_CHECKING:
+    from talksite.project import Project
 
 __all__ = ["main"]
 
@@ -25,6 +28,8 @@ __all__ = ["main"]
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command in ("build", "run", "record", "present"):
+        from talksite.processes import interrupt
+
         # Ctrl-C and SIGTERM unwind through the clean-up that stops the servers and removes
         # the half-built site.
         interrupt.unwind_on_signals()
@@ -38,25 +43,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         # MkDocs logs what is wrong in mkdocs.yml, and each problem of a build: show them.
         _show_build_problems()
         if args.command == "build":
+            from talksite.project import find_config_file
+
             config_file = args.config_file or find_config_file()
             return build_command(config_file, args.site_dir, pdf=args.pdf, handout=args.handout)
-        if args.command == "run":
-            return subcommands.run_command(args.snippet, _project_if_any(args.config_file))
         if args.command == "present":
+            from talksite.project import load_project
+
             return present_command.run(args, load_project(args.config_file))
-        if args.root is not None:
-            talk = _project_if_any(args.config_file)
-            settings = talk.snippet_settings if talk else snippets.DEFAULT_SETTINGS
-            return subcommands.record_command(args.snippets, args.root.resolve(), settings)
-        project = load_project(args.config_file)
-        return subcommands.record_command(
-            args.snippets, project.snippets_dir, project.snippet_settings
-        )
+        return _snippets_command(args)
     except TalksiteError as error:
         print(f"talksite: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _snippets_command(args: argparse.Namespace) -> int:
+    """``talksite run`` and ``talksite record``."""
+    from talksite import snippets
+    from talksite.project import load_project
+    from talksite.snippets import subcommands
+
+    if args.command == "run":
+        return subcommands.run_command(args.snippet, _project_if_any(args.config_file))
+    if args.root is not None:
+        talk = _project_if_any(args.config_file)
+        settings = talk.snippet_settings if talk else snippets.DEFAULT_SETTINGS
+        return subcommands.record_command(args.snippets, args.root.resolve(), settings)
+    project = load_project(args.config_file)
+    return subcommands.record_command(args.snippets, project.snippets_dir, project.snippet_settings)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -117,6 +133,8 @@ def _config_file_argument(parser: argparse.ArgumentParser) -> None:
 
 def _project_if_any(config_file: Path | None) -> Project | None:
     """The talk's project; None without ``-f`` outside any talk."""
+    from talksite.project import find_config_file, load_project
+
     if config_file is None:
         try:
             config_file = find_config_file()
@@ -126,6 +144,9 @@ def _project_if_any(config_file: Path | None) -> Project | None:
 
 
 def new_command(directory: Path) -> int:
+    from talksite import scaffold
+    from talksite.wording import counted
+
     origin = scaffold.this_origin()
     try:
         created = scaffold.create(directory, origin)
@@ -165,6 +186,8 @@ def build_command(
 def _show_build_problems() -> None:
     """MkDocs (or the fork that runs: talksite.engine) logs each problem; show them as
     `mkdocs build` would."""
+    from talksite import engine
+
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
     handler.setLevel(logging.WARNING)

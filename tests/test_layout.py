@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -57,3 +59,17 @@ def test_modules_and_functions_stay_small(path: Path) -> None:
         and node.end_lineno - node.lineno + 1 > FUNCTION_LINES
     ]
     assert long_functions == []
+
+
+def test_the_command_line_loads_its_parser_and_no_more_up_front() -> None:
+    """Each talksite command imports what it needs when it runs (talksite.cli): reading the
+    command line loads neither MkDocs, the deck, the browser, the snippet runner nor the
+    servers, which most commands never use."""
+    code = "import sys, talksite.cli; print(*sorted(sys.modules))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    heavy = ("mkdocs", "material", "markdown", "jinja2", "playwright", "psycopg", "PIL")
+    ours = ("talksite.site", "talksite.snippets", "talksite.postgres", "talksite.scaffold")
+    ours += ("talksite.deck.build", "talksite.deck.render", "talksite.checks.run")
+    assert [name for name in loaded if name.split(".")[0] in heavy or name.startswith(ours)] == []

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from shared_support import USERS_OWN_SERVER
 
-from talksite.checks import ran_on
+from talksite.checks.ran_on import ran_on
 from talksite.postgres.binaries import embedded_bin_dir
 from talksite.postgres.workdirs import root
 

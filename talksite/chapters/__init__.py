@@ -2,9 +2,12 @@
 ``talksite present`` writes, turned into YouTube's chapter lines and a WebVTT chapters file.
 
 :mod:`talksite.presenting_log` reads the log, :mod:`~talksite.chapters.make` applies
-YouTube's rules and writes both forms.
+YouTube's rules and writes both forms (its names here are imported on first use:
+:mod:`talksite.lazy_exports`).
 """
 
-from talksite.chapters.make import Chapter, chapters, vtt_path, webvtt, youtube_text
+from talksite.lazy_exports import lazy_exports
 
-__all__ = ["Chapter", "chapters", "vtt_path", "webvtt", "youtube_text"]
+__getattr__, __all__ = lazy_exports(
+    __name__, {"make": ("Chapter", "chapters", "vtt_path", "webvtt", "youtube_text")}
+)

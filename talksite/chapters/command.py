@@ -8,10 +8,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from talksite.chapters.make import chapters, vtt_path, webvtt, youtube_text
 from talksite.errors import TalksiteError
-from talksite.presenting_log import read_log
-from talksite.talk import parse_video_time
 
 __all__ = ["add_arguments", "run"]
 
@@ -37,6 +34,11 @@ def add_arguments(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Loaded when the command runs, not with the parser: every talksite command reads this
+    # module's arguments.
+    from talksite.chapters.make import chapters, vtt_path, webvtt, youtube_text
+    from talksite.presenting_log import read_log
+
     log: Path = args.log
     offset = _video_time("--offset", args.offset) or timedelta(0)
     duration = _video_time("--duration", args.duration)
@@ -84,6 +86,8 @@ def _video_time(option: str, text: str | None) -> timedelta | None:
     """An option's video time; a wrong one is a one-line error, like a wrong log line."""
     if text is None:
         return None
+    from talksite.talk import parse_video_time
+
     moment = parse_video_time(text)
     if moment is None:
         raise TalksiteError(f"{option}: expected a video time as H:MM:SS or M:SS, found {text!r}")

@@ -6,28 +6,19 @@ One list (:data:`CHECKS`, in :mod:`~talksite.checks.registry`) is run by ``talks
 (:mod:`~talksite.checks.command`) and by the pytest plugin (:mod:`~talksite.checks.collect`,
 loaded with :mod:`talksite.testing`), which generates one test per check from the talk's
 mkdocs.yml. :class:`Checking` builds the site once, serves it, and starts one Chromium for
-the checks that need it.
+the checks that need it. The names below are imported on first use
+(:mod:`talksite.lazy_exports`); :func:`~talksite.checks.ran_on.ran_on` is imported from its
+module, whose name it shares.
 """
 
-from __future__ import annotations
+from talksite.lazy_exports import lazy_exports
 
-from talksite.checks.browser import BrowserUnavailable, Chromium
-from talksite.checks.ran_on import ran_on
-from talksite.checks.registry import CHECKS, Check, Target
-from talksite.checks.run import Checking, Result
-from talksite.checks.site import Build, BuiltSite, build, build_once
-
-__all__ = [
-    "CHECKS",
-    "BrowserUnavailable",
-    "Build",
-    "BuiltSite",
-    "Check",
-    "Checking",
-    "Chromium",
-    "Result",
-    "Target",
-    "build",
-    "build_once",
-    "ran_on",
-]
+__getattr__, __all__ = lazy_exports(
+    __name__,
+    {
+        "browser": ("BrowserUnavailable", "Chromium"),
+        "registry": ("CHECKS", "Check", "Target"),
+        "run": ("Checking", "Result"),
+        "site": ("Build", "BuiltSite", "build", "build_once"),
+    },
+)

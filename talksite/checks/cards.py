@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from PIL import Image, UnidentifiedImageError
-
 if TYPE_CHECKING:
     from talksite.checks.registry import Target
     from talksite.checks.site import BuiltSite
@@ -69,6 +67,9 @@ def find(target: Target) -> list[str]:
 
 
 def _card_problem(site: BuiltSite, page: Path, tags: dict[str, str]) -> str | None:
+    # Pillow loads with the check, not with the registry every talksite command reads.
+    from PIL import Image, UnidentifiedImageError
+
     image = tags.get("og:image")
     if not image:
         return "no social card (og:image)"

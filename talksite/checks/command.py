@@ -11,10 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from talksite.checks.ran_on import ran_on
 from talksite.checks.registry import BUILD, CHECKS
-from talksite.checks.run import Checking
-from talksite.project import load_project
 
 __all__ = ["add_arguments", "run"]
 
@@ -40,6 +37,12 @@ def add_arguments(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Loaded when the command runs, not with the parser: every talksite command reads this
+    # module's arguments.
+    from talksite.checks.ran_on import ran_on
+    from talksite.checks.run import Checking
+    from talksite.project import load_project
+
     project = load_project(args.config_file)
     for line in ran_on():
         print(f"talksite: {line}")
