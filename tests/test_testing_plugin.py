@@ -1,7 +1,8 @@
 """talksite.testing, loaded by its entry point with no `-p`: it generates the checks from a
 talk's mkdocs.yml; and under pytest-xdist's `--dist loadgroup`, privileged tests run in a row on
 one worker, so that workers never queue for each other's machine turn; privileged tests whose
-runs claim slots of their own (`own_slot=True`) spread over the workers."""
+runs claim slots of their own (`own_slot=True`) spread over the workers; and snippet tests, which
+mostly wait, are spread evenly among the others."""
 
 from __future__ import annotations
 
@@ -53,6 +54,48 @@ def test_privileged_tests_form_one_group_on_one_worker(tmp_path: Path) -> None:
     others = {(worker, suffix) for worker, number, suffix in ran if not int(number) % 2}
     assert {suffix for _, suffix in others} == {""}, f"own-slot or others in a group: {others}"
     assert len({worker for worker, _ in others}) > 1, "the others should spread over the workers"
+
+
+SNIPPET_TESTS = """\
+from pathlib import Path
+
+import pytest
+
+from talksite.testing import snippet_params
+
+
+@pytest.mark.parametrize("snippet", snippet_params(Path(__file__).parent / "snippets"))
+def test_snippet(snippet):
+    pass
+
+
+{}
+"""
+
+
+def test_snippet_tests_are_spread_evenly_among_the_others(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        (tmp_path / "snippets" / "layer").mkdir(parents=True, exist_ok=True)
+        (tmp_path / "snippets" / "layer" / f"{name}.py").write_text(f"print({name!r})\n")
+    others = "\n\n".join(f"def test_{number}():\n    pass" for number in range(8))
+    (tmp_path / "test_mixed.py").write_text(SNIPPET_TESTS.format(others))
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider"]
+        + ["-n", "1", "--dist", "loadgroup", "-v", "test_mixed.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    ran = re.findall(
+        r"PASSED test_mixed.py::test_(\w+)(?:\[snippets/layer/(\w)\.py\])?", result.stdout
+    )
+    order = [snippet or name for name, snippet in ran]
+    # One worker runs them in the order scheduled: the two snippets a quarter and three
+    # quarters of the way through, not side by side where the file put them.
+    assert order == ["0", "1", "a", "2", "3", "4", "5", "b", "6", "7"], (
+        result.stdout + result.stderr
+    )
 
 
 @pytest.mark.parametrize("plugins", ["- talksite:", "- search"])
