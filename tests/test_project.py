@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 from browser_support import REPO, build
+from mkdocs.config import load_config
 
 from talksite.errors import SetupError
-from talksite.project import Project, find_config_file, load_config, load_project
+from talksite.project import Project, find_config_file, load_project
 
 FIXTURE = REPO / "tests" / "fixtures" / "minimal_talk"
 TEMPLATE_CONFIG = REPO / "talksite" / "scaffold" / "template" / "mkdocs.yml"
@@ -52,19 +53,53 @@ def test_talksite_slides_pdf_means_what_it_says(
         monkeypatch.delenv(PDF_VARIABLE, raising=False)
     else:
         monkeypatch.setenv(PDF_VARIABLE, value)
-    config = load_config(config_file)
-    assert Project.from_config(config).slides_pdf is pdf
+    # The build's project (the plugin's, from all of mkdocs.yml) and the commands' agree.
+    assert Project.from_config(load_config(str(config_file))).slides_pdf is pdf
+    assert load_project(config_file).slides_pdf is pdf
 
 
 def test_a_slides_pdf_that_is_not_on_or_off_names_the_option(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv(PDF_VARIABLE, "sometimes")
-    with pytest.raises(SetupError, match=r"mkdocs\.yml: Aborted with a configuration error"):
+    with pytest.raises(SetupError) as raised:
         load_project(REPO / "mkdocs.yml")
-    assert "option 'slides_pdf': expected true or false (or 1 or 0), not 'sometimes'" in (
-        caplog.text
+    assert str(raised.value) == (
+        f"{REPO / 'mkdocs.yml'}: plugins.talksite.slides_pdf: expected true or false"
+        " (or 1 or 0), not 'sometimes'"
     )
+
+
+@pytest.mark.parametrize(
+    "config_file",
+    [REPO / "mkdocs.yml", TEMPLATE_CONFIG, FIXTURE / "mkdocs.yml"],
+    ids=["repo", "new", "fixture"],
+)
+def test_the_commands_read_the_same_project_as_the_build(config_file: Path) -> None:
+    assert load_project(config_file) == Project.from_config(load_config(str(config_file)))
+
+
+@pytest.mark.parametrize(
+    ("plugins", "problem"),
+    [
+        (
+            "  - search\n",
+            "the talksite plugin is not listed under plugins:; add `- talksite` there",
+        ),
+        ("  - talksite:\n      snipets_dir: x\n", "plugins.talksite.snipets_dir: Unrecognised"),
+        ("  - talksite: [x]\n", "plugins.talksite: expected its options, a mapping"),
+        ("  talksite:\n    verified_on: [x]\n", "plugins.talksite.verified_on: Expected type"),
+    ],
+    ids=["missing", "unknown-option", "not-a-mapping", "mapping-form"],
+)
+def test_a_wrong_talksite_plugin_entry_is_one_line(
+    tmp_path: Path, plugins: str, problem: str
+) -> None:
+    config_file = tmp_path / "mkdocs.yml"
+    config_file.write_text(f"site_name: x\nplugins:\n{plugins}", encoding="utf-8")
+    with pytest.raises(SetupError) as raised:
+        load_project(config_file)
+    assert str(raised.value).startswith(f"{config_file}: {problem}"), raised.value
 
 
 @pytest.fixture
