@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -123,6 +125,19 @@ def test_a_second_talk_builds_with_nothing_of_this_one(tmp_path: Path) -> None:
         if word in path.read_text(encoding="utf-8", errors="replace")
     ]
     assert leaks == []
+
+
+def test_the_themes_templates_are_compiled_once_into_a_private_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # jinja2 keeps its bytecode cache in the temporary folder: here, one of this test's own.
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    build_site(tmp_path / "site", project=FIXTURE)
+    cache = tmp_path / "tmp" / f"_jinja2-cache-{os.getuid()}"
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700
+    # Material's main.html, base.html, their partials, 404.html, sitemap.xml and more.
+    assert len(list(cache.glob("__jinja2_*.cache"))) >= 20
 
 
 @pytest.fixture
