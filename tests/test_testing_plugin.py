@@ -27,6 +27,19 @@ def test_{number}():
 """
 
 
+def run_loadgroup(test_file: Path, *, workers: int) -> subprocess.CompletedProcess[str]:
+    """pytest on `test_file` with `workers` pytest-xdist workers, as make test runs it, each
+    test's outcome on a line of its own."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider"]
+        + ["-n", str(workers), "--dist", "loadgroup", "-v", test_file.name],
+        cwd=test_file.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 def test_privileged_tests_form_one_group_on_one_worker(tmp_path: Path) -> None:
     # Odd: privileged; even: the others, half of them privileged(own_slot=True).
     marks = [
@@ -36,14 +49,7 @@ def test_privileged_tests_form_one_group_on_one_worker(tmp_path: Path) -> None:
     (tmp_path / "test_many.py").write_text(
         TESTS.format("\n\n".join(ONE_TEST.format(mark=m, number=n) for n, m in enumerate(marks)))
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider"]
-        + ["-n", "3", "--dist", "loadgroup", "-v", "test_many.py"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_loadgroup(tmp_path / "test_many.py", workers=3)
     ran = re.findall(
         r"\[(gw\d)\] .*? (?:PASSED|SKIPPED) test_many.py::test_(\d+)(\S*)", result.stdout
     )
@@ -79,14 +85,7 @@ def test_snippet_tests_are_spread_evenly_among_the_others(tmp_path: Path) -> Non
         (tmp_path / "snippets" / "layer" / f"{name}.py").write_text(f"print({name!r})\n")
     others = "\n\n".join(f"def test_{number}():\n    pass" for number in range(8))
     (tmp_path / "test_mixed.py").write_text(SNIPPET_TESTS.format(others))
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider"]
-        + ["-n", "1", "--dist", "loadgroup", "-v", "test_mixed.py"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_loadgroup(tmp_path / "test_mixed.py", workers=1)
     ran = re.findall(
         r"PASSED test_mixed.py::test_(\w+)(?:\[snippets/layer/(\w)\.py\])?", result.stdout
     )
