@@ -12,6 +12,7 @@ import http.client
 import json
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -104,8 +105,12 @@ def presenting(
     environment: Mapping[str, str] | None = None,
 ) -> Iterator[Presenting]:
     """``talksite present --port 0 ARGS`` in `project`, until the block ends; on servers of
-    its own unless `environment` names others."""
-    log = log or Path(tempfile.mkdtemp(prefix="present-log-")) / "presenting.jsonl"
+    its own unless `environment` names others. Without `log`, it writes its log in a folder of
+    its own, removed when the block ends."""
+    made = None
+    if log is None:
+        made = Path(tempfile.mkdtemp(prefix="present-log-"))
+        log = made / "presenting.jsonl"
     env = {k: v for k, v in os.environ.items() if k not in USERS_SERVER_VARIABLES}
     env.update(environment or {})
     stderr_file = log.parent / "present.stderr"
@@ -138,6 +143,8 @@ def presenting(
             process.stdout.close()
         # Shown with the test's report if it fails.
         print(stderr_file.read_text(encoding="utf-8", errors="replace"), file=sys.stderr)
+        if made is not None:
+            shutil.rmtree(made)
 
 
 def _start(
