@@ -146,7 +146,8 @@ def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Pat
             time.sleep(0.2)
         yield project, url
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        # Ctrl-C, as `make serve` is stopped: the engine removes its temporary site folder.
+        os.killpg(server.pid, signal.SIGINT)
         server.wait(timeout=30)
 
 

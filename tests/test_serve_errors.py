@@ -91,7 +91,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str
     try:
         yield folder, f"http://127.0.0.1:{port}/"
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        # Ctrl-C, as `make serve` is stopped: MkDocs removes its temporary site folder.
+        os.killpg(server.pid, signal.SIGINT)
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:

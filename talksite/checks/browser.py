@@ -9,6 +9,7 @@ browser. Chromium is Debian's ``/usr/bin/chromium`` (or ``TALKSITE_CHROMIUM``), 
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -56,10 +57,16 @@ class Chromium:
             raise BrowserUnavailable(
                 "Playwright is not installed (pip install playwright)"
             ) from None
+        executable = chromium_executable()
+        if executable is not None and not os.access(executable, os.X_OK):
+            # Said here: Playwright's failed launch would leave its profile folders behind.
+            raise BrowserUnavailable(
+                f"cannot launch Chromium: {executable} is not an executable file ({HOW_TO_INSTALL})"
+            )
         self._playwright = sync_playwright().start()
         try:
             self._browser = self._playwright.chromium.launch(
-                executable_path=chromium_executable(), args=list(CHROMIUM_ARGS), headless=True
+                executable_path=executable, args=list(CHROMIUM_ARGS), headless=True
             )
         except Error as error:
             first_line = str(error).strip().splitlines()[0]
