@@ -141,12 +141,14 @@ def plugin_options(config: MkDocsConfig) -> PluginConfig:
     """The talksite plugin's options in a loaded mkdocs.yml; it must list the plugin."""
     plugin = config.plugins.get(PLUGIN_NAME)
     if plugin is None:
-        config_file = Path(config.config_file_path or CONFIG_NAME).resolve()
-        raise SetupError(
-            f"{config_file}: the talksite plugin is not listed under plugins:;"
-            " add `- talksite` there"
-        )
+        raise _not_listed(Path(config.config_file_path or CONFIG_NAME).resolve())
     return plugin.config  # type: ignore[return-value]
+
+
+def _not_listed(config_file: Path) -> SetupError:
+    return SetupError(
+        f"{config_file}: the talksite plugin is not listed under plugins:; add `- talksite` there"
+    )
 
 
 def find_config_file(start: Path | None = None) -> Path:
@@ -183,10 +185,7 @@ def _checked_options(config_file: Path, settings: object) -> PluginConfig:
     listed = settings.get("plugins") if isinstance(settings, dict) else None
     found = [options for name, options in _plugins(listed) if name == PLUGIN_NAME]
     if not found:
-        raise SetupError(
-            f"{config_file}: the talksite plugin is not listed under plugins:;"
-            " add `- talksite` there"
-        )
+        raise _not_listed(config_file)
     options = found[0] or {}  # `- talksite:` with nothing under it is None
     if not isinstance(options, dict):
         raise SetupError(f"{config_file}: plugins.talksite: expected its options, a mapping")
