@@ -11,9 +11,13 @@ install chromium`` downloads (:func:`talksite.deck.pdf.chromium_executable`). ``
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,6 +48,7 @@ __all__ = [
     "make_and_build_a_new_talk",
     "open_page",
     "serve",
+    "serving",
     "wait_until",
 ]
 
@@ -90,6 +95,38 @@ def build_site(site_dir: Path, *, project: Path = REPO) -> BuiltSite:
     if result.returncode != 0:
         pytest.fail(f"talksite build failed:\n{result.stdout}\n{result.stderr}", pytrace=False)
     return BuiltSite(site_dir)
+
+
+@contextlib.contextmanager
+def serving(
+    engine: str, project: Path, env: dict[str, str], log: Path
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """``ENGINE serve`` of the talk in `project` on a free port, as ``make serve`` runs it,
+    its output in `log`, until the block ends; yields it and its address. It is then stopped
+    with Ctrl-C, as ``make serve`` is, so that the engine removes its temporary site folder
+    (and killed if it has not ended 30 s later)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", engine, "serve", "--config-file", "mkdocs.yml"]
+            + ["--dev-addr", f"127.0.0.1:{port}"],
+            cwd=project,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        yield server, f"http://127.0.0.1:{port}/"
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
 
 
 def launch_chromium(playwright: Playwright) -> Browser:

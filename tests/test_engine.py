@@ -12,8 +12,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_support import BUILD_TIMEOUT_S, REPO, BuiltSite
+from browser_support import BUILD_TIMEOUT_S, REPO, BuiltSite, serving
 from shared_support import made_once
 
 from talksite.engine import ENGINE, ENGINES
@@ -116,39 +114,18 @@ def test_an_unknown_engine_is_one_line_and_builds_nothing(tmp_path: Path) -> Non
     assert list(tmp_path.iterdir()) == []
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(params=list(ENGINES))
 def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Path, str]]:
     """A copy of the small talk, served by ``ENGINE serve`` as ``make serve`` runs it."""
     project = Path(shutil.copytree(FIXTURE, tmp_path / "talk"))
-    port = _free_port()
-    with (tmp_path / "serve.log").open("w") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", request.param, "serve", "--config-file", "mkdocs.yml"]
-            + ["--dev-addr", f"127.0.0.1:{port}"],
-            cwd=project,
-            env=dict(os.environ, NO_MKDOCS_2_WARNING="1", **{ENGINE: request.param}),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}/"
-    try:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **{ENGINE: request.param})
+    with serving(request.param, project, env, tmp_path / "serve.log") as (server, url):
         deadline = time.monotonic() + BUILD_TIMEOUT_S
         while not _answers(url + "slides/index.html"):
             log_text = (tmp_path / "serve.log").read_text()
             assert server.poll() is None and time.monotonic() < deadline, log_text
             time.sleep(0.2)
         yield project, url
-    finally:
-        # Ctrl-C, as `make serve` is stopped: the engine removes its temporary site folder.
-        os.killpg(server.pid, signal.SIGINT)
-        server.wait(timeout=30)
 
 
 def _answers(url: str) -> bool:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import html
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,8 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_support import REPO, serving
 
-REPO = Path(__file__).resolve().parent.parent
 #: No request may take longer: a rebuild of the new talk takes a few seconds.
 REQUEST_TIMEOUT_S = 20
 #: How long the server has to start, or to notice a save and rebuild.
@@ -30,12 +28,6 @@ MISSING_SECTION = (
     "talk/slides.md:19: slide 2 ('The first layer'): snippets/first-layer/ask.py has no"
     " section 'nosuch'; expected one of: ask"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def get(url: str) -> tuple[int, str]:
@@ -78,27 +70,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str
     )
     assert made.returncode == 0, made.stderr
     (folder / "node_modules").symlink_to(REPO / "node_modules")
-    port = free_port()
-    log = (folder.parent / "serve.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=folder,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-        start_new_session=True,
-    )
-    try:
-        yield folder, f"http://127.0.0.1:{port}/"
-    finally:
-        # Ctrl-C, as `make serve` is stopped: MkDocs removes its temporary site folder.
-        os.killpg(server.pid, signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        log.close()
+    with serving("mkdocs", folder, env, folder.parent / "serve.log") as (_, url):
+        yield folder, url
 
 
 def test_a_content_error_shows_in_the_browser_and_the_next_save_clears_it(
