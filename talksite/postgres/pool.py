@@ -36,8 +36,14 @@ class Pool:
     _replicas: dict[_Settings, Server] = field(default_factory=dict)
 
     def __enter__(self) -> Self:
-        with signals_deferred():  # an interrupted start leaves no work folder unrecorded
-            self.launcher = Launcher()
+        try:
+            with signals_deferred():  # an interrupted start leaves no work folder unrecorded
+                self.launcher = Launcher()
+        except BaseException:
+            # A signal the block deferred is raised as it ends, where `with` does not yet
+            # call __exit__.
+            self.close()
+            raise
         return self
 
     def __exit__(self, *exc_info: object) -> None:

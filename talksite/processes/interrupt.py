@@ -94,20 +94,26 @@ def forget_folder(path: Path) -> None:
 def temporary_folder(prefix: str) -> Iterator[Path]:
     """A new folder in the temporary folder for the length of the block, removed afterwards,
     or by the deadline's clean-up if an interrupted one overruns."""
-    with signals_deferred():  # made and on record at once
-        folder = Path(tempfile.mkdtemp(prefix=prefix))
-        register_folder(folder)
+    folder = None
     try:
+        # A signal the block defers is raised as it ends: inside the `try`, which removes
+        # the folder.
+        with signals_deferred():  # made and on record at once
+            folder = Path(tempfile.mkdtemp(prefix=prefix))
+            register_folder(folder)
         yield folder
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
-        forget_folder(folder)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+            forget_folder(folder)
 
 
 @contextlib.contextmanager
 def signals_deferred() -> Iterator[None]:
     """Ctrl-C and SIGTERM wait until the block ends, so that what it starts is on record
-    (a server on the list, a work folder in its field) for the clean-up they trigger."""
+    (a server on the list, a work folder in its field) for the clean-up they trigger. A
+    deferred signal is raised as the block ends: what undoes the block's work (a ``try``, an
+    ``__exit__``) must already be in force there."""
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, _TERMINAL_SIGNALS)
     try:
         yield

@@ -68,9 +68,15 @@ class ServicePool:
 
     def __enter__(self) -> Self:
         remove_stale()
-        with signals_deferred():  # made and on record at once
-            interrupt.on_cleanup(_remove_own)
-            self.folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
+        try:
+            with signals_deferred():  # made and on record at once
+                interrupt.on_cleanup(_remove_own)
+                self.folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
+        except BaseException:
+            # A signal the block deferred is raised as it ends, where `with` does not yet
+            # call __exit__.
+            self.close()
+            raise
         return self
 
     def __exit__(self, *exc_info: object) -> None:

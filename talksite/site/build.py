@@ -62,10 +62,15 @@ def build_site(
     engine.check()
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    with interrupt.signals_deferred():  # made and on record at once
-        building = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.building-", dir=site_dir.parent))
-        interrupt.register_folder(building)
+    building = None
     try:
+        # A signal the block defers is raised as it ends: inside the `try`, which removes
+        # the folder.
+        with interrupt.signals_deferred():  # made and on record at once
+            building = Path(
+                tempfile.mkdtemp(prefix=f"{site_dir.name}.building-", dir=site_dir.parent)
+            )
+            interrupt.register_folder(building)
         config = load_config(str(config_file), site_dir=str(building), strict=True)
         if pdf is not None:
             plugin_options(config).slides_pdf = pdf
@@ -76,7 +81,8 @@ def build_site(
         _remove(building)
         raise BuildFailed(str(error)) from None
     except BaseException:
-        _remove(building)
+        if building is not None:  # None: interrupted before the block made it
+            _remove(building)
         raise
     with interrupt.signals_deferred():  # the old site or the new one in place, never neither
         _swap_in(building, site_dir)
