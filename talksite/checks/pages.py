@@ -34,6 +34,9 @@ NETWORK_CHANGED = "net::ERR_NETWORK_CHANGED"
 #: What Playwright says when a navigation gives way to another (here: to a dropped load's
 #: error page).
 INTERRUPTED = "is interrupted by another navigation"
+#: What Playwright says when a new page's own first navigation, to about:blank, commits only
+#: after a load began (seen on a busy machine): nothing the site did either.
+INTERRUPTED_BY_BLANK = f'{INTERRUPTED} to "about:blank"'
 #: Loads of a page before giving up on a network that keeps changing.
 LOADS = 3
 #: How long after a load its requests' failures are still listened for.
@@ -71,7 +74,8 @@ def serve(
 
 def goto(page: Page, url: str, **options: Any) -> Response | None:
     """``page.goto``, loaded again if Chromium dropped any of its requests because a network
-    interface changed meanwhile: nothing the site did. Any other failure stands."""
+    interface changed meanwhile, or if the page's own first navigation interrupted it: nothing
+    the site did. Any other failure stands."""
     from playwright.sync_api import Error
 
     for attempt in range(LOADS):
@@ -89,14 +93,16 @@ def goto(page: Page, url: str, **options: Any) -> Response | None:
             # A request's failure may be reported just after the load: hear it out first.
             page.wait_for_timeout(SETTLE_MS)
         except Error as error:
-            if NETWORK_CHANGED not in str(error):
+            if NETWORK_CHANGED not in str(error) and INTERRUPTED_BY_BLANK not in str(error):
                 raise
             continue
         finally:
             page.remove_listener("requestfailed", note)
         if not dropped:
             return response
-    raise AssertionError(f"{url}: {NETWORK_CHANGED} on each of {LOADS} loads")
+    raise AssertionError(
+        f"{url}: {NETWORK_CHANGED} or {INTERRUPTED_BY_BLANK} on each of {LOADS} loads"
+    )
 
 
 def _leave(page: Page) -> None:
