@@ -10,31 +10,32 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pypdf
 import pytest
 from browser_support import REPO, BuiltSite
+from command_support import run_talksite
 from shared_support import made_once
 
 from talksite import deck
 from talksite.snippets import provenance
 
+#: One worker reads the handout (pypdf takes a second or two of CPU) for the tests that read it.
+pytestmark = pytest.mark.xdist_group("handout")
+
 SNIPPET = REPO / "snippets" / "locking" / "lock_queue.py"
 
 
 def _built_with_handout(site: Path) -> None:
-    command = [sys.executable, "-m", "talksite.cli", "build", "--handout", "--site-dir", str(site)]
-    result = subprocess.run(
-        command,
+    result = run_talksite(
+        "build",
+        "--handout",
+        "--site-dir",
+        str(site),
         cwd=REPO,
         env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
-        capture_output=True,
-        text=True,
         timeout=600,
-        check=False,
     )
     assert result.returncode == 0, result.stderr
 
