@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from command_support import run_talksite
 
 from talksite.checks.pages import RequestLog, goto, open_page, serve
 from talksite.checks.site import BuiltSite
@@ -60,14 +61,13 @@ BUILD_TIMEOUT_S = 300
 def build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
     """``talksite build`` of the talk in ``project`` into ``site_dir``, as ``make site`` runs it:
     strict, so a warning fails it, and problems are on stderr, one line each."""
-    return subprocess.run(
-        [sys.executable, "-m", "talksite.cli", "build", "--site-dir", str(site_dir)],
+    return run_talksite(
+        "build",
+        "--site-dir",
+        str(site_dir),
         cwd=project,
         env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
-        capture_output=True,
-        text=True,
         timeout=BUILD_TIMEOUT_S,
-        check=False,
     )
 
 
@@ -75,13 +75,7 @@ def make_and_build_a_new_talk(folder: Path) -> None:
     """A talk made by ``talksite new`` in `folder` and built, with reveal.js as this checkout's
     ``npm ci`` installed it (the same pin as the new talk's); its ``site/`` gets a MARKER file,
     to tell the previous site from a new one."""
-    created = subprocess.run(
-        [sys.executable, "-m", "talksite.cli", "new", str(folder)],
-        capture_output=True,
-        text=True,
-        timeout=BUILD_TIMEOUT_S,
-        check=False,
-    )
+    created = run_talksite("new", str(folder), cwd=folder.parent, timeout=BUILD_TIMEOUT_S)
     assert created.returncode == 0, created.stderr
     (folder / "node_modules").symlink_to(REPO / "node_modules")
     built = build(folder, folder / "site")

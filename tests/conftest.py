@@ -12,6 +12,8 @@
 
 The helpers behind them (and the benchmarks') are in browser_support.py; talksite.testing, a
 pytest plugin, provides ``talksite_databases``, ``talksite_record`` and the ``privileged`` marker.
+Tests run ``talksite`` commands through command_support.py, whose warm process ends with the
+session.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from browser_support import (
     make_and_build_a_new_talk,
     serve,
 )
+from command_support import stop_zygote
 from shared_support import made_once
 
 from talksite.checks import build_once
@@ -38,6 +41,10 @@ from talksite.talk import Talk, load_talk
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
+
+
+def pytest_sessionfinish() -> None:
+    stop_zygote()
 
 
 @pytest.fixture(scope="session")

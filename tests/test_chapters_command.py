@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from command_support import run_talksite
 
-TALKSITE = [sys.executable, "-m", "talksite.cli"]
 START = datetime(2026, 12, 3, 14, 35, 2, 120_000, tzinfo=UTC)
 CUE = re.compile(r"^(\d+)\n(\d\d:\d\d:\d\d\.\d{3}) --> (\d\d:\d\d:\d\d\.\d{3})\n(.+)$")
 
@@ -47,9 +46,7 @@ def write_log(folder: Path, lines: list[str]) -> Path:
 
 
 def chapters(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*TALKSITE, "chapters", *args], cwd=cwd, capture_output=True, text=True, timeout=60
-    )
+    return run_talksite("chapters", *args, cwd=cwd, timeout=60)
 
 
 def test_the_log_becomes_youtube_chapters_and_webvtt(tmp_path: Path) -> None:

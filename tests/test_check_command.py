@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from command_support import run_talksite
 from shared_support import made_once
 
 TIMEOUT_S = 300
@@ -40,7 +41,8 @@ def run(command: list[str], cwd: Path, **env: str) -> subprocess.CompletedProces
 
 def check(talk: Path, *only: str, **env: str) -> subprocess.CompletedProcess[str]:
     options = [f"--only={name}" for name in only]
-    return run([sys.executable, "-m", "talksite.cli", "check", *options], talk, **env)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **env}
+    return run_talksite("check", *options, cwd=talk, env=env, timeout=TIMEOUT_S)
 
 
 def _made_with_reveal(folder: Path) -> None:

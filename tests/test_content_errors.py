@@ -11,20 +11,13 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from command_support import run_talksite
 
-TALKSITE = [sys.executable, "-m", "talksite.cli"]
 # The one-line shape every content problem has: path:line: what is wrong; what was expected.
 PROBLEM_LINE = re.compile(r"^ERROR\s+-\s+(?P<source>[\w./-]+):(?P<line>\d+): (?P<what>.+)$")
-
-
-def talksite(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*TALKSITE, *args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False
-    )
 
 
 @pytest.fixture
@@ -62,7 +55,7 @@ def replace(path: Path, old: str, new: str) -> int:
 
 def test_a_slide_including_a_missing_section_names_the_slide_and_line(talk: Path) -> None:
     line = replace(talk / "talk/slides.md", "first-layer/ask.py:ask", "first-layer/ask.py:nosuch")
-    result = talksite("build", cwd=talk)
+    result = run_talksite("build", cwd=talk)
     assert_failed_cleanly(result, talk)
     assert problems(result) == [
         (
@@ -78,7 +71,7 @@ def test_a_page_including_a_missing_snippet_names_the_page_and_line(talk: Path) 
     line = replace(
         talk / "docs/first-layer.md", 'snippet("first-layer/ask.py"', 'snippet("first-layer/no.py"'
     )
-    result = talksite("build", cwd=talk)
+    result = run_talksite("build", cwd=talk)
     assert_failed_cleanly(result, talk)
     assert problems(result) == [
         (
@@ -91,7 +84,7 @@ def test_a_page_including_a_missing_snippet_names_the_page_and_line(talk: Path) 
 
 def test_a_snippet_without_its_recorded_output_says_how_to_record_it(talk: Path) -> None:
     (talk / "snippets/first-layer/ask.out").unlink()
-    result = talksite("build", cwd=talk)
+    result = run_talksite("build", cwd=talk)
     assert_failed_cleanly(result, talk)
     (source, _, what), (on_slide, _, slide_what) = problems(result)
     assert source == "docs/first-layer.md"
@@ -109,7 +102,7 @@ def test_a_snippet_without_its_recorded_output_says_how_to_record_it(talk: Path)
 
 def test_a_recorded_output_without_provenance_fails_the_build(talk: Path) -> None:
     (talk / "snippets/first-layer/ask.out.json").unlink()
-    result = talksite("build", cwd=talk)
+    result = run_talksite("build", cwd=talk)
     assert_failed_cleanly(result, talk)
     assert problems(result) == [
         (
@@ -129,7 +122,7 @@ def test_every_problem_in_every_file_is_reported_in_one_build(talk: Path) -> Non
     directive = "# talksite: replica\n"
     (talk / "snippets/first-layer/extra.py").write_text(f"{directive}# talksite: sometimes\n")
     page_line = replace(talk / "docs/first-layer.md", '"ask")', '"asked")')
-    result = talksite("build", cwd=talk)
+    result = run_talksite("build", cwd=talk)
     assert_failed_cleanly(result, talk)
     reported = {(source, line) for source, line, _ in problems(result)}
     assert reported == {
@@ -146,7 +139,7 @@ def test_every_problem_in_every_file_is_reported_in_one_build(talk: Path) -> Non
 def test_a_broken_link_in_a_strict_build_leaves_the_previous_site(talk: Path) -> None:
     with (talk / "docs/first-layer.md").open("a") as page:
         page.write("\nSee [the missing page](missing.md).\n")
-    result = talksite("build", cwd=talk)
+    result = run_talksite("build", cwd=talk)
     assert_failed_cleanly(result, talk)
     assert "missing.md" in result.stderr
     assert "site/ is unchanged" in result.stderr
@@ -154,7 +147,7 @@ def test_a_broken_link_in_a_strict_build_leaves_the_previous_site(talk: Path) ->
 
 def test_a_successful_build_replaces_the_previous_site(talk: Path) -> None:
     replace(talk / "docs/first-layer.md", "# The first layer", "# The first layer, renamed")
-    result = talksite("build", cwd=talk)
+    result = run_talksite("build", cwd=talk)
     assert result.returncode == 0, result.stderr
     assert not (talk / "site/MARKER").exists()
     assert "The first layer, renamed" in (talk / "site/first-layer/index.html").read_text()
@@ -173,7 +166,7 @@ def test_a_missing_markdown_setting_stops_at_once_with_the_fix(
     talk: Path, old: str, new: str, fix: str
 ) -> None:
     replace(talk / "mkdocs.yml", old, new)
-    result = talksite("build", cwd=talk)
+    result = run_talksite("build", cwd=talk)
     assert_failed_cleanly(result, talk)
     (error,) = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
     assert fix in error
@@ -185,14 +178,14 @@ def test_a_defence_matrix_that_does_not_name_the_layers_is_one_line(talk: Path) 
     (talk / "snippets/first-layer/matrix.out").write_text(matrix.replace("first-layer", "x"))
     with (talk / "docs/first-layer.md").open("a") as page:
         page.write('\n{{ swiss_cheese("first-layer/matrix.out") }}\n')
-    result = talksite("build", cwd=talk)
+    result = run_talksite("build", cwd=talk)
     assert_failed_cleanly(result, talk)
     ((source, line, what),) = problems(result)
     assert (source, line) == ("snippets/first-layer/matrix.out", 1)
     assert "expected the layers' slugs from talk.yml" in what
 
     (talk / "snippets/first-layer/matrix.out").write_text(matrix)
-    result = talksite("build", cwd=talk)
+    result = run_talksite("build", cwd=talk)
     assert result.returncode == 0, result.stderr
     page = (talk / "site/first-layer/index.html").read_text()
     assert page.count('<svg role="img"') == 3  # the all-holes run large, then both runs

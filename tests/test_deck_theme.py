@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from browser_support import REPO, wait_until
+from command_support import run_talksite
 from PIL import Image
 from shared_support import made_once
 
@@ -25,18 +24,11 @@ from talksite.deck import theme
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-TALKSITE = [sys.executable, "-m", "talksite.cli"]
 CREDIT = "Photo: A. Photographer, CC BY 4.0"
 _PALETTE = {
     "      scheme: default\n": "      scheme: default\n      primary: deep orange\n      accent: lime\n",
     "      scheme: slate\n": "      scheme: slate\n      primary: teal\n      accent: pink\n",
 }
-
-
-def _talksite(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*TALKSITE, *args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False
-    )
 
 
 def _with_photo(folder: Path, photo: str) -> None:
@@ -65,7 +57,7 @@ def themed_talk(pytestconfig: pytest.Config) -> Path:
 
 
 def _themed_and_built(folder: Path) -> None:
-    created = _talksite("new", str(folder), cwd=folder.parent)
+    created = run_talksite("new", str(folder), cwd=folder.parent)
     assert created.returncode == 0, created.stderr
     (folder / "node_modules").symlink_to(REPO / "node_modules")
     mkdocs_yml = folder / "mkdocs.yml"
@@ -76,7 +68,7 @@ def _themed_and_built(folder: Path) -> None:
     mkdocs_yml.write_text(config, encoding="utf-8")
     Image.new("RGB", (64, 64), "#8a5a44").save(folder / "docs" / "speaker.png")
     _with_photo(folder, "speaker.png")
-    built = _talksite("build", cwd=folder)
+    built = run_talksite("build", cwd=folder)
     assert built.returncode == 0, built.stderr
 
 
@@ -149,7 +141,7 @@ def test_a_photo_that_is_not_in_docs_stops_the_build_at_its_line(
     text = talk_yml.read_text(encoding="utf-8").replace("photo: speaker.png", "photo: me.jpg")
     talk_yml.write_text(text, encoding="utf-8")
     line = next(n for n, t in enumerate(text.splitlines(), 1) if "photo: me.jpg" in t)
-    built = _talksite("build", cwd=folder)
+    built = run_talksite("build", cwd=folder)
     assert built.returncode != 0
     assert f"talk/talk.yml:{line}: speaker.photo: there is no file 'me.jpg' in docs/" in (
         built.stderr

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from command_support import run_talksite
 
 from talksite import snippets
 from talksite.postgres import DatabaseSource
@@ -44,14 +43,7 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     copy = tmp_path_factory.mktemp("example") / example.name
     shutil.copytree(example, copy, ignore=shutil.ignore_patterns("node_modules", "site*", ".*"))
     (copy / "node_modules").symlink_to(REPO / "node_modules")
-    built = subprocess.run(
-        [sys.executable, "-m", "talksite.cli", "build"],
-        cwd=copy,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        timeout=300,
-    )
+    built = run_talksite("build", cwd=copy, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert built.returncode == 0, f"talksite build failed:\n{built.stdout}\n{built.stderr}"
     return copy / "site"
 

@@ -15,11 +15,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from command_support import run_talksite
 from test_content_errors import (  # the fixtures are used by name
     assert_failed_cleanly,
     problems,
     talk,  # noqa: F401
-    talksite,
 )
 
 SCRIPT = "<script>alert('title')</script>"
@@ -85,7 +85,7 @@ def hostile(talk: Path) -> Path:  # noqa: F811
         f'    - at: "0:00"\n      title: {quoted(SECOND_CHAPTER)}\n'
         f'    - at: "1:00"\n      title: {quoted(CHAPTER)}\n      slide: first-layer',
     )
-    result = talksite("build", cwd=talk)
+    result = run_talksite("build", cwd=talk)
     assert result.returncode == 0, result.stderr
     return talk
 
@@ -131,7 +131,7 @@ def test_a_page_including_a_link_to_etc_shadow_is_refused(talk: Path) -> None:  
     page = talk / "docs/first-layer.md"
     page.write_text(page.read_text() + '\n```text\n--8<-- "first-layer/shadow.txt"\n```\n')
     line = page.read_text().count("\n") - 1
-    result = talksite("build", cwd=talk)
+    result = run_talksite("build", cwd=talk)
     assert_failed_cleanly(result, talk)
     assert problems(result) == [
         (
@@ -151,7 +151,7 @@ def test_a_slide_including_through_a_link_to_etc_is_refused(talk: Path) -> None:
         text.replace("???\nCode on a slide", '--8<-- "etc/hostname"\n\n???\nCode on a slide')
     )
     line = slides.read_text().splitlines().index('--8<-- "etc/hostname"') + 1
-    result = talksite("build", cwd=talk)
+    result = run_talksite("build", cwd=talk)
     assert_failed_cleanly(result, talk)
     assert problems(result) == [
         (
@@ -172,7 +172,7 @@ def test_a_file_in_docs_linking_out_of_the_project_is_refused(talk: Path) -> Non
     (talk / "docs/inner").symlink_to("../snippets/first-layer")
     (talk / "docs/loop").symlink_to(".")
     (talk / "snippets/first-layer/shadow.txt").symlink_to("/etc/shadow")
-    result = talksite("build", cwd=talk)
+    result = run_talksite("build", cwd=talk)
     assert_failed_cleanly(result, talk)
     expected = "expected a file inside the project, not a link out of it"
     assert problems(result) == [
@@ -186,7 +186,7 @@ def test_an_include_climbing_out_of_the_snippets_folder_is_one_line(talk: Path) 
     page = talk / "docs/first-layer.md"
     page.write_text(page.read_text() + '\n--8<-- "../../../../etc/passwd"\n')
     line = page.read_text().count("\n")
-    result = talksite("build", cwd=talk)
+    result = run_talksite("build", cwd=talk)
     assert_failed_cleanly(result, talk)
     assert "SnippetMissingError" not in result.stderr
     assert problems(result) == [
@@ -205,7 +205,7 @@ def test_a_page_including_etc_passwd_as_a_template_is_one_line(talk: Path) -> No
         "---\ndescription: A page\n---\n" + page.read_text() + "{% include '/etc/passwd' %}\n"
     )
     line = page.read_text().count("\n")
-    result = talksite("build", cwd=talk)
+    result = run_talksite("build", cwd=talk)
     assert_failed_cleanly(result, talk)
     assert result.returncode == 1
     assert problems(result) == [
@@ -251,7 +251,7 @@ def test_a_hostile_talk_yml_is_one_line(
         talk_file.write_bytes(content)
     else:
         talk_file.write_text(content, encoding="utf-8")
-    result = talksite("build", cwd=talk)
+    result = run_talksite("build", cwd=talk)
     assert_failed_cleanly(result, talk)
     ((source, at, said),) = problems(result)
     assert (source, at) == ("talk/talk.yml", line)
@@ -260,7 +260,7 @@ def test_a_hostile_talk_yml_is_one_line(
 
 def test_a_1_mb_title_is_one_line(talk: Path) -> None:  # noqa: F811
     line = set_talk_value(talk, "title: The title of your talk", f"title: {'x' * 1_000_000}")
-    result = talksite("build", cwd=talk)
+    result = run_talksite("build", cwd=talk)
     assert_failed_cleanly(result, talk)
     assert problems(result) == [
         (
@@ -287,6 +287,6 @@ def test_talksite_run_on_a_binary_or_unreadable_file_is_one_line(
             "snippets/first-layer/bad.py:1: cannot be read (Permission denied);"
             " expected a readable file"
         )
-    result = talksite("run", "snippets/first-layer/bad.py", cwd=talk)
+    result = run_talksite("run", "snippets/first-layer/bad.py", cwd=talk)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [f"talksite: {said}"]

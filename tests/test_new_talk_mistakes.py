@@ -16,11 +16,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from command_support import run_talksite
 
 import talksite
 from talksite.snippets.subcommands import EXIT_TIMED_OUT
 
-TALKSITE = [sys.executable, "-m", "talksite.cli"]
 TIMEOUT_S = 300
 SNIPPET = "snippets/first-layer/ask.py"
 
@@ -37,6 +37,11 @@ def run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def talksite_command(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return run_talksite(*args, cwd=cwd, env=env, timeout=TIMEOUT_S)
+
+
 def make_test(talk: Path, *paths: str) -> subprocess.CompletedProcess[str]:
     """What the talk's ``make test`` runs once installed: its pytest (on ``paths`` only, when a
     test needs no more: the checks of the site would add a build and a browser)."""
@@ -45,7 +50,7 @@ def make_test(talk: Path, *paths: str) -> subprocess.CompletedProcess[str]:
 
 def build_problems(talk: Path) -> list[str]:
     """``talksite build``'s problem lines (it must fail, without a traceback)."""
-    result = run([*TALKSITE, "build"], talk)
+    result = talksite_command("build", cwd=talk)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     lines = [line.removeprefix("ERROR   -  ") for line in result.stderr.splitlines()]
@@ -76,7 +81,7 @@ def edit(path: Path, old: str, new: str) -> int:
 @pytest.fixture(scope="module")
 def new_talk(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("mistakes") / "talk"
-    made = run([*TALKSITE, "new", str(folder)], folder.parent)
+    made = talksite_command("new", str(folder), cwd=folder.parent)
     assert made.returncode == 0, made.stderr
     return folder
 
@@ -173,14 +178,14 @@ def test_a_snippet_that_runs_out_of_time(talk: Path) -> None:
         re.MULTILINE,
     ), tested.stdout
     # talksite run: the documented status, and the path as given, its leading slash kept.
-    ran = run([*TALKSITE, "run", str(slow)], talk)
+    ran = talksite_command("run", str(slow), cwd=talk)
     assert ran.returncode == EXIT_TIMED_OUT == 124
     assert re.fullmatch(rf"talksite: {re.escape(str(slow))} timed out after 1\.\d s\n", ran.stderr)
 
 
 def test_talksite_run_shows_the_diff_and_exits_1_when_the_output_differs(talk: Path) -> None:
     edit(talk / "snippets" / "first-layer" / "ask.out", "6 * 7 = 42", "6 * 7 = 41")
-    ran = run([*TALKSITE, "run", SNIPPET], talk)
+    ran = talksite_command("run", SNIPPET, cwd=talk)
     assert ran.returncode == 1
     assert ran.stdout.startswith("6 * 7 = 42\n")  # live, as it ran
     assert ran.stderr.startswith(
@@ -192,7 +197,7 @@ def test_talksite_run_shows_the_diff_and_exits_1_when_the_output_differs(talk: P
 
 
 def test_talksite_version(talk: Path) -> None:
-    shown = run([*TALKSITE, "--version"], talk)
+    shown = talksite_command("--version", cwd=talk)
     assert (shown.returncode, shown.stdout) == (0, f"talksite {talksite.__version__}\n")
 
 

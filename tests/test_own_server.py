@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from command_support import run_talksite
 from shared_support import USERS_OWN_SERVER
 
 from talksite import snippets
@@ -88,15 +89,7 @@ def test_other_snippets_run_on_the_users_server_and_leave_no_database(
 def run_cli(command: str, path: str, url: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL")}
     env["TALKSITE_DATABASE_URL"] = url
-    return subprocess.run(
-        [sys.executable, "-m", "talksite.cli", command, path],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_talksite(command, path, cwd=REPO, env=env, timeout=120)
 
 
 @pytest.mark.parametrize("command", ["run", "record"])

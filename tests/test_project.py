@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from browser_support import REPO, build
+from command_support import run_talksite
 from mkdocs.config import load_config
 
 from talksite.errors import SetupError
@@ -118,19 +117,8 @@ def own_snippets_folder(tmp_path: Path) -> Path:
     return project
 
 
-def talksite(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "talksite.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_run_names_a_snippet_from_the_projects_snippets_folder(own_snippets_folder: Path) -> None:
-    result = talksite("run", "examples/only/fails.py", cwd=own_snippets_folder)
+    result = run_talksite("run", "examples/only/fails.py", cwd=own_snippets_folder)
     assert result.returncode == 3
     assert result.stdout == "hello\n"
     assert result.stderr == "talksite: examples/only/fails.py exited with status 3\n"
@@ -141,13 +129,13 @@ def test_run_names_a_snippet_outside_any_project_by_its_whole_path(
 ) -> None:
     loose = tmp_path / "loose.py"
     shutil.copy(own_snippets_folder / "examples" / "only" / "fails.py", loose)
-    result = talksite("run", str(loose), cwd=tmp_path)
+    result = run_talksite("run", str(loose), cwd=tmp_path)
     assert result.returncode == 3
     assert result.stderr == f"talksite: {loose} exited with status 3\n"
 
 
 def test_record_defaults_to_the_projects_snippets_folder(own_snippets_folder: Path) -> None:
-    result = talksite("record", cwd=own_snippets_folder / "docs")
+    result = run_talksite("record", cwd=own_snippets_folder / "docs")
     assert result.returncode == 1
     assert result.stdout.startswith("FAILED examples/only/fails.py exited with status 3")
 
@@ -160,14 +148,13 @@ def test_pdf_on_the_command_line_wins_over_the_environment(tmp_path: Path) -> No
     pdf_option = f"  - talksite:\n      slides_pdf: !ENV [{PDF_VARIABLE}, false]\n"
     config.write_text(text.replace("  - talksite\n", pdf_option), encoding="utf-8")
     site = tmp_path / "site"
-    result = subprocess.run(
-        [sys.executable, "-m", "talksite.cli", "build", "--pdf", "--site-dir", str(site)],
+    result = run_talksite(
+        "build",
+        "--pdf",
+        "--site-dir",
+        str(site),
         cwd=project,
         env={**os.environ, PDF_VARIABLE: "false", "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert (site / "slides" / "slides.pdf").read_bytes().startswith(b"%PDF")

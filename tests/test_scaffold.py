@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from command_support import run_talksite
 from mkdocs.config import load_config
 from PIL import Image
 from shared_support import made_once
@@ -53,7 +54,7 @@ def ok(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[
 
 
 def talksite_new(directory: Path) -> subprocess.CompletedProcess[str]:
-    return run([sys.executable, "-m", "talksite.cli", "new", str(directory)], cwd=directory.parent)
+    return run_talksite("new", str(directory), cwd=directory.parent)
 
 
 def leaks(folder: Path) -> list[str]:

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from command_support import run_talksite
 
 from talksite import snippets
 from talksite.postgres import Database
@@ -153,13 +154,7 @@ def test_a_changed_output_turns_the_suite_red_and_record_turns_it_green(
     assert "-answer 41\n+answer 42" in red.stdout
     assert "snippets/demo/unrecorded.py has no recorded output" in red.stdout
 
-    recorded = subprocess.run(
-        [sys.executable, "-m", "talksite.cli", "record", "--root", str(root)],
-        check=False,
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-    )
+    recorded = run_talksite("record", "--root", str(root), cwd=REPO)
     assert recorded.returncode == 0, recorded.stdout + recorded.stderr
     assert snippet.with_suffix(".out").read_text() == "answer 42\n"
     assert run_suite(root).returncode == 0
