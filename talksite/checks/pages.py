@@ -41,10 +41,28 @@ INTERRUPTED_BY_BLANK = f'{INTERRUPTED} to "about:blank"'
 LOADS = 3
 #: How long after a load its requests' failures are still listened for.
 SETTLE_MS = 100
-#: Two frames (the page has laid out and drawn what its scripts did), then a moment the page
-#: is idle: idle callbacks run in the order asked, so those the page's scripts queued run first.
-_QUIET = """() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(
-  () => requestIdleCallback(() => done(), {timeout: 2000}))))"""
+#: How long settling waits for one image in view to load or fail.
+IMAGE_WAIT_MS = 5000
+#: Two frames (the page has laid out and drawn what its scripts did), then every image in view
+#: still loading has loaded or failed, then a moment the page is idle (idle callbacks run in
+#: the order asked, so those the page's scripts queued run first). The images: a lazy one that
+#: a scroll brought into view is asked for by then, but its request can reach the log after the
+#: page has said it is idle; its end comes only after the log's route has seen it. (An image
+#: that neither loads nor fails in IMAGE_WAIT_MS is left as it is.)
+_QUIET = """waitMs => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => {
+  const inView = img => {
+    const box = img.getBoundingClientRect();
+    return box.width > 0 && box.height > 0 && box.bottom >= 0 && box.top <= innerHeight;
+  };
+  const ended = img => new Promise(end => {
+    img.addEventListener("load", end, {once: true});
+    img.addEventListener("error", end, {once: true});
+    setTimeout(end, waitMs);
+  });
+  const loading = Array.from(document.images).filter(img => !img.complete && inView(img));
+  Promise.all(loading.map(ended)).then(
+    () => requestIdleCallback(() => done(), {timeout: 2000}));
+})))"""
 #: How long a page may keep asking for things before the checks look at it as it is.
 SETTLE_TIMEOUT_S = 15.0
 
@@ -166,7 +184,7 @@ class RequestLog:
         deadline = time.monotonic() + SETTLE_TIMEOUT_S
         while time.monotonic() < deadline:
             asked = len(self.requests)
-            page.evaluate(_QUIET)
+            page.evaluate(_QUIET, IMAGE_WAIT_MS)
             while self.pending > 0 and time.monotonic() < deadline:
                 page.wait_for_timeout(20)  # lets Playwright deliver the answers' events
             if len(self.requests) == asked and self.pending <= 0:
