@@ -50,9 +50,9 @@ WARM_MODULES = (
     "pymdownx.snippets",
     "psycopg",
 )
-#: The child's status: a signed 32-bit int (minus the signal that ended it, as subprocess says).
-_STATUS = struct.Struct("!i")
-_PID = struct.Struct("!i")
+#: What the zygote sends back for each request: the child's pid, then its status (minus the
+#: signal that ended it, as subprocess says), each a signed 32-bit int.
+_NUMBER = struct.Struct("!i")
 
 
 def run_talksite(
@@ -69,18 +69,19 @@ def run_talksite(
         tempfile.TemporaryFile() as stdout,
         tempfile.TemporaryFile() as stderr,
     ):
-        request = {"args": list(args), "cwd": str(cwd), "env": dict(env or os.environ)}
+        environment = dict(os.environ if env is None else env)
+        request = {"args": list(args), "cwd": str(cwd), "env": environment}
         socket.send_fds(
             zygote.socket,
             [json.dumps(request).encode()],
             [stdin.fileno(), stdout.fileno(), stderr.fileno()],
         )
-        (pid,) = _PID.unpack(_receive(zygote.socket, _PID.size, timeout=30))
+        pid = _receive(zygote.socket, timeout=30)
         try:
-            (status,) = _STATUS.unpack(_receive(zygote.socket, _STATUS.size, timeout=timeout))
+            status = _receive(zygote.socket, timeout=timeout)
         except TimeoutError:
             os.kill(pid, signal.SIGKILL)
-            _receive(zygote.socket, _STATUS.size, timeout=30)
+            _receive(zygote.socket, timeout=30)
             raise subprocess.TimeoutExpired(["talksite", *args], timeout) from None
         outputs = []
         for stream in (stdout, stderr):
@@ -120,15 +121,17 @@ def _zygote() -> _Zygote:
     return _ZYGOTE[0]
 
 
-def _receive(connection: socket.socket, size: int, timeout: float) -> bytes:
+def _receive(connection: socket.socket, timeout: float) -> int:
+    """The zygote's next number."""
     connection.settimeout(timeout)
     data = b""
-    while len(data) < size:
-        chunk = connection.recv(size - len(data))
+    while len(data) < _NUMBER.size:
+        chunk = connection.recv(_NUMBER.size - len(data))
         if not chunk:
             raise RuntimeError("the talksite zygote ended; its stderr is in the test's output")
         data += chunk
-    return data
+    (number,) = _NUMBER.unpack(data)
+    return number
 
 
 # -- the zygote ----------------------------------------------------------------------------------
@@ -156,10 +159,10 @@ def _serve(connection: socket.socket) -> None:
                 os._exit(70)
         for fd in fds:
             os.close(fd)
-        connection.sendall(_PID.pack(pid))
+        connection.sendall(_NUMBER.pack(pid))
         _, status = os.waitpid(pid, 0)
         code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-        connection.sendall(_STATUS.pack(code))
+        connection.sendall(_NUMBER.pack(code))
 
 
 def _child(request: dict[str, object], fds: list[int]) -> None:
