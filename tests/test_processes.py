@@ -197,3 +197,27 @@ def test_run_collects_output_and_kills_what_it_left() -> None:
         raise AssertionError(f"{left}, left in the command's group, outlived run()")
     with pytest.raises(subprocess.TimeoutExpired):
         processes.run(["sleep", "60"], timeout_s=0.2)
+
+
+def test_run_cut_short_by_a_signal_kills_the_command(tmp_path: Path) -> None:
+    """Ctrl-C or SIGTERM raise in whatever `run` is waiting on: the command must not go on
+    (an initdb left running writes into the folder the clean-up is removing)."""
+    pid_file = tmp_path / "pid"
+
+    class Interrupted(Exception):
+        pass
+
+    def interrupt(signum: int, frame: object) -> None:
+        if pid_file.exists() and pid_file.read_text().strip():
+            raise Interrupted
+        signal.setitimer(signal.ITIMER_REAL, 0.05)  # not started yet: a little later
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
+        with pytest.raises(Interrupted):
+            processes.run(["sh", "-c", f"echo $$ > {pid_file}; exec sleep 60"], timeout_s=30)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert gone_or_zombie(int(pid_file.read_text()))

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from talksite.processes.interrupt import signals_deferred
 from talksite.processes.wait import kill_group, wait_unreaped
 
 __all__ = ["UserIds", "run", "spawn"]
@@ -78,17 +79,26 @@ def run(
     # Files, not pipes: nothing to read while waiting, and a process left in the group that
     # holds them open cannot keep us waiting.
     with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
-        process = spawn(
-            command,
-            parent_death_signal=parent_death_signal,
-            user=user,
-            stdin=subprocess.DEVNULL,
-            stdout=stdout,
-            stderr=stderr,
-            cwd=cwd,
-        )
-        ended = wait_unreaped(process, timeout_s)
-        kill_group(process)  # what it left behind; reaps it
+        process = None
+        try:
+            # A signal the block defers is raised as it ends: inside the `try`, which kills it.
+            with signals_deferred():
+                process = spawn(
+                    command,
+                    parent_death_signal=parent_death_signal,
+                    user=user,
+                    stdin=subprocess.DEVNULL,
+                    stdout=stdout,
+                    stderr=stderr,
+                    cwd=cwd,
+                )
+            ended = wait_unreaped(process, timeout_s)
+        finally:
+            # What it left behind; all of it if Ctrl-C or SIGTERM cut the wait short (an
+            # initdb or a copy left running would go on writing into the folder that the
+            # clean-up is removing). Reaps it.
+            if process is not None:
+                kill_group(process)
         if not ended:
             raise subprocess.TimeoutExpired(list(map(str, command)), timeout_s)
         stdout.seek(0)
