@@ -215,3 +215,51 @@ def test_a_process_that_escapes_the_session_cannot_hang_the_run(tmp_path: Path) 
         # End the process this test made, by its pid.
         with contextlib.suppress(FileNotFoundError, ProcessLookupError):
             os.kill(int(pid_file.read_text()), signal.SIGKILL)
+
+
+# Run in a Python of its own: pytest-xdist's worker has threads that do not block SIGINT, so
+# there a deferred signal would be taken at once, as it never is in a talksite command.
+_INTERRUPTED_RIGHT_AFTER_THE_SPAWN = """
+import os, signal, sys
+from pathlib import Path
+from talksite import snippets
+from talksite.snippets import runner
+
+spawned = []
+
+def spawn_then_interrupt(*args, **kwargs):
+    spawned.append(spawn_in_session(*args, **kwargs))
+    os.kill(os.getpid(), signal.SIGINT)
+    return spawned[-1]
+
+spawn_in_session = runner.spawn_in_session
+runner.spawn_in_session = spawn_then_interrupt
+root = Path(sys.argv[1])
+try:
+    snippets.run(snippets.load(root / "demo" / "sleeper.py", root), None)
+except KeyboardInterrupt:
+    print("interrupted")
+[snippet] = spawned
+print(snippet.pid, snippet.returncode)
+"""
+
+
+def test_a_ctrl_c_right_after_the_spawn_still_ends_the_snippet(tmp_path: Path) -> None:
+    """A real SIGINT, sent the moment the snippet has started and before the runner waits on
+    it: the runner must still end the snippet's session on its way out."""
+    root = tmp_path / "snippets"
+    write(root / "demo" / "sleeper.py", "import time\ntime.sleep(60)\n")
+    done = subprocess.run(
+        [sys.executable, "-c", _INTERRUPTED_RIGHT_AFTER_THE_SPAWN, str(root)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    lines = done.stdout.split()
+    pid = int(lines[1])
+    try:
+        assert lines[0] == "interrupted", done.stderr
+        assert lines[2] == str(-signal.SIGKILL), "the snippet outlived its runner"
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # left running by a failing runner
+            os.killpg(pid, signal.SIGKILL)

@@ -188,24 +188,34 @@ def _run(
     cwd = snippet.root.parent
     argv = run_command(snippet.kind, snippet.path, cwd, database.url if database else None)
     started = time.monotonic()
-    process = spawn_in_session(argv, env=env, cwd=cwd)
     chunks: list[str] = []
     finished = threading.Event()
-    reader = threading.Thread(target=_collect, args=(process, chunks, echo, finished), daemon=True)
-    with signals_deferred():  # it keeps them blocked: Ctrl-C must reach the main thread's wait
-        reader.start()
+    process: subprocess.Popen[bytes] | None = None
+    reader: threading.Thread | None = None
     timed_out = False
     try:
+        # Deferred: a Ctrl-C between the spawn and the `try` would leave the snippet's session
+        # running; raised as the block ends, it lands here. The reader inherits the blocked
+        # mask, as it should: Ctrl-C must reach the main thread's wait.
+        with signals_deferred():
+            process = spawn_in_session(argv, env=env, cwd=cwd)
+            collecting = threading.Thread(
+                target=_collect, args=(process, chunks, echo, finished), daemon=True
+            )
+            collecting.start()
+            reader = collecting
         # Unreaped until its session is ended, so that its pid cannot meanwhile become a
         # stranger's (see talksite.processes).
         timed_out = not wait_or_cancel(process, timeout_s, cancel)
     finally:
         # Also on Ctrl-C: no snippet outlives its runner.
-        leftovers = end_session(process)
-        finished.set()
-        reader.join()
-        if process.stdout is not None:
-            process.stdout.close()
+        if process is not None:
+            leftovers = end_session(process)
+            finished.set()
+            if reader is not None:
+                reader.join()
+            if process.stdout is not None:
+                process.stdout.close()
     return RunResult(
         output="".join(chunks),
         returncode=process.returncode,
