@@ -7,6 +7,7 @@ they fail instead.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -492,3 +493,23 @@ def test_print_pdf_gives_one_page_per_slide(
     assert printed.returncode == 0, printed.stderr
     assert f"({EXPECTED_SLIDES} pages)" in printed.stdout
     assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf.read_bytes())) == EXPECTED_SLIDES
+
+
+def test_print_pdf_with_a_chromium_that_is_not_there_says_so_in_one_line(
+    built_site: BuiltSite, tmp_path: Path
+) -> None:
+    pdf = tmp_path / "slides.pdf"
+    missing = tmp_path / "no-chromium"
+    printed = subprocess.run(
+        [sys.executable, "-m", "talksite.deck.pdf", str(built_site.deck_html), str(pdf)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "TALKSITE_CHROMIUM": str(missing)},
+    )
+    assert printed.returncode == 1
+    assert printed.stderr == (
+        f"talksite: cannot start Chromium to print the PDF: {missing}: No such file or"
+        " directory (set TALKSITE_CHROMIUM to the path of a Chromium)\n"
+    )
+    assert not pdf.exists()

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from talksite import environment, processes
 from talksite.deck.page_wait import wait_until
-from talksite.errors import SetupError
+from talksite.errors import SetupError, TalksiteError
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -95,13 +95,19 @@ def _headless_chromium(executable: str) -> Iterator[str]:
     """Headless Chromium with a throwaway profile, for the length of the block; yields the
     address Playwright connects to."""
     with processes.interrupt.temporary_folder("talksite-chromium-") as profile:
-        chromium = processes.spawn(
-            [executable, "--headless", "--remote-debugging-port=0", f"--user-data-dir={profile}"]
-            + [*CHROMIUM_ARGS, "about:blank"],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        try:
+            chromium = processes.spawn(
+                [executable, "--headless", "--remote-debugging-port=0"]
+                + [f"--user-data-dir={profile}", *CHROMIUM_ARGS, "about:blank"],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError as error:  # a TALKSITE_CHROMIUM that is missing, or no program
+            raise SetupError(
+                f"cannot start Chromium to print the PDF: {executable}: {error.strerror}"
+                f" (set {environment.CHROMIUM} to the path of a Chromium)"
+            ) from None
         try:
             yield _devtools_address(chromium, profile)
         finally:
@@ -132,7 +138,10 @@ def main() -> None:
     parser.add_argument("deck_html", type=Path, help="the built deck, e.g. site/slides/index.html")
     parser.add_argument("pdf", type=Path, help="where to write the PDF")
     arguments = parser.parse_args()
-    pages = write_pdf(arguments.deck_html, arguments.pdf)
+    try:
+        pages = write_pdf(arguments.deck_html, arguments.pdf)
+    except TalksiteError as error:  # as the talksite command says it
+        raise SystemExit(f"talksite: {error}") from None
     print(f"wrote {arguments.pdf} ({pages} pages)")
 
 
