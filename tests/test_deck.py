@@ -475,6 +475,22 @@ def test_the_speaker_view_shows_the_current_slides_notes(
     page.close()
 
 
+def print_pdf(
+    deck_html: Path, pdf: Path, *, chromium: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """As `make slides-pdf` prints it: in a process of its own (one Playwright per process)."""
+    env = dict(os.environ)
+    if chromium is not None:
+        env["TALKSITE_CHROMIUM"] = str(chromium)
+    return subprocess.run(
+        [sys.executable, "-m", "talksite.deck.pdf", str(deck_html), str(pdf)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+
+
 @pytest.mark.browser
 def test_print_pdf_gives_one_page_per_slide(
     browser: Browser, built_site: BuiltSite, tmp_path: Path
@@ -483,13 +499,7 @@ def test_print_pdf_gives_one_page_per_slide(
     assert page.locator(".pdf-page").count() == EXPECTED_SLIDES
     page.close()
     pdf = tmp_path / "slides.pdf"
-    # As `make slides-pdf` does it, in a process of its own (one Playwright per process).
-    printed = subprocess.run(
-        [sys.executable, "-m", "talksite.deck.pdf", str(built_site.deck_html), str(pdf)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    printed = print_pdf(built_site.deck_html, pdf)
     assert printed.returncode == 0, printed.stderr
     assert f"({EXPECTED_SLIDES} pages)" in printed.stdout
     assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf.read_bytes())) == EXPECTED_SLIDES
@@ -500,13 +510,7 @@ def test_print_pdf_with_a_chromium_that_is_not_there_says_so_in_one_line(
 ) -> None:
     pdf = tmp_path / "slides.pdf"
     missing = tmp_path / "no-chromium"
-    printed = subprocess.run(
-        [sys.executable, "-m", "talksite.deck.pdf", str(built_site.deck_html), str(pdf)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "TALKSITE_CHROMIUM": str(missing)},
-    )
+    printed = print_pdf(built_site.deck_html, pdf, chromium=missing)
     assert printed.returncode == 1
     assert printed.stderr == (
         f"talksite: cannot start Chromium to print the PDF: {missing}: No such file or"
