@@ -30,8 +30,10 @@ def app_server() -> None:
 def first_payload(sniffer: socket.socket) -> bytes:
     """The data in the first TCP segment the database host sends down the cable."""
     while True:
-        frame = sniffer.recv(65535)
+        frame, (_, _, direction, *_) = sniffer.recvfrom(65535)
         ip_header = frame[14:]  # after the Ethernet header
+        if direction != socket.PACKET_OUTGOING:
+            continue  # received, not sent
         if frame[12:14] != b"\x08\x00" or ip_header[9] != socket.IPPROTO_TCP:
             continue  # not IPv4 + TCP
         tcp = ip_header[(ip_header[0] & 0x0F) * 4 :]
@@ -75,8 +77,10 @@ def main() -> None:
         app.kill()
         print("cable pulled, app server gone, its migration still waiting for the lock")
 
-        sniffer = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))  # ETH_P_ALL
-        sniffer.bind((lab.HOST_END, 0))
+        # Protocol 0 hears nothing until bind() names the interface: opened for all protocols,
+        # the socket would hear every interface's frames (other programs' too) until then.
+        sniffer = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
+        sniffer.bind((lab.HOST_END, 3))  # ETH_P_ALL: every frame on our end of the cable
         report.commit()  # the report ends: the migration gets its lock and answers the app
         sent = first_payload(sniffer)
         print(f"the backend answers into the void, {len(sent)} bytes: {messages(sent)}")
