@@ -226,13 +226,13 @@ from talksite import snippets
 from talksite.snippets import runner
 
 spawned = []
+spawn_in_session = runner.spawn_in_session
 
 def spawn_then_interrupt(*args, **kwargs):
     spawned.append(spawn_in_session(*args, **kwargs))
     os.kill(os.getpid(), signal.SIGINT)
     return spawned[-1]
 
-spawn_in_session = runner.spawn_in_session
 runner.spawn_in_session = spawn_then_interrupt
 root = Path(sys.argv[1])
 try:
@@ -255,6 +255,7 @@ def test_a_ctrl_c_right_after_the_spawn_still_ends_the_snippet(tmp_path: Path) -
         text=True,
         timeout=60,
     )
+    assert done.returncode == 0, done.stderr
     lines = done.stdout.split()
     pid = int(lines[1])
     try:

@@ -199,11 +199,10 @@ def _run(
         # mask, as it should: Ctrl-C must reach the main thread's wait.
         with signals_deferred():
             process = spawn_in_session(argv, env=env, cwd=cwd)
-            collecting = threading.Thread(
+            reader = threading.Thread(
                 target=_collect, args=(process, chunks, echo, finished), daemon=True
             )
-            collecting.start()
-            reader = collecting
+            reader.start()
         # Unreaped until its session is ended, so that its pid cannot meanwhile become a
         # stranger's (see talksite.processes).
         timed_out = not wait_or_cancel(process, timeout_s, cancel)
@@ -212,7 +211,7 @@ def _run(
         if process is not None:
             leftovers = end_session(process)
             finished.set()
-            if reader is not None:
+            if reader is not None and reader.is_alive():  # not if it never started
                 reader.join()
             if process.stdout is not None:
                 process.stdout.close()
